@@ -1,0 +1,219 @@
+package org.jbhyve.bindings.linux;
+
+import org.jbhyve.bindings.libc.pollfd;
+import org.jbhyve.bindings.libc.timespec;
+import org.jbhyve.bindings.linux.kvm.kvm_h;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.lang.foreign.*;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.*;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Every struct size, field offset, field size and constant of the Linux bindings, compared with what
+ * the installed C headers say. The C program is generated from the Java layouts themselves, so a field
+ * added to a binding is checked without touching this test, and compiled with gcc against
+ * {@code <linux/kvm.h>}: a wrong offset cannot pass.
+ */
+class LinuxLayoutTest {
+
+    /** Java classes that stand for an anonymous C struct: the C expression of that struct. */
+    private static final Map<String, String> ANONYMOUS = Map.ofEntries(
+            Map.entry("kvm_run_hw", "((struct kvm_run *)0)->hw"),
+            Map.entry("kvm_run_fail_entry", "((struct kvm_run *)0)->fail_entry"),
+            Map.entry("kvm_run_ex", "((struct kvm_run *)0)->ex"),
+            Map.entry("kvm_run_io", "((struct kvm_run *)0)->io"),
+            Map.entry("kvm_run_mmio", "((struct kvm_run *)0)->mmio"),
+            Map.entry("kvm_run_internal", "((struct kvm_run *)0)->internal"),
+            Map.entry("kvm_run_system_event", "((struct kvm_run *)0)->system_event"),
+            Map.entry("kvm_run_msr", "((struct kvm_run *)0)->msr"),
+            Map.entry("kvm_vcpu_events_exception", "((struct kvm_vcpu_events *)0)->exception"),
+            Map.entry("kvm_vcpu_events_interrupt", "((struct kvm_vcpu_events *)0)->interrupt"),
+            Map.entry("kvm_vcpu_events_nmi", "((struct kvm_vcpu_events *)0)->nmi"),
+            Map.entry("kvm_vcpu_events_smi", "((struct kvm_vcpu_events *)0)->smi"));
+
+    /** Java field names that flatten a C member path. */
+    private static final Map<String, String> RENAMED = Map.of(
+            "kvm_vcpu_events.triple_fault_pending", "triple_fault.pending");
+
+    /** Bound as a prefix of the C struct (the C struct continues with parts not bound). */
+    private static final Set<String> PREFIX_ONLY = Set.of("kvm_run");
+
+    /** Constants of kvm_h that are not C macros or enumerators. */
+    private static final Set<String> NOT_IN_C = Set.of("KVMIO");
+
+    private static Map<String, Long> cValues;
+    private static final List<String> expectations = new ArrayList<>();
+
+    @BeforeAll
+    static void compileAndRunCProgram(@TempDir Path dir) throws Exception {
+        assertThat(Path.of("/usr/include/linux/kvm.h"))
+                .as("the Linux UAPI headers (Debian package linux-libc-dev) must be installed to check the bindings")
+                .exists();
+        StringBuilder c = new StringBuilder("""
+                #include <stddef.h>
+                #include <stdio.h>
+                #include <poll.h>
+                #include <time.h>
+                #include <linux/kvm.h>
+                int main(void) {
+                """);
+        for (Class<?> cls : structClasses()) {
+            String name = cls.getSimpleName();
+            GroupLayout layout = (GroupLayout) cls.getMethod("layout").invoke(null);
+            String cType = ANONYMOUS.containsKey(name) ? "__typeof__(" + ANONYMOUS.get(name) + ")" : "struct " + name;
+            if (!PREFIX_ONLY.contains(name)) {
+                c.append(line("sizeof " + name, "sizeof(" + cType + ")"));
+            }
+            walk(c, name, cType, "", layout, 0);
+        }
+        for (Field f : kvm_h.class.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && !NOT_IN_C.contains(f.getName())) {
+                c.append(line("const " + f.getName(), "(unsigned long long)(" + f.getName() + ")"));
+            }
+        }
+        c.append("return 0; }\n");
+        Path src = dir.resolve("layouts.c");
+        Files.writeString(src, c);
+        Path exe = dir.resolve("layouts");
+        run(dir, "gcc", "-std=gnu11", "-Wall", "-Werror", "-o", exe.toString(), src.toString());
+        String out = run(dir, exe.toString());
+        cValues = new HashMap<>();
+        for (String l : out.split("\n")) {
+            int sp = l.lastIndexOf(' ');
+            cValues.put(l.substring(0, sp), Long.parseUnsignedLong(l.substring(sp + 1)));
+        }
+    }
+
+    private static String line(String key, String expr) {
+        expectations.add(key);
+        return "  printf(\"%s %llu\\n\", \"" + key + "\", (unsigned long long)(" + expr + "));\n";
+    }
+
+    /** Emits offsetof/sizeof lines for every named member, recursing into nested structs and unions. */
+    private static void walk(StringBuilder c, String cls, String cType, String prefix, GroupLayout group, long base) {
+        long offset = 0;
+        for (MemoryLayout m : group.memberLayouts()) {
+            long here = group instanceof StructLayout ? offset : 0;
+            if (m.name().isPresent()) {
+                String n = m.name().get();
+                if (n.startsWith("$anon")) {
+                    walk(c, cls, cType, prefix, (GroupLayout) m, base + here);
+                } else {
+                    String javaPath = prefix + n;
+                    String cPath = RENAMED.getOrDefault(cls + "." + javaPath, javaPath);
+                    String key = cls + "." + javaPath;
+                    c.append(line("offset " + key + " " + (base + here), "offsetof(" + cType + ", " + cPath + ")"));
+                    c.append(line("size " + key + " " + m.byteSize(), "sizeof(((" + cType + " *)0)->" + cPath + ")"));
+                    if (m instanceof GroupLayout g) {
+                        walk(c, cls, cType, javaPath + ".", g, base + here);
+                    }
+                }
+            }
+            if (group instanceof StructLayout) offset += m.byteSize();
+        }
+    }
+
+    private static List<Class<?>> structClasses() throws Exception {
+        List<Class<?>> result = new ArrayList<>(List.of(pollfd.class, timespec.class));
+        Path pkg = Path.of(kvm_h.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .resolve("org/jbhyve/bindings/linux/kvm");
+        try (Stream<Path> files = Files.list(pkg)) {
+            for (Path p : files.sorted().toList()) {
+                String f = p.getFileName().toString();
+                if (!f.endsWith(".class") || f.contains("$")) continue;
+                Class<?> cls = Class.forName("org.jbhyve.bindings.linux.kvm." + f.substring(0, f.length() - 6));
+                if (hasMethod(cls, "layout")) result.add(cls);
+            }
+        }
+        assertThat(result).as("struct classes found").hasSizeGreaterThan(30);
+        return result;
+    }
+
+    private static boolean hasMethod(Class<?> cls, String name) {
+        return Arrays.stream(cls.getMethods()).anyMatch(m -> m.getName().equals(name) && m.getParameterCount() == 0);
+    }
+
+    private static String run(Path dir, String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            fail("command failed: " + String.join(" ", cmd) + "\n" + out);
+        }
+        return out;
+    }
+
+    @Test
+    void everyLayoutOffsetAndSizeMatchesTheCHeaders() {
+        List<String> wrong = new ArrayList<>();
+        for (String key : expectations) {
+            if (key.startsWith("const ")) continue;
+            long c = cValues.get(key);
+            if (key.startsWith("sizeof ")) continue;
+            long java = Long.parseLong(key.substring(key.lastIndexOf(' ') + 1));
+            if (c != java) wrong.add(key + " but C says " + c);
+        }
+        assertThat(wrong).as("fields whose Java offset/size differs from C").isEmpty();
+        assertThat(expectations.stream().filter(k -> k.startsWith("offset ")).count()).isGreaterThan(200);
+    }
+
+    @Test
+    void everyStructSizeMatchesTheCHeaders() throws Exception {
+        List<String> wrong = new ArrayList<>();
+        for (Class<?> cls : structClasses()) {
+            String key = "sizeof " + cls.getSimpleName();
+            if (!cValues.containsKey(key)) continue;
+            long layoutSize = ((MemoryLayout) cls.getMethod("layout").invoke(null)).byteSize();
+            long declared = (long) cls.getMethod("sizeof").invoke(null);
+            if (layoutSize != cValues.get(key) || declared != cValues.get(key)) {
+                wrong.add(key + ": layout " + layoutSize + ", sizeof() " + declared + ", C " + cValues.get(key));
+            }
+        }
+        assertThat(wrong).isEmpty();
+    }
+
+    @Test
+    void everyOffsetAccessorAgreesWithItsLayout() throws Exception {
+        List<String> wrong = new ArrayList<>();
+        for (Class<?> cls : structClasses()) {
+            GroupLayout layout = (GroupLayout) cls.getMethod("layout").invoke(null);
+            for (MemoryLayout m : layout.memberLayouts()) {
+                if (m.name().isEmpty() || m.name().get().startsWith("$")) continue;
+                String n = m.name().get();
+                Method acc = cls.getMethod(n + "$offset");
+                long expected = layout.byteOffset(MemoryLayout.PathElement.groupElement(n));
+                if ((long) acc.invoke(null) != expected) wrong.add(cls.getSimpleName() + "." + n);
+            }
+        }
+        assertThat(wrong).isEmpty();
+    }
+
+    @Test
+    void everyConstantAndIoctlNumberMatchesTheCHeaders() throws Exception {
+        List<String> wrong = new ArrayList<>();
+        int checked = 0;
+        for (Field f : kvm_h.class.getFields()) {
+            if (!Modifier.isStatic(f.getModifiers()) || NOT_IN_C.contains(f.getName())) continue;
+            long java = ((Number) f.get(null)).longValue();
+            long c = cValues.get("const " + f.getName());
+            if (java != c) wrong.add(f.getName() + " = 0x" + Long.toHexString(java) + " but C says 0x" + Long.toHexString(c));
+            checked++;
+        }
+        assertThat(wrong).isEmpty();
+        assertThat(checked).isGreaterThan(100);
+        // a spot check that the helper is not trivially consistent with itself
+        assertThat(kvm_h.KVM_RUN).isEqualTo(0xAE80L);
+    }
+}

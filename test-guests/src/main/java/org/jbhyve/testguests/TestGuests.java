@@ -1,0 +1,100 @@
+package org.jbhyve.testguests;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The test guests built by this module: freestanding x86-64 ELF executables, on the
+ * classpath as {@code guests/<name>.elf}. See this module's README for the boot contract
+ * they expect and what each one does and prints.
+ *
+ * <pre>{@code
+ * Path elf = TestGuests.path("serial");
+ * }</pre>
+ */
+public final class TestGuests {
+
+    /** Every byte the guest writes here with {@code outb} is console output. */
+    public static final int SERIAL_PORT = 0x3f8;
+    /** The guest writes one status byte here when it is done: 0 = success. */
+    public static final int EXIT_PORT = 0xf4;
+    /** The {@code irq} guest writes here to ask the host to pulse {@link #IRQ_LINE}. */
+    public static final int IRQ_REQUEST_PORT = 0x501;
+    /** The IRQ line (GSI, IOAPIC pin) the {@code irq} guest expects pulses on. */
+    public static final int IRQ_LINE = 10;
+    /** Base of the {@code mmio} guest's device window (guest-physical, not RAM). */
+    public static final long MMIO_BASE = 0xd000_0000L;
+    /** Guest-physical address every guest is linked and loaded at. */
+    public static final long LOAD_ADDRESS = 0x10_0000L;
+
+    static final String RESOURCE_DIR = "guests/";
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+    private static final Map<String, Path> EXTRACTED = new ConcurrentHashMap<>();
+
+    private TestGuests() {}
+
+    /**
+     * Returns a filesystem path to the ELF file of guest {@code name}, e.g. {@code "serial"}.
+     * When the classes come from a directory this is the file in it; when they come from a
+     * jar the guest is copied once to a temporary file that is deleted when the JVM exits.
+     *
+     * @throws IllegalArgumentException if there is no such guest
+     */
+    public static Path path(String name) {
+        URL url = NAME.matcher(name).matches()
+                ? TestGuests.class.getClassLoader().getResource(RESOURCE_DIR + name + ".elf")
+                : null;
+        if (url == null) {
+            throw new IllegalArgumentException(
+                    "no test guest named '" + name + "'; known guests: " + String.join(", ", names()));
+        }
+        return EXTRACTED.computeIfAbsent(name, n -> resolve(url, n));
+    }
+
+    /** The names of all guests this module built, in build order. */
+    public static List<String> names() {
+        URL index = TestGuests.class.getClassLoader().getResource(RESOURCE_DIR + "index.txt");
+        if (index == null) {
+            throw new IllegalStateException("guests/index.txt is missing from the classpath: "
+                    + "the test-guests module was not built with make");
+        }
+        try (InputStream in = index.openStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .map(String::strip)
+                    .filter(s -> !s.isEmpty())
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + index, e);
+        }
+    }
+
+    /** A {@code file:} URL as its path; anything else (a jar entry) copied to a temp file. */
+    static Path resolve(URL url, String name) {
+        if ("file".equals(url.getProtocol())) {
+            try {
+                return Path.of(url.toURI());
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                // fall through and copy it out
+            }
+        }
+        try (InputStream in = url.openStream()) {
+            Path tmp = Files.createTempFile("jbhyve-guest-" + name + "-", ".elf");
+            tmp.toFile().deleteOnExit();
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            return tmp;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot extract test guest '" + name + "' from " + url, e);
+        }
+    }
+}

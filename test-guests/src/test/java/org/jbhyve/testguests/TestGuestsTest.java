@@ -1,0 +1,149 @@
+package org.jbhyve.testguests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TestGuestsTest {
+
+    private static final long LOW = 0x10_0000L;  // 1 MiB
+    private static final long HIGH = 0x40_0000L; // 4 MiB
+
+    private static final int PT_LOAD = 1;
+    private static final int ET_EXEC = 2;
+    private static final int EM_X86_64 = 62;
+
+    record Segment(int type, int flags, long offset, long vaddr, long paddr, long filesz, long memsz) {}
+
+    record Elf(int type, int machine, long entry, List<Segment> segments) {
+        List<Segment> loads() {
+            return segments.stream().filter(s -> s.type() == PT_LOAD).toList();
+        }
+    }
+
+    /** Parses the ELF64 little-endian header and program headers, checking the identification. */
+    static Elf parse(byte[] file) {
+        ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(file.length).as("file size").isGreaterThanOrEqualTo(64);
+        assertThat(new byte[] {file[0], file[1], file[2], file[3]})
+                .as("ELF magic").containsExactly(0x7f, 'E', 'L', 'F');
+        assertThat(file[4]).as("EI_CLASS (ELFCLASS64)").isEqualTo((byte) 2);
+        assertThat(file[5]).as("EI_DATA (little-endian)").isEqualTo((byte) 1);
+        assertThat(file[6]).as("EI_VERSION").isEqualTo((byte) 1);
+        int type = Short.toUnsignedInt(b.getShort(16));
+        int machine = Short.toUnsignedInt(b.getShort(18));
+        long entry = b.getLong(24);
+        long phoff = b.getLong(32);
+        int phentsize = Short.toUnsignedInt(b.getShort(54));
+        int phnum = Short.toUnsignedInt(b.getShort(56));
+        assertThat(phentsize).as("e_phentsize").isEqualTo(56);
+        assertThat(phoff + (long) phnum * phentsize).as("end of program headers").isLessThanOrEqualTo(file.length);
+        List<Segment> segments = new ArrayList<>();
+        for (int i = 0; i < phnum; i++) {
+            int p = (int) (phoff + (long) i * phentsize);
+            segments.add(new Segment(b.getInt(p), b.getInt(p + 4), b.getLong(p + 8), b.getLong(p + 16),
+                    b.getLong(p + 24), b.getLong(p + 32), b.getLong(p + 40)));
+        }
+        return new Elf(type, machine, entry, segments);
+    }
+
+    @Test
+    void namesListsEveryExpectedGuest() {
+        assertThat(TestGuests.names()).contains("serial", "mmio", "irq", "smp", "spin", "regs");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"serial", "mmio", "irq", "smp", "spin", "regs"})
+    void guestIsALoadableElf64X86_64Executable(String name) throws IOException {
+        Path path = TestGuests.path(name);
+        assertThat(path).isRegularFile();
+        byte[] file = Files.readAllBytes(path);
+        Elf elf = parse(file);
+
+        assertThat(elf.type()).as("e_type").isEqualTo(ET_EXEC);
+        assertThat(elf.machine()).as("e_machine").isEqualTo(EM_X86_64);
+        assertThat(elf.loads()).as("PT_LOAD segments").isNotEmpty();
+        for (Segment s : elf.loads()) {
+            assertThat(s.paddr()).as("p_paddr == p_vaddr").isEqualTo(s.vaddr());
+            assertThat(s.vaddr()).as("segment start").isGreaterThanOrEqualTo(LOW);
+            assertThat(s.vaddr() + s.memsz()).as("segment end").isLessThanOrEqualTo(HIGH);
+            assertThat(s.filesz()).as("p_filesz <= p_memsz").isLessThanOrEqualTo(s.memsz());
+            assertThat(s.offset() + s.filesz()).as("segment bytes inside the file").isLessThanOrEqualTo(file.length);
+        }
+        assertThat(elf.loads())
+                .as("a PT_LOAD segment holding the entry point %#x in its file bytes", elf.entry())
+                .anySatisfy(s -> assertThat(elf.entry()).isGreaterThanOrEqualTo(s.vaddr()).isLessThan(s.vaddr() + s.filesz()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "serial=Hello from the jbhyve serial guest\n",
+        "serial=resumed\n",
+        "mmio=read ",
+        "irq=timeout waiting for irq ",
+        "irq=irqs=",
+        "smp=hello from cpu ",
+        "smp=cpus=2\n",
+        "smp=ap did not start\n",
+        "spin=spinning\n",
+        "regs=rbx=",
+        "regs= r12=",
+    })
+    void guestContainsTheTextItPrints(String spec) throws IOException {
+        String name = spec.substring(0, spec.indexOf('='));
+        String text = spec.substring(spec.indexOf('=') + 1);
+        String file = new String(Files.readAllBytes(TestGuests.path(name)), StandardCharsets.ISO_8859_1);
+        assertThat(file).contains(text);
+    }
+
+    @Test
+    void unknownGuestNamesTheGuestAndTheKnownOnes() {
+        assertThatThrownBy(() -> TestGuests.path("no-such-guest"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no-such-guest")
+                .hasMessageContaining("serial")
+                .hasMessageContaining("smp");
+        assertThatThrownBy(() -> TestGuests.path("../serial"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("../serial");
+    }
+
+    @Test
+    void pathIsStable() {
+        assertThat(TestGuests.path("spin")).isEqualTo(TestGuests.path("spin"));
+    }
+
+    @Test
+    void guestInsideAJarIsCopiedToATemporaryFile(@TempDir Path dir) throws IOException {
+        byte[] bytes = Files.readAllBytes(TestGuests.path("serial"));
+        Path jar = dir.resolve("guests.jar");
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out)) {
+            j.putNextEntry(new JarEntry(TestGuests.RESOURCE_DIR + "serial.elf"));
+            j.write(bytes);
+            j.closeEntry();
+        }
+        URI uri = URI.create("jar:" + jar.toUri() + "!/" + TestGuests.RESOURCE_DIR + "serial.elf");
+
+        Path extracted = TestGuests.resolve(uri.toURL(), "serial");
+
+        assertThat(extracted).isRegularFile().isNotEqualTo(jar);
+        assertThat(extracted.getFileName().toString()).startsWith("jbhyve-guest-serial-").endsWith(".elf");
+        assertThat(Files.readAllBytes(extracted)).isEqualTo(bytes);
+    }
+}

@@ -1,0 +1,141 @@
+package org.jbhyve.vmm;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+
+/**
+ * Guest RAM as the VMM sees it: bounds-checked access by guest physical address (GPA).
+ *
+ * <p>The layout is bhyve's: RAM up to 3 GiB sits at GPA 0 ("lowmem"); whatever is left sits at
+ * GPA 4 GiB ("highmem"), leaving the 3..4 GiB hole for PCI MMIO, the APICs and the boot ROM.
+ * Every access checks that the whole range lies inside one region and throws
+ * {@link GuestMemoryException} otherwise, so a guest-supplied address can never reach host memory
+ * outside its RAM.
+ */
+public final class GuestMemory {
+    public static final long LOWMEM_LIMIT = 3L << 30;
+    public static final long HIGHMEM_BASE = 4L << 30;
+
+    /** One contiguous piece of guest RAM and the host memory behind it. */
+    public record Region(long gpa, long size, MemorySegment host) {
+        public long end() { return gpa + size; }
+    }
+
+    private final Region low;
+    private final Region high; // null when all RAM fits below 3 GiB
+    private final List<Region> regions;
+
+    public GuestMemory(Region low, Region high) {
+        if (low.gpa() != 0 || low.size() > LOWMEM_LIMIT || low.host().byteSize() != low.size()) {
+            throw new IllegalArgumentException("bad lowmem region " + low);
+        }
+        if (high != null && (high.gpa() != HIGHMEM_BASE || high.host().byteSize() != high.size())) {
+            throw new IllegalArgumentException("bad highmem region " + high);
+        }
+        this.low = low;
+        this.high = high;
+        this.regions = high == null ? List.of(low) : List.of(low, high);
+    }
+
+    /** Splits {@code totalBytes} the way bhyve does: lowmem size. */
+    public static long lowmemSize(long totalBytes) {
+        return Math.min(totalBytes, LOWMEM_LIMIT);
+    }
+
+    /** Splits {@code totalBytes} the way bhyve does: highmem size (may be 0). */
+    public static long highmemSize(long totalBytes) {
+        return Math.max(0, totalBytes - LOWMEM_LIMIT);
+    }
+
+    public List<Region> regions() { return regions; }
+
+    public long size() { return low.size() + (high == null ? 0 : high.size()); }
+
+    public long lowmemSize() { return low.size(); }
+
+    public long highmemSize() { return high == null ? 0 : high.size(); }
+
+    /** True when {@code [gpa, gpa+length)} lies entirely inside one RAM region. */
+    public boolean isRam(long gpa, long length) {
+        return region(gpa, length) != null;
+    }
+
+    private Region region(long gpa, long length) {
+        if (gpa < 0 || length < 0) return null;
+        long end = gpa + length;
+        if (end < gpa) return null; // overflow
+        if (end <= low.size()) return low;
+        if (high != null && gpa >= HIGHMEM_BASE && end <= high.end()) return high;
+        return null;
+    }
+
+    private long hostOffset(long gpa, long length) {
+        Region r = region(gpa, length);
+        if (r == null) throw new GuestMemoryException(gpa, length);
+        return gpa - r.gpa();
+    }
+
+    private MemorySegment hostOf(long gpa) {
+        return gpa < HIGHMEM_BASE ? low.host() : high.host();
+    }
+
+    /** The host memory behind {@code [gpa, gpa+length)}; no copy. */
+    public MemorySegment slice(long gpa, long length) {
+        long off = hostOffset(gpa, length);
+        return hostOf(gpa).asSlice(off, length);
+    }
+
+    public byte readByte(long gpa) {
+        return hostOf(gpa).get(ValueLayout.JAVA_BYTE, hostOffset(gpa, 1));
+    }
+
+    public short readShort(long gpa) {
+        return hostOf(gpa).get(ValueLayout.JAVA_SHORT_UNALIGNED, hostOffset(gpa, 2));
+    }
+
+    public int readInt(long gpa) {
+        return hostOf(gpa).get(ValueLayout.JAVA_INT_UNALIGNED, hostOffset(gpa, 4));
+    }
+
+    public long readLong(long gpa) {
+        return hostOf(gpa).get(ValueLayout.JAVA_LONG_UNALIGNED, hostOffset(gpa, 8));
+    }
+
+    public void writeByte(long gpa, byte v) {
+        hostOf(gpa).set(ValueLayout.JAVA_BYTE, hostOffset(gpa, 1), v);
+    }
+
+    public void writeShort(long gpa, short v) {
+        hostOf(gpa).set(ValueLayout.JAVA_SHORT_UNALIGNED, hostOffset(gpa, 2), v);
+    }
+
+    public void writeInt(long gpa, int v) {
+        hostOf(gpa).set(ValueLayout.JAVA_INT_UNALIGNED, hostOffset(gpa, 4), v);
+    }
+
+    public void writeLong(long gpa, long v) {
+        hostOf(gpa).set(ValueLayout.JAVA_LONG_UNALIGNED, hostOffset(gpa, 8), v);
+    }
+
+    /** Copies guest bytes out. */
+    public void read(long gpa, byte[] dst, int offset, int length) {
+        long off = hostOffset(gpa, length);
+        MemorySegment.copy(hostOf(gpa), ValueLayout.JAVA_BYTE, off, dst, offset, length);
+    }
+
+    /** Copies bytes into the guest. */
+    public void write(long gpa, byte[] src, int offset, int length) {
+        long off = hostOffset(gpa, length);
+        MemorySegment.copy(src, offset, hostOf(gpa), ValueLayout.JAVA_BYTE, off, length);
+    }
+
+    public void write(long gpa, byte[] src) {
+        write(gpa, src, 0, src.length);
+    }
+
+    /** Zeroes {@code [gpa, gpa+length)}. */
+    public void fill(long gpa, long length, byte value) {
+        slice(gpa, length).fill(value);
+    }
+}

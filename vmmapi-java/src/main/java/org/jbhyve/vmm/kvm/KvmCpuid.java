@@ -1,0 +1,64 @@
+package org.jbhyve.vmm.kvm;
+
+import org.jbhyve.bindings.linux.kvm.kvm_cpuid2;
+import org.jbhyve.bindings.linux.kvm.kvm_cpuid_entry2;
+import org.jbhyve.vmm.state.CpuidEntry;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Conversions between {@code struct kvm_cpuid2} and {@link CpuidEntry}, and the per-vCPU fix-ups. */
+final class KvmCpuid {
+    private KvmCpuid() {}
+
+    static List<CpuidEntry> decode(MemorySegment cpuid2) {
+        int n = kvm_cpuid2.nent(cpuid2);
+        List<CpuidEntry> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            MemorySegment e = cpuid2.asSlice(kvm_cpuid2.sizeof() + i * kvm_cpuid_entry2.sizeof(), kvm_cpuid_entry2.sizeof());
+            out.add(new CpuidEntry(kvm_cpuid_entry2.function(e), kvm_cpuid_entry2.index(e), kvm_cpuid_entry2.flags(e),
+                    kvm_cpuid_entry2.eax(e), kvm_cpuid_entry2.ebx(e), kvm_cpuid_entry2.ecx(e), kvm_cpuid_entry2.edx(e)));
+        }
+        return out;
+    }
+
+    static MemorySegment encode(SegmentAllocator a, List<CpuidEntry> entries) {
+        MemorySegment buf = a.allocate(kvm_cpuid2.sizeof() + entries.size() * kvm_cpuid_entry2.sizeof(), 8);
+        kvm_cpuid2.nent(buf, entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            CpuidEntry c = entries.get(i);
+            MemorySegment e = buf.asSlice(kvm_cpuid2.sizeof() + i * kvm_cpuid_entry2.sizeof(), kvm_cpuid_entry2.sizeof());
+            kvm_cpuid_entry2.function(e, c.function());
+            kvm_cpuid_entry2.index(e, c.index());
+            kvm_cpuid_entry2.flags(e, c.flags());
+            kvm_cpuid_entry2.eax(e, c.eax());
+            kvm_cpuid_entry2.ebx(e, c.ebx());
+            kvm_cpuid_entry2.ecx(e, c.ecx());
+            kvm_cpuid_entry2.edx(e, c.edx());
+        }
+        return buf;
+    }
+
+    /**
+     * The host's supported leaves adjusted for one vCPU: its APIC ID in leaf 1 and the x2APIC
+     * topology leaves, the logical-processor count, and the hypervisor-present bit.
+     */
+    static List<CpuidEntry> forVcpu(List<CpuidEntry> supported, int vcpuId, int vcpuCount) {
+        List<CpuidEntry> out = new ArrayList<>(supported.size());
+        for (CpuidEntry e : supported) {
+            switch (e.function()) {
+                case 1 -> {
+                    int ebx = (e.ebx() & 0x0000ffff) | (vcpuId << 24) | (Math.min(vcpuCount, 255) << 16);
+                    int edx = vcpuCount > 1 ? e.edx() | (1 << 28) : e.edx() & ~(1 << 28);
+                    e = e.withEbx(ebx).withEcx(e.ecx() | (1 << 31)).withEdx(edx);
+                }
+                case 0xb, 0x1f -> e = e.withEdx(vcpuId);
+                default -> { }
+            }
+            out.add(e);
+        }
+        return out;
+    }
+}

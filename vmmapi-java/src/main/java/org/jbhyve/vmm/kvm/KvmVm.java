@@ -1,0 +1,181 @@
+package org.jbhyve.vmm.kvm;
+
+import org.jbhyve.bindings.linux.kvm.*;
+import org.jbhyve.vmm.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.jbhyve.bindings.linux.kvm.kvm_h.*;
+
+/** A KVM virtual machine. */
+public final class KvmVm implements VirtualMachine {
+    /**
+     * Where KVM puts the three-page TSS and the identity-map page that VMX needs for real mode on old
+     * CPUs: just below the 16 MiB that bhyve reserves under 4 GiB for the boot ROM, so neither can
+     * collide with RAM (which stops at 3 GiB) or a ROM image.
+     */
+    static final long IDENTITY_MAP_ADDR = 0xfeffc000L;
+    static final long TSS_ADDR = 0xfeffd000L;
+    /** IOAPIC pins of KVM's in-kernel IOAPIC. */
+    static final int IOAPIC_PINS = 24;
+
+    private final KvmHypervisor hv;
+    private final KvmFd vm;
+    private final VmConfig config;
+    private final Arena memoryArena = Arena.ofShared();
+    private final GuestMemory memory;
+    private final int memfd;
+    private final List<Vcpu> vcpus;
+    private final Set<PlatformDevice> kernelDevices;
+    private final MemorySegment irqLevel = Arena.ofAuto().allocate(kvm_irq_level.layout());
+    private final Object irqLock = new Object();
+    private final int xsaveSize;
+    private volatile boolean closed;
+
+    KvmVm(KvmHypervisor hv, KvmFd vm, VmConfig config) {
+        this.hv = hv;
+        this.vm = vm;
+        this.config = config;
+        int fdForMemory = -1;
+        List<Vcpu> created = new ArrayList<>();
+        try {
+            vm.ioctl("KVM_SET_IDENTITY_MAP_ADDR", KVM_SET_IDENTITY_MAP_ADDR, longArg(IDENTITY_MAP_ADDR));
+            vm.ioctl("KVM_SET_TSS_ADDR", KVM_SET_TSS_ADDR, TSS_ADDR);
+            if (config.kernelIrqchip()) {
+                vm.ioctl("KVM_CREATE_IRQCHIP", KVM_CREATE_IRQCHIP, 0L);
+                try (Arena a = Arena.ofConfined()) {
+                    MemorySegment pit = kvm_pit_config.allocate(a);
+                    kvm_pit_config.flags(pit, KVM_PIT_SPEAKER_DUMMY);
+                    vm.ioctl("KVM_CREATE_PIT2", KVM_CREATE_PIT2, pit);
+                }
+                kernelDevices = EnumSet.of(PlatformDevice.LAPIC, PlatformDevice.IOAPIC, PlatformDevice.PIC_8259,
+                        PlatformDevice.PIT_8254);
+            } else {
+                kernelDevices = EnumSet.noneOf(PlatformDevice.class);
+            }
+            long low = GuestMemory.lowmemSize(config.memoryBytes());
+            long high = GuestMemory.highmemSize(config.memoryBytes());
+            MemorySegment lowHost, highHost = null;
+            if (config.backing() == MemoryBacking.MEMFD) {
+                fdForMemory = KvmMemory.memfd("jbhyve:" + config.name(), config.memoryBytes());
+                lowHost = KvmMemory.mapShared(fdForMemory, 0, low, memoryArena);
+                if (high > 0) highHost = KvmMemory.mapShared(fdForMemory, low, high, memoryArena);
+            } else {
+                lowHost = KvmMemory.mapAnonymous(low, memoryArena);
+                if (high > 0) highHost = KvmMemory.mapAnonymous(high, memoryArena);
+            }
+            setMemoryRegion(0, 0, lowHost);
+            if (highHost != null) setMemoryRegion(1, GuestMemory.HIGHMEM_BASE, highHost);
+            this.memory = new GuestMemory(new GuestMemory.Region(0, low, lowHost),
+                    highHost == null ? null : new GuestMemory.Region(GuestMemory.HIGHMEM_BASE, high, highHost));
+            this.memfd = fdForMemory;
+            for (int id = 0; id < config.vcpus(); id++) {
+                int fd = vm.ioctl("KVM_CREATE_VCPU", KVM_CREATE_VCPU, id);
+                KvmVcpu v = new KvmVcpu(this, new KvmFd(fd, "vcpu " + id + " of vm '" + config.name() + "'"), id,
+                        hv.vcpuMmapSize());
+                created.add(v);
+                v.setCpuid(KvmCpuid.forVcpu(hv.supportedCpuid(), id, config.vcpus()));
+            }
+            this.vcpus = List.copyOf(created);
+            int xsave2 = vm.ioctl("KVM_CHECK_EXTENSION", KVM_CHECK_EXTENSION, KVM_CAP_XSAVE2);
+            this.xsaveSize = (int) Math.max(xsave2, kvm_xsave.sizeof());
+        } catch (RuntimeException e) {
+            for (Vcpu v : created) ((KvmVcpu) v).close();
+            memoryArena.close();
+            if (fdForMemory >= 0) KvmMemory.closeFd(fdForMemory);
+            vm.close();
+            throw e;
+        }
+    }
+
+    private static MemorySegment longArg(long v) {
+        MemorySegment s = Arena.ofAuto().allocate(8, 8);
+        s.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, v);
+        return s;
+    }
+
+    private void setMemoryRegion(int slot, long gpa, MemorySegment host) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment r = kvm_userspace_memory_region.allocate(a);
+            kvm_userspace_memory_region.slot(r, slot);
+            kvm_userspace_memory_region.flags(r, 0);
+            kvm_userspace_memory_region.guest_phys_addr(r, gpa);
+            kvm_userspace_memory_region.memory_size(r, host.byteSize());
+            kvm_userspace_memory_region.userspace_addr(r, host.address());
+            vm.ioctl("KVM_SET_USER_MEMORY_REGION", KVM_SET_USER_MEMORY_REGION, r);
+        }
+    }
+
+    KvmFd fd() { return vm; }
+
+    /** Bytes of the XSAVE area KVM_GET_XSAVE2 returns (at least the 4 KiB of KVM_GET_XSAVE). */
+    int xsaveSize() { return xsaveSize; }
+
+    /** The memfd behind guest RAM (lowmem at offset 0, highmem after it), or -1 for anonymous RAM. */
+    public int memoryFd() { return memfd; }
+
+    @Override
+    public VmConfig config() { return config; }
+
+    @Override
+    public GuestMemory memory() { return memory; }
+
+    @Override
+    public List<Vcpu> vcpus() { return vcpus; }
+
+    @Override
+    public Set<PlatformDevice> kernelDevices() { return kernelDevices; }
+
+    @Override
+    public int irqLineCount() { return config.kernelIrqchip() ? IOAPIC_PINS : 0; }
+
+    @Override
+    public void setIrqLine(int irq, boolean asserted) {
+        if (!config.kernelIrqchip()) {
+            throw new IllegalStateException("VM '" + config.name() + "' has no in-kernel irqchip to raise IRQ " + irq);
+        }
+        if (irq < 0 || irq >= IOAPIC_PINS) {
+            throw new IllegalArgumentException("IRQ " + irq + " out of range 0.." + (IOAPIC_PINS - 1));
+        }
+        synchronized (irqLock) {
+            kvm_irq_level.irq(irqLevel, irq);
+            kvm_irq_level.level(irqLevel, asserted ? 1 : 0);
+            vm.ioctl("KVM_IRQ_LINE", KVM_IRQ_LINE, irqLevel);
+        }
+    }
+
+    @Override
+    public void sendMsi(long address, int data) {
+        if (!config.kernelIrqchip()) {
+            throw new IllegalStateException("VM '" + config.name() + "' has no in-kernel LAPIC to receive MSIs");
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment msi = kvm_msi.allocate(a);
+            kvm_msi.address_lo(msi, (int) address);
+            kvm_msi.address_hi(msi, (int) (address >>> 32));
+            kvm_msi.data(msi, data);
+            vm.ioctl("KVM_SIGNAL_MSI", KVM_SIGNAL_MSI, msi);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        for (Vcpu v : vcpus) ((KvmVcpu) v).close();
+        vm.close();
+        memoryArena.close();
+        if (memfd >= 0) KvmMemory.closeFd(memfd);
+    }
+
+    @Override
+    public String toString() {
+        return "kvm vm '" + config.name() + "' (" + config.vcpus() + " vcpus, " + (config.memoryBytes() >> 20) + " MiB)";
+    }
+
+}

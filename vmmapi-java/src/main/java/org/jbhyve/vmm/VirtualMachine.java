@@ -34,6 +34,13 @@ public interface VirtualMachine extends AutoCloseable {
     /** Number of interrupt lines (IOAPIC pins). */
     int irqLineCount();
 
+    /**
+     * Maps extra guest memory outside RAM, such as a boot ROM ({@code readOnly}: guest writes become
+     * MMIO exits) or its writable variable store. The range must not overlap RAM or another mapping.
+     * The returned host memory stays valid until the VM is closed.
+     */
+    java.lang.foreign.MemorySegment mapMemory(String name, long gpa, long size, boolean readOnly);
+
     /** Delivers an MSI: {@code address} in the 0xfeexxxxx window, {@code data} the message. */
     void sendMsi(long address, int data);
 

@@ -35,6 +35,7 @@ public final class KvmVm implements VirtualMachine {
     private final MemorySegment irqLevel = Arena.ofAuto().allocate(kvm_irq_level.layout());
     private final Object irqLock = new Object();
     private final int xsaveSize;
+    private final List<long[]> extraMappings = new ArrayList<>();
     private volatile boolean closed;
 
     KvmVm(KvmHypervisor hv, KvmFd vm, VmConfig config) {
@@ -100,10 +101,14 @@ public final class KvmVm implements VirtualMachine {
     }
 
     private void setMemoryRegion(int slot, long gpa, MemorySegment host) {
+        setMemoryRegion(slot, gpa, host, 0);
+    }
+
+    private void setMemoryRegion(int slot, long gpa, MemorySegment host, int flags) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment r = kvm_userspace_memory_region.allocate(a);
             kvm_userspace_memory_region.slot(r, slot);
-            kvm_userspace_memory_region.flags(r, 0);
+            kvm_userspace_memory_region.flags(r, flags);
             kvm_userspace_memory_region.guest_phys_addr(r, gpa);
             kvm_userspace_memory_region.memory_size(r, host.byteSize());
             kvm_userspace_memory_region.userspace_addr(r, host.address());
@@ -147,6 +152,31 @@ public final class KvmVm implements VirtualMachine {
             kvm_irq_level.level(irqLevel, asserted ? 1 : 0);
             vm.ioctl("KVM_IRQ_LINE", KVM_IRQ_LINE, irqLevel);
         }
+    }
+
+    @Override
+    public synchronized MemorySegment mapMemory(String name, long gpa, long size, boolean readOnly) {
+        if (gpa < 0 || size <= 0 || gpa % VmConfig.PAGE_SIZE != 0 || size % VmConfig.PAGE_SIZE != 0
+                || gpa + size < gpa) {
+            throw new IllegalArgumentException(name + ": guest range 0x" + Long.toHexString(gpa) + "+0x"
+                    + Long.toHexString(size) + " is not page aligned");
+        }
+        for (GuestMemory.Region r : memory.regions()) {
+            if (gpa < r.end() && r.gpa() < gpa + size) {
+                throw new IllegalArgumentException(name + ": guest range 0x" + Long.toHexString(gpa) + "+0x"
+                        + Long.toHexString(size) + " overlaps RAM");
+            }
+        }
+        for (long[] m : extraMappings) {
+            if (gpa < m[0] + m[1] && m[0] < gpa + size) {
+                throw new IllegalArgumentException(name + ": guest range 0x" + Long.toHexString(gpa)
+                        + " overlaps another mapping");
+            }
+        }
+        MemorySegment host = KvmMemory.mapAnonymous(size, memoryArena);
+        setMemoryRegion(2 + extraMappings.size(), gpa, host, readOnly ? KVM_MEM_READONLY : 0);
+        extraMappings.add(new long[] {gpa, size});
+        return host;
     }
 
     @Override

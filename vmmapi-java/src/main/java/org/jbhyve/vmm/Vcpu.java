@@ -51,6 +51,10 @@ public interface Vcpu {
     /** MSRs that matter for save/restore on this backend. */
     int[] savedMsrIndices();
 
+    /**
+     * The legacy x87/SSE view. Where the backend has XSAVE, {@link #getXsave()} is the authoritative
+     * FPU state (KVM_GET_FPU does not report MXCSR on every kernel); save and restore that instead.
+     */
     FpuState getFpu();
 
     void setFpu(FpuState f);

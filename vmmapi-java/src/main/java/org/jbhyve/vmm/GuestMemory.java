@@ -70,64 +70,69 @@ public final class GuestMemory {
         return null;
     }
 
-    private long hostOffset(long gpa, long length) {
+    /** The region holding all of {@code [gpa, gpa+length)}; throws for anything else. */
+    private Region checked(long gpa, long length) {
         Region r = region(gpa, length);
         if (r == null) throw new GuestMemoryException(gpa, length);
-        return gpa - r.gpa();
-    }
-
-    private MemorySegment hostOf(long gpa) {
-        return gpa < HIGHMEM_BASE ? low.host() : high.host();
+        return r;
     }
 
     /** The host memory behind {@code [gpa, gpa+length)}; no copy. */
     public MemorySegment slice(long gpa, long length) {
-        long off = hostOffset(gpa, length);
-        return hostOf(gpa).asSlice(off, length);
+        Region r = checked(gpa, length);
+        return r.host().asSlice(gpa - r.gpa(), length);
     }
 
     public byte readByte(long gpa) {
-        return hostOf(gpa).get(ValueLayout.JAVA_BYTE, hostOffset(gpa, 1));
+        Region r = checked(gpa, 1);
+        return r.host().get(ValueLayout.JAVA_BYTE, gpa - r.gpa());
     }
 
     public short readShort(long gpa) {
-        return hostOf(gpa).get(ValueLayout.JAVA_SHORT_UNALIGNED, hostOffset(gpa, 2));
+        Region r = checked(gpa, 2);
+        return r.host().get(ValueLayout.JAVA_SHORT_UNALIGNED, gpa - r.gpa());
     }
 
     public int readInt(long gpa) {
-        return hostOf(gpa).get(ValueLayout.JAVA_INT_UNALIGNED, hostOffset(gpa, 4));
+        Region r = checked(gpa, 4);
+        return r.host().get(ValueLayout.JAVA_INT_UNALIGNED, gpa - r.gpa());
     }
 
     public long readLong(long gpa) {
-        return hostOf(gpa).get(ValueLayout.JAVA_LONG_UNALIGNED, hostOffset(gpa, 8));
+        Region r = checked(gpa, 8);
+        return r.host().get(ValueLayout.JAVA_LONG_UNALIGNED, gpa - r.gpa());
     }
 
     public void writeByte(long gpa, byte v) {
-        hostOf(gpa).set(ValueLayout.JAVA_BYTE, hostOffset(gpa, 1), v);
+        Region r = checked(gpa, 1);
+        r.host().set(ValueLayout.JAVA_BYTE, gpa - r.gpa(), v);
     }
 
     public void writeShort(long gpa, short v) {
-        hostOf(gpa).set(ValueLayout.JAVA_SHORT_UNALIGNED, hostOffset(gpa, 2), v);
+        Region r = checked(gpa, 2);
+        r.host().set(ValueLayout.JAVA_SHORT_UNALIGNED, gpa - r.gpa(), v);
     }
 
     public void writeInt(long gpa, int v) {
-        hostOf(gpa).set(ValueLayout.JAVA_INT_UNALIGNED, hostOffset(gpa, 4), v);
+        Region r = checked(gpa, 4);
+        r.host().set(ValueLayout.JAVA_INT_UNALIGNED, gpa - r.gpa(), v);
     }
 
     public void writeLong(long gpa, long v) {
-        hostOf(gpa).set(ValueLayout.JAVA_LONG_UNALIGNED, hostOffset(gpa, 8), v);
+        Region r = checked(gpa, 8);
+        r.host().set(ValueLayout.JAVA_LONG_UNALIGNED, gpa - r.gpa(), v);
     }
 
     /** Copies guest bytes out. */
     public void read(long gpa, byte[] dst, int offset, int length) {
-        long off = hostOffset(gpa, length);
-        MemorySegment.copy(hostOf(gpa), ValueLayout.JAVA_BYTE, off, dst, offset, length);
+        Region r = checked(gpa, length);
+        MemorySegment.copy(r.host(), ValueLayout.JAVA_BYTE, gpa - r.gpa(), dst, offset, length);
     }
 
     /** Copies bytes into the guest. */
     public void write(long gpa, byte[] src, int offset, int length) {
-        long off = hostOffset(gpa, length);
-        MemorySegment.copy(src, offset, hostOf(gpa), ValueLayout.JAVA_BYTE, off, length);
+        Region r = checked(gpa, length);
+        MemorySegment.copy(src, offset, r.host(), ValueLayout.JAVA_BYTE, gpa - r.gpa(), length);
     }
 
     public void write(long gpa, byte[] src) {

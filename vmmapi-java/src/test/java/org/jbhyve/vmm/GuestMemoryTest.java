@@ -20,6 +20,16 @@ class GuestMemoryTest {
     }
 
     @Test
+    void addressesAboveFourGibWithoutHighmemAreRejectedNotCrashing() {
+        try (Arena a = Arena.ofConfined()) {
+            GuestMemory m = new GuestMemory(new GuestMemory.Region(0, 0x10000, a.allocate(0x10000, 4096)), null);
+            assertThatThrownBy(() -> m.readInt(GuestMemory.HIGHMEM_BASE)).isInstanceOf(GuestMemoryException.class);
+            assertThatThrownBy(() -> m.writeLong(-1L, 0)).isInstanceOf(GuestMemoryException.class);
+            assertThatThrownBy(() -> m.readByte(Long.MAX_VALUE)).isInstanceOf(GuestMemoryException.class);
+        }
+    }
+
+    @Test
     void accessesStayInsideOneRegion() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment low = a.allocate(0x10000, 4096), high = a.allocate(0x2000, 4096);

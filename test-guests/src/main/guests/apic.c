@@ -81,3 +81,10 @@ void ioapic_route_edge(unsigned pin, uint8_t vector, uint8_t dest_apic_id)
 	 * edge (bit 15 = 0), unmasked (bit 16 = 0). */
 	ioapic_write(IOAPIC_REDTBL(pin), vector);
 }
+
+void ioapic_route(unsigned pin, uint8_t vector, uint8_t dest_apic_id, uint32_t flags)
+{
+	ioapic_write(IOAPIC_REDTBL(pin) + 1, (uint32_t)dest_apic_id << 24);
+	/* Fixed delivery, physical destination, unmasked; trigger and polarity from flags. */
+	ioapic_write(IOAPIC_REDTBL(pin), vector | (flags & (IOAPIC_LEVEL | IOAPIC_ACTIVE_LOW)));
+}

@@ -36,6 +36,12 @@ void print_hex(uint64_t v)
 		print_char(buf[--n]);
 }
 
+void print_hex_pad(uint64_t v, unsigned digits)
+{
+	while (digits--)
+		print_char("0123456789abcdef"[(v >> (4 * digits)) & 0xf]);
+}
+
 void print_dec(uint64_t v)
 {
 	char buf[20];

@@ -30,6 +30,30 @@ static inline uint8_t inb(uint16_t port)
 	return value;
 }
 
+static inline void outw(uint16_t value, uint16_t port)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(value), "Nd"(port) : "memory");
+}
+
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t value;
+	__asm__ volatile("inw %1, %0" : "=a"(value) : "Nd"(port) : "memory");
+	return value;
+}
+
+static inline void outl(uint32_t value, uint16_t port)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(value), "Nd"(port) : "memory");
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t value;
+	__asm__ volatile("inl %1, %0" : "=a"(value) : "Nd"(port) : "memory");
+	return value;
+}
+
 /* ---- MMIO with explicit access widths (never merged or split by the compiler) ---- */
 static inline void mmio_write8(uintptr_t addr, uint8_t v)
 {
@@ -106,6 +130,12 @@ static inline void sti_hlt_cli(void)
 	__asm__ volatile("sti\n\thlt\n\tcli" : : : "memory");
 }
 
+static inline void cpuid(uint32_t leaf, uint32_t subleaf, uint32_t *a, uint32_t *b, uint32_t *c,
+			 uint32_t *d)
+{
+	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(subleaf));
+}
+
 static inline uint64_t rdmsr(uint32_t msr)
 {
 	uint32_t lo, hi;
@@ -143,6 +173,8 @@ void print_char(char c);
 void print(const char *s); /* no newline is added */
 void print_hex(uint64_t v); /* lowercase, no 0x prefix, no leading zeros ("0" for zero) */
 void print_dec(uint64_t v);
+/* Exactly `digits` lowercase hex digits, zero-padded (the low ones if v has more). */
+void print_hex_pad(uint64_t v, unsigned digits);
 
 /* A spinlock (lock xchg) for guests whose CPUs print concurrently. */
 void console_lock(void);
@@ -199,6 +231,12 @@ extern volatile uint64_t ticks;
 #define IOAPIC_BASE 0xfec00000UL
 /* Fixed delivery, physical destination, edge-triggered, active high, unmasked. */
 void ioapic_route_edge(unsigned pin, uint8_t vector, uint8_t dest_apic_id);
+/* The same with a choice of trigger mode and polarity (IOAPIC_* flags, ORed). */
+#define IOAPIC_EDGE 0
+#define IOAPIC_LEVEL (1u << 15)
+#define IOAPIC_ACTIVE_HIGH 0
+#define IOAPIC_ACTIVE_LOW (1u << 13)
+void ioapic_route(unsigned pin, uint8_t vector, uint8_t dest_apic_id, uint32_t flags);
 
 /* ---- IDT ---- */
 struct isr_frame {

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * The test guests built by this module: freestanding x86-64 ELF executables, on the
  * classpath as {@code guests/<name>.elf}. See this module's README for the boot contract
- * they expect and what each one does and prints.
+ * they expect and what each one does and prints. All of them are ELF64 images for the
+ * 64-bit boot contract except {@value #MULTIBOOT_GUEST}, an ELF32 Multiboot kernel.
  *
  * <pre>{@code
  * Path elf = TestGuests.path("serial");
@@ -37,6 +38,24 @@ public final class TestGuests {
     public static final long MMIO_BASE = 0xd000_0000L;
     /** Guest-physical address every guest is linked and loaded at. */
     public static final long LOAD_ADDRESS = 0x10_0000L;
+    /**
+     * The one guest that is not an ELF64 image for the 64-bit boot contract: an ELF32 i386
+     * Multiboot (v1) kernel, to be loaded by a Multiboot loader.
+     */
+    public static final String MULTIBOOT_GUEST = "multiboot";
+    /** Where the {@code pcienum} guest expects PCI ECAM (bus 0 only). */
+    public static final long PCI_ECAM_BASE = 0xe000_0000L;
+    /** The ISA IRQ (IOAPIC pin) of COM1, used by {@code uartirq} and {@code demo}. */
+    public static final int COM1_IRQ = 4;
+    /**
+     * The {@code demo} guest's tick counter: a little-endian 64-bit value at this
+     * guest-physical address, incremented by its once-a-second timer interrupt only.
+     */
+    public static final long DEMO_TICKS_ADDRESS = 0x11_0000L;
+    /** The 8 bytes {@code "jbhdemo\0"} at this address identify the {@code demo} guest's state. */
+    public static final long DEMO_MAGIC_ADDRESS = DEMO_TICKS_ADDRESS + 8;
+    /** The magic at {@link #DEMO_MAGIC_ADDRESS}, without its terminating NUL. */
+    public static final String DEMO_MAGIC = "jbhdemo";
 
     static final String RESOURCE_DIR = "guests/";
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");

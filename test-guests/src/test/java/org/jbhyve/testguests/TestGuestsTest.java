@@ -28,6 +28,8 @@ class TestGuestsTest {
     private static final int PT_LOAD = 1;
     private static final int ET_EXEC = 2;
     private static final int EM_X86_64 = 62;
+    private static final int EM_386 = 3;
+    private static final int MULTIBOOT_MAGIC = 0x1BADB002;
 
     record Segment(int type, int flags, long offset, long vaddr, long paddr, long filesz, long memsz) {}
 
@@ -63,21 +65,36 @@ class TestGuestsTest {
         return new Elf(type, machine, entry, segments);
     }
 
-    @Test
-    void namesListsEveryExpectedGuest() {
-        assertThat(TestGuests.names()).contains("serial", "mmio", "irq", "smp", "spin", "regs");
+    /** Parses an ELF32 little-endian header and its program headers (the multiboot guest). */
+    static Elf parse32(byte[] file) {
+        ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(file.length).as("file size").isGreaterThanOrEqualTo(52);
+        assertThat(new byte[] {file[0], file[1], file[2], file[3]})
+                .as("ELF magic").containsExactly(0x7f, 'E', 'L', 'F');
+        assertThat(file[4]).as("EI_CLASS (ELFCLASS32)").isEqualTo((byte) 1);
+        assertThat(file[5]).as("EI_DATA (little-endian)").isEqualTo((byte) 1);
+        assertThat(file[6]).as("EI_VERSION").isEqualTo((byte) 1);
+        int type = Short.toUnsignedInt(b.getShort(16));
+        int machine = Short.toUnsignedInt(b.getShort(18));
+        long entry = Integer.toUnsignedLong(b.getInt(24));
+        long phoff = Integer.toUnsignedLong(b.getInt(28));
+        int phentsize = Short.toUnsignedInt(b.getShort(42));
+        int phnum = Short.toUnsignedInt(b.getShort(44));
+        assertThat(phentsize).as("e_phentsize").isEqualTo(32);
+        assertThat(phoff + (long) phnum * phentsize).as("end of program headers").isLessThanOrEqualTo(file.length);
+        List<Segment> segments = new ArrayList<>();
+        for (int i = 0; i < phnum; i++) {
+            int p = (int) (phoff + (long) i * phentsize);
+            segments.add(new Segment(b.getInt(p), b.getInt(p + 24), Integer.toUnsignedLong(b.getInt(p + 4)),
+                    Integer.toUnsignedLong(b.getInt(p + 8)), Integer.toUnsignedLong(b.getInt(p + 12)),
+                    Integer.toUnsignedLong(b.getInt(p + 16)), Integer.toUnsignedLong(b.getInt(p + 20))));
+        }
+        return new Elf(type, machine, entry, segments);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"serial", "mmio", "irq", "smp", "spin", "regs"})
-    void guestIsALoadableElf64X86_64Executable(String name) throws IOException {
-        Path path = TestGuests.path(name);
-        assertThat(path).isRegularFile();
-        byte[] file = Files.readAllBytes(path);
-        Elf elf = parse(file);
-
+    /** Checks what every guest's PT_LOAD segments must satisfy, whatever its class. */
+    static void assertLoadable(Elf elf, byte[] file) {
         assertThat(elf.type()).as("e_type").isEqualTo(ET_EXEC);
-        assertThat(elf.machine()).as("e_machine").isEqualTo(EM_X86_64);
         assertThat(elf.loads()).as("PT_LOAD segments").isNotEmpty();
         for (Segment s : elf.loads()) {
             assertThat(s.paddr()).as("p_paddr == p_vaddr").isEqualTo(s.vaddr());
@@ -89,6 +106,34 @@ class TestGuestsTest {
         assertThat(elf.loads())
                 .as("a PT_LOAD segment holding the entry point %#x in its file bytes", elf.entry())
                 .anySatisfy(s -> assertThat(elf.entry()).isGreaterThanOrEqualTo(s.vaddr()).isLessThan(s.vaddr() + s.filesz()));
+    }
+
+    /** The file bytes that a loader puts at guest-physical {@code address}, or -1 if none. */
+    static long fileOffsetOf(Elf elf, long address) {
+        for (Segment s : elf.loads()) {
+            if (address >= s.vaddr() && address < s.vaddr() + s.filesz()) {
+                return s.offset() + (address - s.vaddr());
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void namesListsEveryExpectedGuest() {
+        assertThat(TestGuests.names()).contains("serial", "mmio", "irq", "smp", "spin", "regs",
+                "multiboot", "pcienum", "rtc", "acpi", "uartirq", "demo");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"serial", "mmio", "irq", "smp", "spin", "regs", "pcienum", "rtc", "acpi", "uartirq", "demo"})
+    void guestIsALoadableElf64X86_64Executable(String name) throws IOException {
+        Path path = TestGuests.path(name);
+        assertThat(path).isRegularFile();
+        byte[] file = Files.readAllBytes(path);
+        Elf elf = parse(file);
+
+        assertThat(elf.machine()).as("e_machine").isEqualTo(EM_X86_64);
+        assertLoadable(elf, file);
     }
 
     @ParameterizedTest
@@ -104,12 +149,95 @@ class TestGuestsTest {
         "spin=spinning\n",
         "regs=rbx=",
         "regs= r12=",
+        "multiboot=multiboot magic=",
+        "multiboot=mem_lower=",
+        "multiboot= mem_upper=",
+        "multiboot=cmdline=",
+        "multiboot=mmap entries=",
+        "multiboot= ram=",
+        "multiboot=bootloader=",
+        "pcienum=pci 00:",
+        "pcienum= class ",
+        "pcienum=  bar",
+        "pcienum= base ",
+        "pcienum= size ",
+        "pcienum=mem64",
+        "pcienum=ecam ok\n",
+        "pcienum=ecam mismatch ",
+        "pcienum=pci functions=",
+        "rtc=rtc 20",
+        "rtc=nvram mem16m=",
+        "rtc= mem4g=",
+        "rtc=nvram rw ok\n",
+        "acpi=rsdp at ",
+        "acpi= rev ",
+        "acpi=table ",
+        "acpi= bad-checksum",
+        "acpi=madt cpus=",
+        "acpi=madt ioapics=",
+        "acpi=fadt pm1a_cnt=",
+        "acpi=mptable ok cpus=",
+        "acpi=acpi ok\n",
+        "acpi=acpi failed\n",
+        "uartirq=uart ready\n",
+        "uartirq=got ",
+        "uartirq=irqs rx=",
+        "uartirq=uart timeout\n",
+        "demo=jbhyve demo guest\n",
+        "demo=type 'q' or press the power button (SIGTERM) to power off\n",
+        "demo=tick ",
+        "demo=powering off\n",
+        "demo=power button pressed\n",
+        "demo=poweroff failed\n",
     })
     void guestContainsTheTextItPrints(String spec) throws IOException {
         String name = spec.substring(0, spec.indexOf('='));
         String text = spec.substring(spec.indexOf('=') + 1);
         String file = new String(Files.readAllBytes(TestGuests.path(name)), StandardCharsets.ISO_8859_1);
         assertThat(file).contains(text);
+    }
+
+    @Test
+    void multibootIsAnElf32MultibootKernel() throws IOException {
+        byte[] file = Files.readAllBytes(TestGuests.path(TestGuests.MULTIBOOT_GUEST));
+        Elf elf = parse32(file);
+        assertThat(elf.machine()).as("e_machine").isEqualTo(EM_386);
+        assertLoadable(elf, file);
+
+        // The Multiboot header: 4-byte aligned, within the first 8 KiB of the file.
+        ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        int found = -1;
+        for (int off = 0; off + 12 <= Math.min(file.length, 8192); off += 4) {
+            if (b.getInt(off) == MULTIBOOT_MAGIC) {
+                found = off;
+                break;
+            }
+        }
+        int at = found;
+        assertThat(at).as("offset of the Multiboot header").isNotNegative();
+        int flags = b.getInt(at + 4);
+        assertThat(b.getInt(at) + flags + b.getInt(at + 8)).as("magic + flags + checksum").isZero();
+        assertThat(flags & 0x3).as("flags: page-align modules (bit 0), memory information (bit 1)").isEqualTo(0x3);
+        assertThat(flags & 0x10000).as("flags bit 16 (a.out kludge)").isZero();
+        assertThat(elf.loads())
+                .as("the header is loaded too (inside a PT_LOAD segment's file bytes)")
+                .anySatisfy(s -> assertThat((long) at).isGreaterThanOrEqualTo(s.offset()).isLessThan(s.offset() + s.filesz()));
+    }
+
+    @Test
+    void demoKeepsItsTickCounterAtTheDocumentedAddress() throws IOException {
+        byte[] file = Files.readAllBytes(TestGuests.path("demo"));
+        Elf elf = parse(file);
+        long counter = fileOffsetOf(elf, TestGuests.DEMO_TICKS_ADDRESS);
+        long magic = fileOffsetOf(elf, TestGuests.DEMO_MAGIC_ADDRESS);
+        assertThat(counter).as("file offset of the counter at %#x", TestGuests.DEMO_TICKS_ADDRESS).isNotNegative();
+        assertThat(magic).as("file offset of the magic at %#x", TestGuests.DEMO_MAGIC_ADDRESS).isNotNegative();
+        ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(b.getLong((int) counter)).as("initial tick counter").isZero();
+        byte[] expected = (TestGuests.DEMO_MAGIC + "\0").getBytes(StandardCharsets.US_ASCII);
+        byte[] actual = new byte[expected.length];
+        System.arraycopy(file, (int) magic, actual, 0, actual.length);
+        assertThat(actual).as("magic").isEqualTo(expected);
     }
 
     @Test

@@ -44,7 +44,32 @@ public final class ConfigTree {
         if (n.entries.get(leaf) instanceof Node) {
             throw new ConfigException("cannot set " + path + ": it is a node with children, not a value");
         }
+        // bhyve replaces a value by freeing the nvpair and adding a new one, which libnv appends at the
+        // tail; removing first keeps dump() in the order bhyve's dump_config() prints.
+        n.entries.remove(leaf);
         n.entries.put(leaf, value);
+    }
+
+    /**
+     * Creates the node at {@code path} and any missing parents, as bhyve's create_config_node does; an
+     * existing node is left as it is. Fails if the path or one of its parents already holds a value.
+     */
+    public void createNode(String path) {
+        String[] parts = split(path);
+        Node n = root;
+        for (int i = 0; i < parts.length; i++) {
+            Object child = n.entries.get(parts[i]);
+            if (child == null) {
+                Node created = new Node();
+                n.entries.put(parts[i], created);
+                n = created;
+            } else if (child instanceof Node node) {
+                n = node;
+            } else {
+                throw new ConfigException("cannot create node " + path + ": "
+                        + String.join(".", List.of(parts).subList(0, i + 1)) + " already holds the value '" + child + "'");
+            }
+        }
     }
 
     /** Sets {@code path} only if it has no value yet (bhyve's set_config_value_if_unset). */
@@ -76,7 +101,8 @@ public final class ConfigTree {
 
     /** The value with %(var) references expanded. */
     public Optional<String> get(String path) {
-        return getRaw(path).map(v -> expand(v, 0));
+        // Like bhyve's expand_config_value, a value without '%' is returned untouched, backslashes and all.
+        return getRaw(path).map(v -> v.indexOf('%') < 0 ? v : expand(v, 0));
     }
 
     public String get(String path, String defaultValue) {
@@ -123,24 +149,34 @@ public final class ConfigTree {
         if (cur instanceof Node n) n.entries.remove(parts[parts.length - 1]);
     }
 
+    /**
+     * Expands {@code %(path)} references and {@code \x} escapes the way bhyve's _expand_config_value
+     * does: a backslash makes the next character literal (so {@code \%(x)} stays as written) and a
+     * trailing backslash is dropped; referenced values are expanded the same way. Where bhyve only
+     * warns (unset variable, unterminated reference) this throws, so a person's mistake is reported
+     * instead of silently expanding to nothing.
+     */
     private String expand(String value, int depth) {
         if (depth > 16) throw new ConfigException("config value '" + value + "' expands recursively");
         StringBuilder out = new StringBuilder();
         int i = 0;
         while (i < value.length()) {
-            int start = value.indexOf("%(", i);
-            if (start < 0) {
-                out.append(value, i, value.length());
-                break;
+            char c = value.charAt(i);
+            if (c == '\\') {
+                if (i + 1 < value.length()) out.append(value.charAt(i + 1));
+                i += 2;
+            } else if (c == '%' && value.startsWith("%(", i)) {
+                int end = value.indexOf(')', i + 2);
+                if (end < 0) throw new ConfigException("unterminated %( in config value '" + value + "'");
+                String var = value.substring(i + 2, end);
+                String sub = getRaw(var).orElseThrow(() ->
+                        new ConfigException("config value '" + value + "' refers to unset variable " + var));
+                out.append(expand(sub, depth + 1));
+                i = end + 1;
+            } else {
+                out.append(c);
+                i++;
             }
-            int end = value.indexOf(')', start);
-            if (end < 0) throw new ConfigException("unterminated %( in config value '" + value + "'");
-            out.append(value, i, start);
-            String var = value.substring(start + 2, end);
-            String sub = getRaw(var).orElseThrow(() ->
-                    new ConfigException("config value '" + value + "' refers to unset variable " + var));
-            out.append(expand(sub, depth + 1));
-            i = end + 1;
         }
         return out.toString();
     }

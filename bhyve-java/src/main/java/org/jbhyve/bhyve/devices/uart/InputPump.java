@@ -1,0 +1,42 @@
+package org.jbhyve.bhyve.devices.uart;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** Host input on its way to the guest: reads a stream and hands it over at the guest's pace. */
+final class InputPump {
+    private InputPump() {}
+
+    /** How long a wait for FIFO room lasts before the stop condition is checked again. */
+    private static final long ROOM_POLL_MILLIS = 100;
+
+    /**
+     * Copies {@code in} to {@code receiver} until end of stream, an I/O error or {@code stopped}.
+     * Each byte waits for room in the receive FIFO, so input is never lost to an overrun while the
+     * guest keeps reading; while it does not, the host buffers (tty, socket) hold the rest.
+     *
+     * @return normally at end of stream or when stopped
+     * @throws IOException when reading fails
+     */
+    static void forward(InputStream in, SerialBackend.Receiver receiver, BooleanSupplier stopped)
+            throws IOException {
+        byte[] buffer = new byte[256];
+        while (!stopped.getAsBoolean()) {
+            int n = in.read(buffer);
+            if (n < 0) return;
+            for (int i = 0; i < n; i++) {
+                try {
+                    while (!receiver.awaitRoom(ROOM_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                        if (stopped.getAsBoolean()) return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                receiver.receive(buffer[i]);
+            }
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package org.jbhyve.bhyve.devices.uart;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+/**
+ * A serial port served over TCP ({@code lpc.comN.path=tcp=HOST:PORT}, bhyve's own syntax): a
+ * listener bound exactly where the value says, one client at a time. A second client is told
+ * {@code Socket already connected} and closed, as bhyve does; when the client goes away the
+ * listener takes the next one. Guest output while no client is connected is dropped.
+ *
+ * <p>The address must be numeric: {@code tcp=127.0.0.1:4444} or {@code tcp=[::1]:4444}. Nothing
+ * is resolved and nothing is bound to an address that was not given. Port 0 picks a free port
+ * (see {@link #localAddress()}).
+ */
+public final class TcpBackend implements SerialBackend {
+    static final byte[] BUSY_MESSAGE = "Socket already connected\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final ServerSocketChannel server;
+    private final InetSocketAddress bound;
+    private final Consumer<String> log;
+    private final OutputPump pump;
+    private volatile SocketChannel client;
+    private volatile boolean closed;
+
+    /**
+     * Parses {@code HOST:PORT} or {@code [IPv6]:PORT} and binds a listener there.
+     *
+     * @throws IllegalArgumentException for a malformed address or port
+     * @throws IOException if the address cannot be bound (in use, not a local address)
+     */
+    public static TcpBackend listen(String hostPort, Consumer<String> log) throws IOException {
+        InetSocketAddress address = parse(hostPort);
+        ServerSocketChannel server = ServerSocketChannel.open(
+                address.getAddress() instanceof Inet6Address ? java.net.StandardProtocolFamily.INET6
+                        : java.net.StandardProtocolFamily.INET);
+        try {
+            server.bind(address, 1);
+        } catch (IOException e) {
+            server.close();
+            throw new IOException("bind to " + format(address) + " failed: " + e.getMessage(), e);
+        }
+        return new TcpBackend(server, log);
+    }
+
+    /** bhyve's forms: {@code [IPv6]:PORT}, or {@code IPv4:PORT}; numeric only. */
+    static InetSocketAddress parse(String hostPort) {
+        String host, port;
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf("]:");
+            if (close < 0) throw new IllegalArgumentException("expected [IPv6-address]:port");
+            host = hostPort.substring(1, close);
+            port = hostPort.substring(close + 2);
+        } else {
+            int colon = hostPort.lastIndexOf(':');
+            if (colon <= 0) throw new IllegalArgumentException("expected address:port");
+            host = hostPort.substring(0, colon);
+            port = hostPort.substring(colon + 1);
+        }
+        InetAddress addr;
+        try {
+            addr = InetAddress.ofLiteral(host);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + host + "' is not a numeric IP address");
+        }
+        if (!hostPort.startsWith("[") && !(addr instanceof Inet4Address)) {
+            throw new IllegalArgumentException("an IPv6 address must be written in brackets: [" + host + "]:" + port);
+        }
+        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IllegalArgumentException("'" + port + "' is not a port number");
+        }
+        int p = Integer.parseInt(port);
+        if (p > 65535) throw new IllegalArgumentException("port " + p + " is above 65535");
+        return new InetSocketAddress(addr, p);
+    }
+
+    private static String format(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (a.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    private TcpBackend(ServerSocketChannel server, Consumer<String> log) throws IOException {
+        this.server = server;
+        this.bound = (InetSocketAddress) server.getLocalAddress();
+        this.log = log;
+        this.pump = new OutputPump("serial-out tcp " + format(bound), OutputPump.DEFAULT_CAPACITY,
+                this::sendToClient, log);
+    }
+
+    /** Where the listener is bound (the real port when 0 was asked for). */
+    public InetSocketAddress localAddress() {
+        return bound;
+    }
+
+    /** Whether a client is connected right now. */
+    public boolean hasClient() {
+        return client != null;
+    }
+
+    @Override
+    public void start(SerialBackend.Receiver receiver) {
+        Thread.ofPlatform().name("serial-accept tcp " + format(bound)).daemon().start(() -> acceptLoop(receiver));
+    }
+
+    private void acceptLoop(SerialBackend.Receiver receiver) {
+        while (!closed) {
+            SocketChannel c;
+            try {
+                c = server.accept();
+            } catch (IOException e) {
+                if (!closed) log.accept("accepting on " + format(bound) + " failed (" + e.getMessage()
+                        + "); no more clients");
+                return;
+            }
+            if (client != null) {
+                turnAway(c);
+                continue;
+            }
+            client = c;
+            Thread.ofPlatform().name("serial-in tcp " + format(bound)).daemon().start(() -> serve(c, receiver));
+        }
+    }
+
+    private static void turnAway(SocketChannel c) {
+        try (c) {
+            c.write(ByteBuffer.wrap(BUSY_MESSAGE));
+        } catch (IOException ignored) {
+            // the unwanted client went away first; nothing to tell it
+        }
+    }
+
+    private void serve(SocketChannel c, SerialBackend.Receiver receiver) {
+        try {
+            InputPump.forward(Channels.newInputStream(c), receiver, () -> closed || client != c);
+        } catch (IOException e) {
+            // the client reset the connection: same as a disconnect
+        } finally {
+            disconnect(c);
+        }
+    }
+
+    private void disconnect(SocketChannel c) {
+        synchronized (this) {
+            if (client == c) client = null;
+        }
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+
+    /** Output goes to the current client; with none, or when it fails, the bytes are dropped. */
+    private void sendToClient(byte[] b, int off, int len) {
+        SocketChannel c = client;
+        if (c == null) return;
+        ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+        try {
+            while (buf.hasRemaining()) c.write(buf);
+        } catch (IOException e) {
+            disconnect(c);
+        }
+    }
+
+    @Override
+    public void write(byte b) {
+        if (client != null) pump.offer(b);
+    }
+
+    /** Waits until queued output has been sent (for tests and orderly shutdown). */
+    boolean awaitDrained(long timeoutMillis) throws InterruptedException {
+        return pump.awaitDrained(timeoutMillis);
+    }
+
+    @Override
+    public String describe() {
+        return "tcp " + format(bound);
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        pump.close();
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // shutting down
+        }
+        SocketChannel c = client;
+        if (c != null) disconnect(c);
+    }
+}

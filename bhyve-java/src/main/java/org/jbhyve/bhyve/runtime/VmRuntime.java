@@ -1,0 +1,298 @@
+package org.jbhyve.bhyve.runtime;
+
+import org.jbhyve.bhyve.boot.BootLoader;
+import org.jbhyve.bhyve.boot.BootLoaders;
+import org.jbhyve.bhyve.cli.Emulations;
+import org.jbhyve.bhyve.config.ConfigException;
+import org.jbhyve.bhyve.config.ConfigTree;
+import org.jbhyve.bhyve.config.CpuTopology;
+import org.jbhyve.bhyve.config.MemorySize;
+import org.jbhyve.bhyve.device.Lifecycle;
+import org.jbhyve.bhyve.device.MemoryMap;
+import org.jbhyve.bhyve.devices.acpi.*;
+import org.jbhyve.bhyve.devices.fwcfg.FirmwareInterface;
+import org.jbhyve.bhyve.devices.fwcfg.FwCfg;
+import org.jbhyve.bhyve.devices.fwcfg.FwCtl;
+import org.jbhyve.bhyve.devices.pci.*;
+import org.jbhyve.bhyve.devices.pm.AcpiPm;
+import org.jbhyve.bhyve.devices.pm.PowerControl;
+import org.jbhyve.bhyve.devices.rtc.CmosRtc;
+import org.jbhyve.bhyve.devices.testdev.DebugExit;
+import org.jbhyve.bhyve.devices.testdev.PcTestDev;
+import org.jbhyve.bhyve.devices.uart.Uart16550;
+import org.jbhyve.vmm.*;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One running VM: builds the machine a bhyve config tree describes (backend VM, PCI bus and devices,
+ * LPC devices, RTC, ACPI PM, firmware tables, the boot loader), runs one platform thread per vCPU,
+ * and reports how the VM ended as a bhyve {@link ExitStatus}.
+ *
+ * <p>Everything that can be checked is checked before the backend VM exists (config values, device
+ * names, boot images), so a bad command line never leaves a half-built VM behind.
+ */
+public final class VmRuntime implements AutoCloseable {
+    private static final int[] COM_PORTS = {MemoryMap.COM1_PORT, MemoryMap.COM2_PORT, MemoryMap.COM3_PORT,
+            MemoryMap.COM4_PORT};
+    private static final int[] COM_IRQS = {MemoryMap.COM1_IRQ, MemoryMap.COM2_IRQ, MemoryMap.COM3_IRQ,
+            MemoryMap.COM4_IRQ};
+
+    private final ConfigTree config;
+    private final PrintStream log;
+    private final VmStateMachine state;
+    private final Hypervisor hypervisor;
+    private final VirtualMachine vm;
+    private final VmPlatform platform;
+    private final BootLoader loader;
+    private final PciBus pciBus;
+    private final AcpiPm acpiPm;
+    private final List<Lifecycle> lifecycles = new ArrayList<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final List<Thread> vcpuThreads = new ArrayList<>();
+    private final List<Uart16550> uarts = new ArrayList<>();
+
+    private VmRuntime(ConfigTree config, PrintStream log) {
+        this.config = config;
+        this.log = log;
+        String name = config.get("name").orElseThrow(() -> new ConfigException("the VM has no name: "
+                + "give it as the last argument of bhyve"));
+        CpuTopology topology = CpuTopology.fromConfig(config);
+        long memoryBytes = MemorySize.fromConfig(config);
+        checkEmulations(config);
+        this.loader = BootLoaders.fromConfig(config, memoryBytes);
+        this.state = new VmStateMachine(topology.cpus());
+
+        this.hypervisor = Hypervisor.open();
+        VirtualMachine created = null;
+        try {
+            created = hypervisor.createVm(new VmConfig(name, topology.cpus(), memoryBytes, true, MemoryBacking.MEMFD));
+            this.vm = created;
+            this.platform = new VmPlatform(vm, log);
+            this.pciBus = buildPci();
+            this.acpiPm = new AcpiPm(platform, new Power());
+            lifecycles.add(acpiPm);
+            CmosRtc rtc = CmosRtc.fromConfig(config, platform, vm.memory().lowmemSize(), vm.memory().highmemSize());
+            lifecycles.add(rtc);
+            closeables.add(rtc);
+            buildLpcDevices(topology.cpus(), memoryBytes);
+            pciBus.realize();
+            writeFirmwareTables(topology.cpus());
+            loader.load(vm, platform.mmio());
+            closeables.add(loader);
+            for (Vcpu v : vm.vcpus()) {
+                VcpuLoop loop = new VcpuLoop(v, platform.io(), platform.mmio(), state,
+                        config.getBoolean("x86.strictio", false), this::end);
+                vcpuThreads.add(Thread.ofPlatform().name("vcpu " + v.id()).daemon().unstarted(loop));
+            }
+        } catch (RuntimeException e) {
+            closeQuietly();
+            if (created != null) created.close();
+            hypervisor.close();
+            throw e;
+        }
+    }
+
+    /** Builds the VM {@code config} describes; nothing runs until {@link #start()}. */
+    public static VmRuntime build(ConfigTree config, PrintStream log) {
+        return new VmRuntime(config, log);
+    }
+
+    /** Refuses emulations that bhyve knows but jbhyve does not implement yet, before anything is built. */
+    private static void checkEmulations(ConfigTree cfg) {
+        PciDeviceFactory factory = PciDeviceFactory.standard();
+        for (String node : pciNodes(cfg)) {
+            String emu = cfg.get(node + ".device").orElseThrow(() ->
+                    new ConfigException(node + " has no device: set " + node + ".device"));
+            if (!factory.knows(emu)) {
+                boolean known = Emulations.findPci(emu).isPresent();
+                throw new ConfigException(known
+                        ? "emulation " + emu + " (" + node + ") is not supported yet by jbhyve"
+                        : "unknown PCI emulation " + emu + " at " + node + " (see bhyve -s help)");
+            }
+        }
+    }
+
+    private static List<String> pciNodes(ConfigTree cfg) {
+        List<String> nodes = new ArrayList<>();
+        for (String bus : cfg.children("pci")) {
+            for (String slot : cfg.children("pci." + bus)) {
+                for (String fn : cfg.children("pci." + bus + "." + slot)) {
+                    if (cfg.isNode("pci." + bus + "." + slot + "." + fn)) nodes.add("pci." + bus + "." + slot + "." + fn);
+                }
+            }
+        }
+        return nodes;
+    }
+
+    private PciBus buildPci() {
+        PciBus bus = new PciBus(platform, PciBus.Options.fromConfig(config, vm.memory()));
+        PciDeviceFactory factory = PciDeviceFactory.standard();
+        for (String node : pciNodes(config)) {
+            String emu = config.get(node + ".device").orElseThrow();
+            bus.add(factory.create(emu, config, node, PciAddress.fromNode(node), platform));
+        }
+        lifecycles.add(bus);
+        return bus;
+    }
+
+    private boolean hasLpcBridge() {
+        return pciBus.devices().stream().anyMatch(d -> d instanceof LpcBridge);
+    }
+
+    /** COM ports, firmware config, test devices: bhyve attaches them to the LPC bridge. */
+    private void buildLpcDevices(int cpus, long memoryBytes) {
+        boolean lpc = hasLpcBridge();
+        for (int i = 0; i < 4; i++) {
+            String node = "lpc.com" + (i + 1);
+            if (!config.contains(node)) continue;
+            if (!lpc) {
+                throw new ConfigException("com" + (i + 1) + " is an LPC device and needs the LPC bridge: add -s 31,lpc");
+            }
+            Uart16550 uart = Uart16550.fromConfig(config, node, COM_PORTS[i], COM_IRQS[i], platform);
+            uarts.add(uart);
+            lifecycles.add(uart);
+            closeables.add(uart);
+        }
+        boolean bootrom = config.contains("bootrom") || config.contains("lpc.bootrom");
+        switch (FirmwareInterface.fromConfig(config)) {
+            case QEMU -> lifecycles.add(FwCfg.fromConfig(config, platform, cpus, memoryBytes, uuid()));
+            case BHYVE -> {
+                if (bootrom) lifecycles.add(new FwCtl(platform, cpus));
+            }
+        }
+        boolean testdev = config.getBoolean("lpc.pc-testdev", false);
+        if (testdev) lifecycles.add(new PcTestDev(platform));
+        if (testdev || config.getBoolean("lpc.debug-exit", false)) {
+            lifecycles.add(new DebugExit(platform, status -> end(ExitStatus.ERROR, status,
+                    "guest wrote to the debug-exit port: exit status " + status)));
+        }
+    }
+
+    private UUID uuid() {
+        Optional<String> u = config.get("uuid");
+        try {
+            return u.map(UUID::fromString).orElseGet(() -> UUID.nameUUIDFromBytes(
+                    ("jbhyve:" + config.get("name", "")).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("uuid=" + u.get() + " is not a UUID (use the form "
+                    + "01234567-89ab-cdef-0123-456789abcdef)");
+        }
+    }
+
+    private void writeFirmwareTables(int cpus) {
+        AcpiMachine.Builder b = AcpiMachine.builder(cpus);
+        List<PciIntxRoute> routes = new ArrayList<>();
+        for (IntxRoute r : pciBus.intxRoutes()) routes.add(new PciIntxRoute(r.slot(), r.pin(), r.ioapicPin()));
+        for (PciBusWindow w : pciBus.windows()) {
+            b.bus(new PciRootBus(w.bus(), new AddressWindow(w.ioBase(), w.ioLimit()),
+                    new AddressWindow(w.mem32Base(), w.mem32Limit()), new AddressWindow(w.mem64Base(), w.mem64Limit()),
+                    w.bus() == 0 ? routes : List.of()));
+        }
+        pciBus.devices().stream().filter(d -> d instanceof LpcBridge).findFirst()
+                .ifPresent(d -> b.lpcBridge(d.address().slot(), d.address().function()));
+        for (int i = 0; i < 4; i++) {
+            if (config.contains("lpc.com" + (i + 1)) && hasLpcBridge()) b.isa(IsaDevice.Uart.com(i + 1));
+        }
+        AcpiMachine machine = b.build();
+        if (config.getBoolean("acpi_tables", true)) AcpiTables.write(machine, vm.memory());
+        if (config.getBoolean("x86.mptable", true)) MpTable.write(machine, vm.memory());
+    }
+
+    /** The guest's power requests: bhyve exits with 1 on poweroff and 0 on reset. */
+    private final class Power implements PowerControl {
+        @Override
+        public void poweroff() { end(ExitStatus.POWEROFF, "guest powered off"); }
+
+        @Override
+        public void reset() { end(ExitStatus.REBOOT, "guest reset"); }
+    }
+
+    public VirtualMachine vm() { return vm; }
+
+    public VmStateMachine state() { return state; }
+
+    public List<Uart16550> uarts() { return uarts; }
+
+    public ConfigTree config() { return config; }
+
+    /** Starts every vCPU thread; the BSP runs from the loader's entry, APs wait for INIT/SIPI. */
+    public void start() {
+        state.started();
+        for (Thread t : vcpuThreads) t.start();
+    }
+
+    private volatile int processExitCode = -1;
+
+    /** Ends the VM (first caller wins) and stops every vCPU. */
+    public void end(ExitStatus status, String reason) {
+        end(status, -1, reason);
+    }
+
+    private void end(ExitStatus status, int exitCode, String reason) {
+        if (state.end(status, reason)) {
+            if (exitCode >= 0) processExitCode = exitCode;
+            for (Vcpu v : vm.vcpus()) v.kick();
+        }
+    }
+
+    /** Presses the ACPI power button: how SIGTERM asks the guest to power off. */
+    public void pressPowerButton() {
+        if (!acpiPm.pressPowerButton()) {
+            log.println("jbhyve: the guest has not enabled the ACPI power button; SIGTERM ignored until it does");
+        }
+    }
+
+    /** Pauses every vCPU and device (at an instruction boundary, I/O quiesced). */
+    public void pause(Duration timeout) throws InterruptedException {
+        state.pause(() -> vm.vcpus().forEach(Vcpu::kick), timeout);
+        for (Lifecycle l : lifecycles) l.pause();
+    }
+
+    public void resume() {
+        for (Lifecycle l : lifecycles) l.resume();
+        state.resume();
+    }
+
+    /** Waits for the VM to end and returns the process exit status bhyve would use. */
+    public int awaitExit() throws InterruptedException {
+        ExitStatus s = state.awaitEnd();
+        for (Thread t : vcpuThreads) t.join(2000);
+        String reason = state.exitReason();
+        if (s == ExitStatus.ERROR || s == ExitStatus.TRIPLE_FAULT) {
+            log.println("jbhyve: " + reason);
+        }
+        return processExitCode >= 0 ? processExitCode : s.code();
+    }
+
+    private void closeQuietly() {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                log.println("jbhyve: while shutting down: " + e.getMessage());
+            }
+        }
+        closeables.clear();
+    }
+
+    @Override
+    public void close() {
+        if (!state.state().isTerminal()) end(ExitStatus.ERROR, "VM closed");
+        for (Thread t : vcpuThreads) {
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        closeQuietly();
+        vm.close();
+        hypervisor.close();
+    }
+}

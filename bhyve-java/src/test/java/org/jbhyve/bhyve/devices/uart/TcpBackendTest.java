@@ -1,0 +1,132 @@
+package org.jbhyve.bhyve.devices.uart;
+
+import org.jbhyve.bhyve.config.ConfigException;
+import org.jbhyve.bhyve.config.ConfigTree;
+import org.jbhyve.bhyve.devices.FakePlatform;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@code lpc.comN.path=tcp=HOST:PORT}: a real listener on the loopback interface. */
+class TcpBackendTest {
+    static final int BASE = 0x2f8;
+
+    @Test
+    void parsesBhyvesAddressFormsNumericOnly() {
+        assertThat(TcpBackend.parse("127.0.0.1:4444")).isEqualTo(new InetSocketAddress("127.0.0.1", 4444));
+        assertThat(TcpBackend.parse("[::1]:23").getAddress().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
+        assertThat(TcpBackend.parse("0.0.0.0:0").getPort()).isZero();
+        assertThatThrownBy(() -> TcpBackend.parse("localhost:4444")).hasMessageContaining("not a numeric IP");
+        assertThatThrownBy(() -> TcpBackend.parse("::1:4444")).hasMessageContaining("brackets");
+        assertThatThrownBy(() -> TcpBackend.parse("127.0.0.1")).hasMessageContaining("address:port");
+        assertThatThrownBy(() -> TcpBackend.parse("127.0.0.1:")).hasMessageContaining("not a port");
+        assertThatThrownBy(() -> TcpBackend.parse("127.0.0.1:65536")).hasMessageContaining("above 65535");
+        assertThatThrownBy(() -> TcpBackend.parse("127.0.0.1:-1")).hasMessageContaining("not a port");
+        assertThatThrownBy(() -> TcpBackend.parse("[::1:4444")).hasMessageContaining("[IPv6-address]:port");
+        assertThatThrownBy(() -> TcpBackend.parse(":4444")).hasMessageContaining("address:port");
+    }
+
+    @Test
+    void aClientTalksToTheGuestAndASecondOneIsTurnedAway() throws Exception {
+        try (FakePlatform p = new FakePlatform();
+             TcpBackend tcp = TcpBackend.listen("127.0.0.1:0", m -> p.log("com2", m));
+             Uart16550 uart = new Uart16550(p, "com2", BASE, 3, tcp)) {
+            assertThat(uart.backend()).isSameAs(tcp);
+            assertThat(tcp.localAddress().getAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
+            p.outb(BASE, '-'); // no client yet: dropped, not queued for later
+            try (Socket client = connect(tcp)) {
+                awaitClient(tcp);
+                client.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+                assertThat(readFromGuest(p, BASE, 5)).isEqualTo("hello");
+                for (char c : "world\n".toCharArray()) p.outb(BASE, c);
+                assertThat(readExactly(client.getInputStream(), 6)).isEqualTo("world\n");
+
+                try (Socket second = connect(tcp)) {
+                    String busy = new String(second.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                    assertThat(busy).isEqualTo("Socket already connected\n");
+                }
+            }
+            // After the first client leaves, the next one is served.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (tcp.hasClient() && System.nanoTime() < deadline) Thread.sleep(10);
+            assertThat(tcp.hasClient()).isFalse();
+            try (Socket third = connect(tcp)) {
+                awaitClient(tcp);
+                p.outb(BASE, '3');
+                assertThat(readExactly(third.getInputStream(), 1)).isEqualTo("3");
+            }
+        }
+    }
+
+    @Test
+    void closingReleasesThePort() throws Exception {
+        int port;
+        try (TcpBackend tcp = TcpBackend.listen("127.0.0.1:0", m -> { })) {
+            port = tcp.localAddress().getPort();
+        }
+        try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+            assertThat(again.getLocalPort()).isEqualTo(port);
+        }
+    }
+
+    @Test
+    void fromConfigReportsBadValuesAndBusyPortsAsConfigErrorsNamingTheKey() throws Exception {
+        try (FakePlatform p = new FakePlatform(); ServerSocket taken = new ServerSocket(0, 1,
+                InetAddress.getByName("127.0.0.1"))) {
+            ConfigTree cfg = new ConfigTree();
+            cfg.set("lpc.com1.path", "tcp=localhost:4444");
+            assertThatThrownBy(() -> Uart16550.fromConfig(cfg, "lpc.com1", 0x3f8, 4, p))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("lpc.com1.path=tcp=localhost:4444")
+                    .hasMessageContaining("numeric");
+            cfg.set("lpc.com1.path", "tcp=127.0.0.1:" + taken.getLocalPort());
+            assertThatThrownBy(() -> Uart16550.fromConfig(cfg, "lpc.com1", 0x3f8, 4, p))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("lpc.com1.path=tcp=127.0.0.1:" + taken.getLocalPort())
+                    .hasMessageContaining("cannot listen");
+            assertThat(p.io().find(0x3f8)).as("nothing registered on failure").isNull();
+
+            cfg.set("lpc.com1.path", "tcp=127.0.0.1:0");
+            try (Uart16550 uart = Uart16550.fromConfig(cfg, "lpc.com1", 0x3f8, 4, p)) {
+                assertThat(uart.backend()).isInstanceOf(TcpBackend.class);
+                assertThat(uart.name()).isEqualTo("com1");
+            }
+        }
+    }
+
+    private static Socket connect(TcpBackend tcp) throws IOException {
+        Socket s = new Socket(tcp.localAddress().getAddress(), tcp.localAddress().getPort());
+        s.setSoTimeout(5000);
+        return s;
+    }
+
+    private static void awaitClient(TcpBackend tcp) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!tcp.hasClient() && System.nanoTime() < deadline) Thread.sleep(5);
+        assertThat(tcp.hasClient()).isTrue();
+    }
+
+    static String readFromGuest(FakePlatform p, int base, int n) throws InterruptedException {
+        StringBuilder sb = new StringBuilder();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (sb.length() < n && System.nanoTime() < deadline) {
+            if ((p.inb(base + 5) & 1) != 0) sb.append((char) p.inb(base));
+            else Thread.sleep(1);
+        }
+        return sb.toString();
+    }
+
+    static String readExactly(InputStream in, int n) throws IOException {
+        return new String(in.readNBytes(n), StandardCharsets.ISO_8859_1);
+    }
+}

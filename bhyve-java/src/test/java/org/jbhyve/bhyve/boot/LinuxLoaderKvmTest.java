@@ -1,5 +1,6 @@
 package org.jbhyve.bhyve.boot;
 
+import org.jbhyve.testguests.RequiresKvm;
 import org.jbhyve.bhyve.device.MmioBus;
 import org.jbhyve.vmm.Hypervisor;
 import org.jbhyve.vmm.VirtualMachine;

@@ -1,5 +1,6 @@
 package org.jbhyve.vmm.kvm;
 
+import org.jbhyve.testguests.RequiresKvm;
 import org.jbhyve.bindings.libc.Errno;
 import org.jbhyve.vmm.*;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package org.jbhyve.vmm.kvm;
 
+import org.jbhyve.testguests.RequiresKvm;
 import org.jbhyve.vmm.GuestHarness;
-import org.jbhyve.vmm.RequiresKvm;
 import org.jbhyve.vmm.VmExit;
 import org.jbhyve.vmm.state.Registers;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package org.jbhyve.vmm.kvm;
 
+import org.jbhyve.testguests.RequiresKvm;
 import org.jbhyve.testguests.TestGuests;
 import org.jbhyve.vmm.*;
 import org.jbhyve.vmm.boot.ElfImage;

@@ -93,8 +93,16 @@ final class OutputPump implements AutoCloseable {
         }
     }
 
+    /** How long close() waits for queued guest output to reach the host (e.g. the last lines before poweroff). */
+    static final long CLOSE_DRAIN_MILLIS = 2000;
+
     @Override
     public void close() {
+        try {
+            awaitDrained(CLOSE_DRAIN_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         synchronized (this) {
             closed = true;
             notifyAll();

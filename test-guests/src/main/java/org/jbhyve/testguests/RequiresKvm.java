@@ -1,4 +1,4 @@
-package org.jbhyve.bhyve.boot;
+package org.jbhyve.testguests;
 
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -13,14 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Marks tests that run guests on real /dev/kvm (vmmapi-java's annotation of the same name lives in
- * its test tree, out of reach here). Skipped, with the reason, only where the device does not
- * exist; a device that exists but cannot be opened fails the test with the backend's error.
+ * Marks tests that run guests on real /dev/kvm. They are skipped, with the reason, only where the
+ * device does not exist; where it exists but cannot be opened the tests run and fail with the
+ * backend's own error, so a broken setup is never mistaken for a skip.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})
 @ExtendWith(RequiresKvm.Condition.class)
-@interface RequiresKvm {
+public @interface RequiresKvm {
     final class Condition implements ExecutionCondition {
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {

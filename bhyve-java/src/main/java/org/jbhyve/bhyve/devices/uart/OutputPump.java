@@ -23,6 +23,8 @@ final class OutputPump implements AutoCloseable {
     private final byte[] ring;
     private int head, count;
     private boolean closed, dead, reportedFull;
+    /** Bytes taken from the ring and not yet written: drained means ring empty AND nothing in flight. */
+    private int inFlight;
     private final Thread writer;
 
     OutputPump(String threadName, int capacity, Sink sink, Consumer<String> log) {
@@ -52,12 +54,12 @@ final class OutputPump implements AutoCloseable {
     /** Waits until everything queued has been handed to the sink (for orderly shutdown and tests). */
     synchronized boolean awaitDrained(long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (count > 0 && !dead && !closed) {
+        while ((count > 0 || inFlight > 0) && !dead && !closed) {
             long left = deadline - System.currentTimeMillis();
             if (left <= 0) return false;
             wait(left);
         }
-        return count == 0;
+        return count == 0 && inFlight == 0;
     }
 
     private void drain() {
@@ -78,13 +80,19 @@ final class OutputPump implements AutoCloseable {
                 System.arraycopy(ring, head, chunk, 0, n);
                 head = (head + n) % ring.length;
                 count -= n;
+                inFlight = n;
             }
             try {
                 sink.write(chunk, 0, n);
+                synchronized (this) {
+                    inFlight = 0;
+                    notifyAll();
+                }
             } catch (IOException e) {
                 synchronized (this) {
                     dead = true;
                     count = 0;
+                    inFlight = 0;
                     notifyAll();
                 }
                 if (!closed) log.accept("serial output failed (" + e.getMessage() + "); dropping further output");

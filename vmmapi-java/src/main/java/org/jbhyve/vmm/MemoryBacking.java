@@ -1,7 +1,7 @@
 package org.jbhyve.vmm;
 
-/** How guest RAM is backed on the host. */
-public enum MemoryBacking {
+/** How fresh (zeroed) guest RAM is backed on the host. For RAM from a file see {@link MemorySource.FilePrivate}. */
+public enum MemoryBacking implements MemorySource {
     /** Private anonymous memory: the cheapest, nothing to share. */
     ANONYMOUS,
     /**

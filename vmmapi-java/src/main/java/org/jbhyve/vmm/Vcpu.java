@@ -10,10 +10,14 @@ import java.util.Map;
  * that calls it becomes that thread); every other method may be called from any thread while the
  * vCPU is not running, and {@link #kick()} at any time.
  *
- * <p>Saving state: call {@link #kick()}, wait for {@code run()} to return {@link VmExit.Stopped}
- * (the vCPU is then at an instruction boundary with any pending I/O completed), then read state in
- * this order: MP state, registers, special registers, FPU/XSAVE, XCRs, MSRs, LAPIC, events last.
- * Restore in the same order; events go last because setting other state may clear them.
+ * <p>Saving and restoring: {@link #saveState()} and {@link #restoreState(VcpuState)} take and put back
+ * the whole vCPU in the order the backend needs (the backend's implementation documents it). Stop the
+ * vCPU first: call {@link #kick()} and wait until {@code run()} returned {@link VmExit.Stopped} and the
+ * vCPU thread does not call it again; the vCPU is then at an instruction boundary with any pending I/O
+ * completed. The individual getters and setters below exist for tests, debuggers and boot code; a
+ * snapshot should use the two whole-state methods, because the order of the parts matters (for
+ * example, on KVM, reading the MP state first makes the kernel process a pending INIT/SIPI, and
+ * events go last because setting other state may clear them).
  */
 public interface Vcpu {
     int id();
@@ -48,7 +52,11 @@ public interface Vcpu {
         setMsrs(Map.of(index, value));
     }
 
-    /** MSRs that matter for save/restore on this backend. */
+    /**
+     * MSRs that {@link #saveState()} saves for this vCPU: the ones a Linux or FreeBSD guest's state
+     * lives in that this backend and host can read (so reading them never fails), in restore order.
+     * The set depends on the vCPU's CPUID (paravirtual MSRs are saved only where CPUID announces them).
+     */
     int[] savedMsrIndices();
 
     /**
@@ -85,4 +93,36 @@ public interface Vcpu {
     List<CpuidEntry> getCpuid();
 
     void setCpuid(List<CpuidEntry> entries);
+
+    /** DR0..DR3, DR6 and DR7. */
+    DebugRegisters getDebugRegisters();
+
+    /** Sets the debug registers; reserved bits of DR6/DR7 must keep their architectural values. */
+    void setDebugRegisters(DebugRegisters d);
+
+    /** The frequency of this vCPU's TSC as the guest sees it, in kHz; 0 when the backend cannot tell. */
+    long getTscKhz();
+
+    /**
+     * Makes this vCPU's TSC run at {@code khz}. Fails with {@link VmmException} when the host cannot
+     * scale the TSC to that rate (then a saved guest cannot continue at its own TSC rate here).
+     */
+    void setTscKhz(long khz);
+
+    /**
+     * Takes the whole state of this vCPU. The vCPU must be stopped (see the class comment): state read
+     * while the guest runs would be torn, and this method fails with {@link IllegalStateException} if
+     * {@link #run()} is in progress.
+     */
+    VcpuState saveState();
+
+    /**
+     * Puts back a state taken by {@link #saveState()} on a vCPU with the same id of a VM with the same
+     * configuration (number of vCPUs, in-kernel irqchip or not), on the same kind of host. Call it
+     * before the vCPU runs again (typically on a fresh VM). Fails with {@link IllegalArgumentException}
+     * for a state that cannot belong to this vCPU (other id, LAPIC present or not, wrong sizes), before
+     * changing anything, and with {@link VmmException} naming the part the kernel refused; after that the
+     * vCPU is partly restored and the VM should be discarded.
+     */
+    void restoreState(VcpuState state);
 }

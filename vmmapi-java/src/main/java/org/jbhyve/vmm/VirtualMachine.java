@@ -1,5 +1,7 @@
 package org.jbhyve.vmm;
 
+import org.jbhyve.vmm.state.KernelState;
+
 import java.util.List;
 import java.util.Set;
 
@@ -43,6 +45,34 @@ public interface VirtualMachine extends AutoCloseable {
 
     /** Delivers an MSI: {@code address} in the 0xfeexxxxx window, {@code data} the message. */
     void sendMsi(long address, int data);
+
+    /**
+     * Takes the VM-wide state that the hypervisor's kernel keeps outside the vCPUs: the in-kernel
+     * interrupt controllers and timers and the guest clock, as opaque blobs for a snapshot to store.
+     * Which blobs there are depends on the backend and on {@link #kernelDevices()}; on KVM see
+     * {@link org.jbhyve.vmm.kvm.KvmKernelState}.
+     *
+     * <p>Stop every vCPU first ({@link Vcpu#kick()}, {@link Vcpu#run()} returned
+     * {@link VmExit.Stopped}), and stop the device models that raise interrupt lines, so that the
+     * interrupt controllers do not change between this call and the vCPUs' {@link Vcpu#saveState()}.
+     * Timers in the kernel keep counting; that is what their saved state expresses.
+     */
+    List<KernelState> saveKernelState();
+
+    /**
+     * Puts back blobs from {@link #saveKernelState()}, in the order the backend needs whatever the
+     * order of the list. Meant for a fresh VM with the same configuration whose vCPUs have not run. The
+     * recommended place is after every vCPU's {@link Vcpu#restoreState} and just before the vCPUs run:
+     * the guest clock then restarts at the last moment. (On KVM, restoring it before the vCPUs works
+     * too; the tests run both orders.)
+     *
+     * <p>Every blob is checked before any is applied: an unknown name, a name given twice, a version
+     * this backend does not know, a blob of the wrong size, or a blob for a device this VM does not
+     * have (an interrupt controller without the in-kernel irqchip) fails with
+     * {@link IllegalArgumentException} and changes nothing. Blobs missing from the list are left as
+     * they are.
+     */
+    void restoreKernelState(List<KernelState> states);
 
     @Override
     void close();

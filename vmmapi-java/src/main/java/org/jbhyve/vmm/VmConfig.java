@@ -10,9 +10,11 @@ import java.util.Objects;
  * @param memoryBytes   guest RAM; split like bhyve's at 3 GiB (lowmem) and continued at 4 GiB (highmem)
  * @param kernelIrqchip create the in-kernel interrupt controllers and PIT (KVM); without them HLT and
  *                      every interrupt exit comes to userspace, which tests use to see raw HLT exits
- * @param backing       how RAM is backed on the host
+ * @param backing       where RAM comes from and how it is backed on the host: a {@link MemoryBacking}
+ *                      for fresh zeroed RAM, or {@link MemorySource.FilePrivate} for RAM mapped
+ *                      copy-on-write from a file (restoring a snapshot)
  */
-public record VmConfig(String name, int vcpus, long memoryBytes, boolean kernelIrqchip, MemoryBacking backing) {
+public record VmConfig(String name, int vcpus, long memoryBytes, boolean kernelIrqchip, MemorySource backing) {
     public static final int MAX_VCPUS = 256;
     public static final long PAGE_SIZE = 4096;
 
@@ -40,7 +42,8 @@ public record VmConfig(String name, int vcpus, long memoryBytes, boolean kernelI
         return new VmConfig(name, vcpus, memoryBytes, on, backing);
     }
 
-    public VmConfig withBacking(MemoryBacking b) {
+    /** A copy with RAM from {@code b}, e.g. {@code withBacking(new MemorySource.FilePrivate(file, 0, 0))}. */
+    public VmConfig withBacking(MemorySource b) {
         return new VmConfig(name, vcpus, memoryBytes, kernelIrqchip, b);
     }
 }

@@ -17,6 +17,10 @@ import java.util.function.BiPredicate;
  * Boots a test guest (see test-guests/README.md) and runs its vCPUs on platform threads, collecting
  * what it writes to port 0x3f8 until it writes its status to port 0xf4. A watchdog kicks every vCPU
  * when the deadline passes, so a broken guest fails the test instead of hanging it.
+ *
+ * <p>{@link #stop()} (from a handler or any thread) ends {@link #run} early without failing it: every
+ * vCPU is kicked and its thread returns once {@code run()} has said Stopped, so pending I/O is
+ * completed and the vCPUs are ready for {@link Vcpu#saveState()}.
  */
 public final class GuestHarness implements AutoCloseable {
     public static final int SERIAL_PORT = 0x3f8;
@@ -38,6 +42,12 @@ public final class GuestHarness implements AutoCloseable {
         this.vm = hv.createVm(config);
         ElfImage image = ElfImage.read(TestGuests.path(guest));
         LongModeSetup.boot(image, vm.memory(), vm.vcpu(0));
+    }
+
+    /** Runs an existing VM, e.g. one restored from a checkpoint; closing the harness closes both. */
+    public GuestHarness(Hypervisor hv, VirtualMachine vm) {
+        this.hv = hv;
+        this.vm = vm;
     }
 
     public static VmConfig config(String name, int vcpus, boolean irqchip) {
@@ -81,9 +91,19 @@ public final class GuestHarness implements AutoCloseable {
         for (Vcpu v : vm.vcpus()) v.kick();
     }
 
+    /** Stops every vCPU; {@link #run} then returns the status so far (-1 if the guest has not exited). */
+    public void stop() {
+        finish();
+    }
+
+    /** The status the guest wrote to port 0xf4, or -1. */
+    public int status() { return status; }
+
     private void loop(Vcpu v, Handler handler) {
-        while (!finished) {
+        while (true) {
             VmExit exit = v.run();
+            // Leave only on a Stopped seen after finish(): that run() completed any pending I/O.
+            if (exit instanceof VmExit.Stopped && finished) return;
             if (handler != null && handler.test(v, exit)) continue;
             switch (exit) {
                 case VmExit.PortIo io when io.port() == SERIAL_PORT && io.isOut() -> {

@@ -3,6 +3,7 @@ package org.jbhyve.bindings.linux;
 import org.jbhyve.bindings.libc.pollfd;
 import org.jbhyve.bindings.libc.timespec;
 import org.jbhyve.bindings.linux.kvm.kvm_h;
+import org.jbhyve.bindings.linux.kvm.kvm_para_h;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +52,9 @@ class LinuxLayoutTest {
     /** Bound as a prefix of the C struct (the C struct continues with parts not bound). */
     private static final Set<String> PREFIX_ONLY = Set.of("kvm_run");
 
+    /** Classes of constants, each checked against the C macros of the same name. */
+    private static final List<Class<?>> CONSTANT_HOLDERS = List.of(kvm_h.class, kvm_para_h.class);
+
     /** Constants of kvm_h that are not C macros or enumerators. */
     private static final Set<String> NOT_IN_C = Set.of("KVMIO");
 
@@ -68,6 +72,7 @@ class LinuxLayoutTest {
                 #include <poll.h>
                 #include <time.h>
                 #include <linux/kvm.h>
+                #include <asm/kvm_para.h>
                 int main(void) {
                 """);
         for (Class<?> cls : structClasses()) {
@@ -79,9 +84,11 @@ class LinuxLayoutTest {
             }
             walk(c, name, cType, "", layout, 0);
         }
-        for (Field f : kvm_h.class.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && !NOT_IN_C.contains(f.getName())) {
-                c.append(line("const " + f.getName(), "(unsigned long long)(" + f.getName() + ")"));
+        for (Class<?> holder : CONSTANT_HOLDERS) {
+            for (Field f : holder.getFields()) {
+                if (Modifier.isStatic(f.getModifiers()) && !NOT_IN_C.contains(f.getName())) {
+                    c.append(line("const " + f.getName(), "(unsigned long long)(" + f.getName() + ")"));
+                }
             }
         }
         c.append("return 0; }\n");
@@ -204,12 +211,17 @@ class LinuxLayoutTest {
     void everyConstantAndIoctlNumberMatchesTheCHeaders() throws Exception {
         List<String> wrong = new ArrayList<>();
         int checked = 0;
-        for (Field f : kvm_h.class.getFields()) {
-            if (!Modifier.isStatic(f.getModifiers()) || NOT_IN_C.contains(f.getName())) continue;
-            long java = ((Number) f.get(null)).longValue();
-            long c = cValues.get("const " + f.getName());
-            if (java != c) wrong.add(f.getName() + " = 0x" + Long.toHexString(java) + " but C says 0x" + Long.toHexString(c));
-            checked++;
+        for (Class<?> holder : CONSTANT_HOLDERS) {
+            for (Field f : holder.getFields()) {
+                if (!Modifier.isStatic(f.getModifiers()) || NOT_IN_C.contains(f.getName())) continue;
+                long java = ((Number) f.get(null)).longValue();
+                long c = cValues.get("const " + f.getName());
+                if (java != c) {
+                    wrong.add(holder.getSimpleName() + "." + f.getName() + " = 0x" + Long.toHexString(java)
+                            + " but C says 0x" + Long.toHexString(c));
+                }
+                checked++;
+            }
         }
         assertThat(wrong).isEmpty();
         assertThat(checked).isGreaterThan(100);

@@ -4,6 +4,7 @@ import org.jbhyve.bindings.libc.Errno;
 import org.jbhyve.bindings.libc.libc_h;
 import org.jbhyve.bindings.linux.kvm.kvm_cpuid2;
 import org.jbhyve.bindings.linux.kvm.kvm_cpuid_entry2;
+import org.jbhyve.bindings.linux.kvm.kvm_msr_list;
 import org.jbhyve.vmm.Hypervisor;
 import org.jbhyve.vmm.VirtualMachine;
 import org.jbhyve.vmm.VmConfig;
@@ -12,10 +13,14 @@ import org.jbhyve.vmm.state.CpuidEntry;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 import static org.jbhyve.bindings.linux.kvm.kvm_h.*;
 
@@ -34,6 +39,7 @@ public final class KvmHypervisor implements Hypervisor {
     private final int vcpuMmapSize;
     private final List<CpuidEntry> supportedCpuid;
     private final int maxVcpus;
+    private final Set<Integer> msrIndexList;
 
     private KvmHypervisor(KvmFd kvm) {
         this.kvm = kvm;
@@ -51,6 +57,7 @@ public final class KvmHypervisor implements Hypervisor {
         int max = checkExtension(KVM_CAP_MAX_VCPUS);
         this.maxVcpus = max > 0 ? max : checkExtension(KVM_CAP_NR_VCPUS);
         this.supportedCpuid = readSupportedCpuid();
+        this.msrIndexList = readMsrIndexList();
     }
 
     /** Opens /dev/kvm, or fails with one sentence saying why and what to do. */
@@ -125,6 +132,29 @@ public final class KvmHypervisor implements Hypervisor {
             }
         }
     }
+
+    /** KVM_GET_MSR_INDEX_LIST: MSRs whose state KVM can save and restore on this host. */
+    private Set<Integer> readMsrIndexList() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment probe = kvm_msr_list.allocate(a);
+            try {
+                kvm.ioctl("KVM_GET_MSR_INDEX_LIST", KVM_GET_MSR_INDEX_LIST, probe);
+            } catch (VmmException e) {
+                if (e.errno() != Errno.E2BIG) throw e;
+            }
+            int n = kvm_msr_list.nmsrs(probe);
+            MemorySegment list = a.allocate(kvm_msr_list.sizeof() + 4L * n, 4);
+            kvm_msr_list.nmsrs(list, n);
+            kvm.ioctl("KVM_GET_MSR_INDEX_LIST", KVM_GET_MSR_INDEX_LIST, list);
+            int got = kvm_msr_list.nmsrs(list);
+            Set<Integer> out = new LinkedHashSet<>();
+            for (int i = 0; i < got; i++) out.add(list.get(ValueLayout.JAVA_INT, kvm_msr_list.sizeof() + 4L * i));
+            return Collections.unmodifiableSet(out);
+        }
+    }
+
+    /** The MSRs KVM reports in KVM_GET_MSR_INDEX_LIST on this host (the ones whose state it can save). */
+    public Set<Integer> msrIndexList() { return msrIndexList; }
 
     /** The CPUID leaves KVM can offer a guest on this host. */
     public List<CpuidEntry> supportedCpuid() { return supportedCpuid; }

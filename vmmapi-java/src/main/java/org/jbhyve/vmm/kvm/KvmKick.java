@@ -100,6 +100,13 @@ final class KvmKick {
         boundThread = me;
     }
 
+    /** True while the vCPU thread is inside KVM_RUN. */
+    boolean isRunning() {
+        synchronized (lock) {
+            return runningThread != 0;
+        }
+    }
+
     /** Any thread: make the vCPU leave KVM_RUN now, or not enter it next time. */
     void kick() {
         synchronized (lock) {

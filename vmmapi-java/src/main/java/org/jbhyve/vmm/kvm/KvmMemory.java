@@ -1,12 +1,19 @@
 package org.jbhyve.vmm.kvm;
 
 import org.jbhyve.bindings.libc.libc_h;
+import org.jbhyve.vmm.MemorySource;
 import org.jbhyve.vmm.VmmException;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
-/** Host memory for guest RAM: mmap of anonymous memory or of a memfd, unmapped when its arena closes. */
+/**
+ * Host memory for guest RAM: mmap of anonymous memory, of a memfd, or private of a file, unmapped when
+ * its arena closes.
+ */
 final class KvmMemory {
     private KvmMemory() {}
 
@@ -26,6 +33,51 @@ final class KvmMemory {
 
     static MemorySegment mapShared(int fd, long offset, long size, Arena owner) {
         return map(size, libc_h.MAP_SHARED | libc_h.MAP_NORESERVE, fd, offset, owner);
+    }
+
+    /**
+     * Maps lowmem ({@code low} bytes) and highmem ({@code high} bytes, may be 0) of {@code source}'s file
+     * {@code MAP_PRIVATE}: nothing is read now, each page comes from the page cache on first touch, and
+     * writes are copied into anonymous memory. The file is opened read-only and closed again (the
+     * mappings keep it). Returns {lowmem, highmem or null}.
+     */
+    static MemorySegment[] mapFilePrivate(MemorySource.FilePrivate source, long low, long high, Arena owner) {
+        var file = source.file();
+        if (!Files.isRegularFile(file)) {
+            throw new VmmException("cannot map guest RAM from " + file + ": "
+                    + (Files.exists(file) ? "not a regular file" : "no such file"));
+        }
+        long fileSize;
+        try {
+            fileSize = Files.size(file);
+        } catch (IOException e) {
+            throw new VmmException("cannot map guest RAM from " + file + ": " + e.getMessage());
+        }
+        checkCovers(file, fileSize, "lowmem", source.lowmemOffset(), low);
+        if (high > 0) checkCovers(file, fileSize, "highmem", source.highmemOffset(), high);
+        int fd;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment errno = libc_h.allocateErrnoState(a);
+            fd = libc_h.open(errno, a.allocateFrom(file.toString()), libc_h.O_RDONLY | libc_h.O_CLOEXEC, 0);
+            if (fd < 0) throw VmmException.failed("open(O_RDONLY)", file.toString(), libc_h.errno(errno));
+        }
+        try {
+            // PROT_WRITE on a read-only fd is allowed for MAP_PRIVATE: writes never reach the file.
+            int flags = libc_h.MAP_PRIVATE | libc_h.MAP_NORESERVE;
+            MemorySegment lowSeg = map(low, flags, fd, source.lowmemOffset(), owner);
+            MemorySegment highSeg = high > 0 ? map(high, flags, fd, source.highmemOffset(), owner) : null;
+            return new MemorySegment[] {lowSeg, highSeg};
+        } finally {
+            closeFd(fd);
+        }
+    }
+
+    private static void checkCovers(Path file, long fileSize, String what, long offset, long size) {
+        if (offset > fileSize || fileSize - offset < size) {
+            throw new VmmException("cannot map guest " + what + " from " + file + ": it needs bytes " + offset + ".."
+                    + (offset + size) + " (" + (size >> 20) + " MiB at offset " + offset + ") but the file is only "
+                    + fileSize + " bytes long");
+        }
     }
 
     static MemorySegment mapAnonymous(long size, Arena owner) {

@@ -10,22 +10,6 @@ import java.lang.foreign.ValueLayout;
 final class KvmState {
     private KvmState() {}
 
-    /**
-     * MSRs a save must carry on KVM: SYSENTER_CS/ESP/EIP, PAT, EFER is in sregs, STAR/LSTAR/CSTAR/FMASK,
-     * KERNEL_GS_BASE, TSC_AUX, TSC and TSC_DEADLINE (TSC before TSC_DEADLINE: KVM computes the deadline
-     * relative to the TSC it has when the deadline is written), MISC_ENABLE, the APIC base is in sregs.
-     */
-    static final int[] SAVED_MSRS = {
-            0x174, 0x175, 0x176,            // IA32_SYSENTER_CS/ESP/EIP
-            0x277,                          // IA32_PAT
-            0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, // STAR, LSTAR, CSTAR, FMASK
-            0xc0000102,                     // KERNEL_GS_BASE
-            0xc0000103,                     // TSC_AUX
-            0x1a0,                          // IA32_MISC_ENABLE
-            0x10,                           // IA32_TSC
-            0x6e0,                          // IA32_TSC_DEADLINE (after the TSC)
-    };
-
     static Segment segment(MemorySegment s) {
         return new Segment(kvm_segment.base(s), kvm_segment.limit(s), kvm_segment.selector(s) & 0xffff,
                 kvm_segment.type(s), kvm_segment.present(s) != 0, kvm_segment.dpl(s), kvm_segment.db(s) != 0,
@@ -109,6 +93,19 @@ final class KvmState {
         kvm_fpu.mxcsr(f, v.mxcsr());
     }
 
+    static DebugRegisters debugRegisters(MemorySegment d) {
+        return new DebugRegisters(kvm_debugregs.db(d, 0), kvm_debugregs.db(d, 1), kvm_debugregs.db(d, 2),
+                kvm_debugregs.db(d, 3), kvm_debugregs.dr6(d), kvm_debugregs.dr7(d));
+    }
+
+    /** Fills {@code d}; flags and the reserved words stay 0, as KVM_SET_DEBUGREGS requires. */
+    static void debugRegisters(MemorySegment d, DebugRegisters v) {
+        d.fill((byte) 0);
+        for (int i = 0; i < 4; i++) kvm_debugregs.db(d, i, v.address(i));
+        kvm_debugregs.dr6(d, v.dr6());
+        kvm_debugregs.dr7(d, v.dr7());
+    }
+
     static VcpuEvents events(MemorySegment e) {
         MemorySegment ex = kvm_vcpu_events.exception(e), in = kvm_vcpu_events.interrupt(e),
                 nmi = kvm_vcpu_events.nmi(e), smi = kvm_vcpu_events.smi(e);
@@ -149,8 +146,9 @@ final class KvmState {
         kvm_vcpu_events.triple_fault_pending(e, flag(v.tripleFaultPending()));
         kvm_vcpu_events.exception_has_payload(e, flag(v.exceptionHasPayload()));
         kvm_vcpu_events.exception_payload(e, v.exceptionPayload());
-        // Tell KVM which optional parts are meant: NMI pending, SIPI vector and the interrupt shadow.
+        // Tell KVM which optional parts are meant: NMI pending, SIPI vector, the interrupt shadow, and the
+        // SMM part, which also carries a latched INIT (an INIT that arrived while it was blocked).
         kvm_vcpu_events.flags(e, kvm_h.KVM_VCPUEVENT_VALID_NMI_PENDING | kvm_h.KVM_VCPUEVENT_VALID_SIPI_VECTOR
-                | kvm_h.KVM_VCPUEVENT_VALID_SHADOW);
+                | kvm_h.KVM_VCPUEVENT_VALID_SHADOW | kvm_h.KVM_VCPUEVENT_VALID_SMM);
     }
 }

@@ -45,6 +45,7 @@ final class KvmVcpu implements Vcpu {
     private final VmExit.Stopped stopped = new VmExit.Stopped();
     private final VmExit.Unhandled unhandled = new VmExit.Unhandled();
     private final long[] scratch = new long[16];
+    private volatile int[] savedMsrs; // savedMsrIndices(), computed on first use
 
     KvmVcpu(KvmVm vm, KvmFd fd, int id, int mmapSize) {
         this.vm = vm;
@@ -189,8 +190,8 @@ final class KvmVcpu implements Vcpu {
             for (int i = 0; i < indices.length; i++) kvm_msr_entry.index(entry(m, i), indices[i]);
             int got = fd.ioctl("KVM_GET_MSRS", KVM_GET_MSRS, m);
             if (got != indices.length) {
-                throw new VmmException("KVM_GET_MSRS on " + fd.what() + " could not read MSR 0x"
-                        + Integer.toHexString(indices[got]));
+                throw new VmmException("KVM_GET_MSRS on " + fd.what() + " could not read MSR "
+                        + KvmMsrs.describe(indices[got]));
             }
             Map<Integer, Long> out = new LinkedHashMap<>();
             for (int i = 0; i < indices.length; i++) out.put(indices[i], kvm_msr_entry.data(entry(m, i)));
@@ -213,8 +214,8 @@ final class KvmVcpu implements Vcpu {
             }
             int set = fd.ioctl("KVM_SET_MSRS", KVM_SET_MSRS, m);
             if (set != values.size()) {
-                throw new VmmException("KVM_SET_MSRS on " + fd.what() + " refused MSR 0x"
-                        + Integer.toHexString(order[set]) + " = 0x" + Long.toHexString(values.get(order[set])));
+                throw new VmmException("KVM_SET_MSRS on " + fd.what() + " refused MSR "
+                        + KvmMsrs.describe(order[set]) + " = 0x" + Long.toHexString(values.get(order[set])));
             }
         }
     }
@@ -223,9 +224,35 @@ final class KvmVcpu implements Vcpu {
         return msrs.asSlice(kvm_msrs.sizeof() + i * kvm_msr_entry.sizeof(), kvm_msr_entry.sizeof());
     }
 
+    /**
+     * {@link KvmMsrs#candidates} for this vCPU's CPUID and the host's MSR index list, minus any this vCPU
+     * still refuses to read. Computed on first use and again after {@link #setCpuid}.
+     */
     @Override
     public int[] savedMsrIndices() {
-        return KvmState.SAVED_MSRS.clone();
+        int[] m = savedMsrs;
+        if (m == null) {
+            m = readable(KvmMsrs.candidates(vm.hypervisor().msrIndexList(), getCpuid(), vm.config().kernelIrqchip()));
+            savedMsrs = m;
+        }
+        return m.clone();
+    }
+
+    /** {@code candidates} without the ones KVM_GET_MSRS cannot read (it stops at the first failure). */
+    private int[] readable(int[] candidates) {
+        java.util.List<Integer> left = new java.util.ArrayList<>();
+        for (int c : candidates) left.add(c);
+        try (Arena a = Arena.ofConfined()) {
+            while (!left.isEmpty()) {
+                MemorySegment m = a.allocate(kvm_msrs.sizeof() + left.size() * kvm_msr_entry.sizeof(), 8);
+                kvm_msrs.nmsrs(m, left.size());
+                for (int i = 0; i < left.size(); i++) kvm_msr_entry.index(entry(m, i), left.get(i));
+                int got = fd.ioctl("KVM_GET_MSRS", KVM_GET_MSRS, m);
+                if (got >= left.size()) break;
+                left.remove(got);
+            }
+        }
+        return left.stream().mapToInt(Integer::intValue).toArray();
     }
 
     @Override
@@ -393,6 +420,145 @@ final class KvmVcpu implements Vcpu {
     public void setCpuid(List<CpuidEntry> entries) {
         try (Arena a = Arena.ofConfined()) {
             fd.ioctl("KVM_SET_CPUID2", KVM_SET_CPUID2, KvmCpuid.encode(a, entries));
+        }
+        savedMsrs = null; // the paravirtual MSRs depend on CPUID
+    }
+
+    @Override
+    public DebugRegisters getDebugRegisters() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment d = kvm_debugregs.allocate(a);
+            fd.ioctl("KVM_GET_DEBUGREGS", KVM_GET_DEBUGREGS, d);
+            return KvmState.debugRegisters(d);
+        }
+    }
+
+    @Override
+    public void setDebugRegisters(DebugRegisters regs) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment d = kvm_debugregs.allocate(a);
+            KvmState.debugRegisters(d, regs);
+            fd.ioctl("KVM_SET_DEBUGREGS", KVM_SET_DEBUGREGS, d);
+        }
+    }
+
+    @Override
+    public long getTscKhz() {
+        if (vm.hypervisor().checkExtension(KVM_CAP_GET_TSC_KHZ) <= 0) return 0;
+        return Integer.toUnsignedLong(fd.ioctl("KVM_GET_TSC_KHZ", KVM_GET_TSC_KHZ, 0L));
+    }
+
+    @Override
+    public void setTscKhz(long khz) {
+        if (khz <= 0 || khz > 0xffffffffL) throw new IllegalArgumentException("TSC frequency out of range: " + khz + " kHz");
+        try {
+            fd.ioctl("KVM_SET_TSC_KHZ", KVM_SET_TSC_KHZ, khz);
+        } catch (VmmException e) {
+            throw new VmmException("cannot make the TSC of " + fd.what() + " run at " + khz + " kHz (it runs at "
+                    + getTscKhz() + " kHz; " + (vm.hypervisor().checkExtension(KVM_CAP_TSC_CONTROL) > 0
+                    ? "KVM refused to scale it" : "this host's KVM cannot scale the TSC") + "): " + e.getMessage(),
+                    e.call(), e.errno());
+        }
+    }
+
+    // ---- whole-vCPU save and restore --------------------------------------------------------------
+
+    /** Firecracker's tolerance: TSC rates closer than this (parts per million) need no scaling. */
+    static final long TSC_KHZ_TOLERANCE_PPM = 250;
+
+    /**
+     * Saves the vCPU in the order KVM needs (the vCPU must be stopped: kicked, with {@code run()}
+     * returned {@link VmExit.Stopped} and not called again):
+     * <ol>
+     *   <li>MP state, first: {@code KVM_GET_MP_STATE} runs {@code kvm_apic_accept_events}, which processes
+     *       a pending INIT or SIPI and may change registers, the LAPIC and the MP state itself; everything
+     *       read after it is consistent with what it returned;</li>
+     *   <li>registers, special registers, XSAVE area, XCRs, debug registers;</li>
+     *   <li>MSRs ({@link #savedMsrIndices()});</li>
+     *   <li>LAPIC page ({@code KVM_GET_LAPIC} also latches the timer's current count);</li>
+     *   <li>events, last: the other GET ioctls may move an event between "pending" and "injected",
+     *       and the special registers carry a pending interrupt too;</li>
+     *   <li>then the static parts: CPUID and the TSC frequency.</li>
+     * </ol>
+     */
+    @Override
+    public VcpuState saveState() {
+        requireStopped("save");
+        MpState mp = getMpState();
+        Registers regs = getRegisters();
+        SpecialRegisters sregs = getSpecialRegisters();
+        byte[] xsave = getXsave();
+        Map<Integer, Long> xcrs = getXcrs();
+        DebugRegisters dr = getDebugRegisters();
+        Map<Integer, Long> msrs = getMsrs(savedMsrIndices());
+        byte[] lapic = vm.config().kernelIrqchip() ? getLapic() : null;
+        VcpuEvents events = getEvents();
+        return new VcpuState(id, mp, regs, sregs, xsave, xcrs, dr, msrs, lapic, events, getCpuid(), getTscKhz());
+    }
+
+    /**
+     * Restores the vCPU in the order KVM needs:
+     * <ol>
+     *   <li>CPUID, first: KVM checks MSR writes, XSAVE components and XCR0 against the guest's CPUID;</li>
+     *   <li>the TSC frequency, if the saved one differs from this vCPU's by more than
+     *       {@value #TSC_KHZ_TOLERANCE_PPM} ppm (TSC scaling; fails clearly where the host cannot), before
+     *       any TSC value is written;</li>
+     *   <li>MP state (e.g. HALTED for an AP in {@code hlt}, which then waits for an interrupt);</li>
+     *   <li>special registers before general registers, as QEMU does: they set the mode (CR0, CR4,
+     *       EFER) the rest is interpreted in, and the APIC base the LAPIC restore needs;</li>
+     *   <li>registers, XSAVE area, XCRs, debug registers;</li>
+     *   <li>LAPIC page ({@code KVM_SET_LAPIC} restarts the LAPIC timer from the saved current count);</li>
+     *   <li>MSRs, IA32_TSC first and IA32_TSC_DEADLINE last ({@link KvmMsrs#restoreOrder}): KVM computes
+     *       the deadline relative to the guest TSC in effect when the deadline is written, and ignores it
+     *       unless the LAPIC (restored just before) has its timer in TSC-deadline mode;</li>
+     *   <li>events, last: restoring the other state may clear a pending exception or interrupt.</li>
+     * </ol>
+     * The VM-wide kernel state (IOAPIC, PICs, PIT, clock) goes back with {@link KvmVm#restoreKernelState},
+     * preferably after every vCPU, right before they run.
+     */
+    @Override
+    public void restoreState(VcpuState s) {
+        requireStopped("restore");
+        if (s.vcpuId() != id) {
+            throw new IllegalArgumentException("cannot restore the state of vCPU " + s.vcpuId() + " into vCPU " + id
+                    + " of VM '" + vm.name() + "'");
+        }
+        boolean irqchip = vm.config().kernelIrqchip();
+        if ((s.lapic() != null) != irqchip) {
+            throw new IllegalArgumentException("cannot restore vCPU " + id + " of VM '" + vm.name() + "': the state "
+                    + (s.lapic() != null ? "has" : "has no") + " LAPIC page but the VM " + (irqchip ? "has" : "has no")
+                    + " in-kernel irqchip (create it as the saved VM was)");
+        }
+        if (s.lapic() != null && s.lapic().length != kvm_lapic_state.sizeof()) {
+            throw new IllegalArgumentException("cannot restore vCPU " + id + ": its LAPIC page is " + s.lapic().length
+                    + " bytes, KVM's is " + kvm_lapic_state.sizeof());
+        }
+        if (s.xsave().length != vm.xsaveSize()) {
+            throw new IllegalArgumentException("cannot restore vCPU " + id + ": its XSAVE area is " + s.xsave().length
+                    + " bytes, this host's is " + vm.xsaveSize() + " (saved on a CPU with other XSAVE features)");
+        }
+        setCpuid(s.cpuid());
+        if (s.tscKhz() > 0) {
+            long here = getTscKhz();
+            if (here > 0 && Math.abs(here - s.tscKhz()) * 1_000_000L > s.tscKhz() * TSC_KHZ_TOLERANCE_PPM) {
+                setTscKhz(s.tscKhz());
+            }
+        }
+        setMpState(s.mpState());
+        setSpecialRegisters(s.specialRegisters());
+        setRegisters(s.registers());
+        setXsave(s.xsave());
+        setXcrs(s.xcrs());
+        setDebugRegisters(s.debugRegisters());
+        if (s.lapic() != null) setLapic(s.lapic());
+        setMsrs(KvmMsrs.restoreOrder(s.msrs()));
+        setEvents(s.events());
+    }
+
+    private void requireStopped(String what) {
+        if (kick.isRunning()) {
+            throw new IllegalStateException("cannot " + what + " the state of " + fd.what() + " while it runs: kick it "
+                    + "and wait for run() to return Stopped first");
         }
     }
 

@@ -62,13 +62,21 @@ public final class KvmVm implements VirtualMachine {
             long low = GuestMemory.lowmemSize(config.memoryBytes());
             long high = GuestMemory.highmemSize(config.memoryBytes());
             MemorySegment lowHost, highHost = null;
-            if (config.backing() == MemoryBacking.MEMFD) {
-                fdForMemory = KvmMemory.memfd("jbhyve:" + config.name(), config.memoryBytes());
-                lowHost = KvmMemory.mapShared(fdForMemory, 0, low, memoryArena);
-                if (high > 0) highHost = KvmMemory.mapShared(fdForMemory, low, high, memoryArena);
-            } else {
-                lowHost = KvmMemory.mapAnonymous(low, memoryArena);
-                if (high > 0) highHost = KvmMemory.mapAnonymous(high, memoryArena);
+            switch (config.backing()) {
+                case MemoryBacking.MEMFD -> {
+                    fdForMemory = KvmMemory.memfd("jbhyve:" + config.name(), config.memoryBytes());
+                    lowHost = KvmMemory.mapShared(fdForMemory, 0, low, memoryArena);
+                    if (high > 0) highHost = KvmMemory.mapShared(fdForMemory, low, high, memoryArena);
+                }
+                case MemoryBacking.ANONYMOUS -> {
+                    lowHost = KvmMemory.mapAnonymous(low, memoryArena);
+                    if (high > 0) highHost = KvmMemory.mapAnonymous(high, memoryArena);
+                }
+                case MemorySource.FilePrivate f -> {
+                    MemorySegment[] mapped = KvmMemory.mapFilePrivate(f, low, high, memoryArena);
+                    lowHost = mapped[0];
+                    highHost = mapped[1];
+                }
             }
             setMemoryRegion(0, 0, lowHost);
             if (highHost != null) setMemoryRegion(1, GuestMemory.HIGHMEM_BASE, highHost);
@@ -118,10 +126,15 @@ public final class KvmVm implements VirtualMachine {
 
     KvmFd fd() { return vm; }
 
+    KvmHypervisor hypervisor() { return hv; }
+
     /** Bytes of the XSAVE area KVM_GET_XSAVE2 returns (at least the 4 KiB of KVM_GET_XSAVE). */
     int xsaveSize() { return xsaveSize; }
 
-    /** The memfd behind guest RAM (lowmem at offset 0, highmem after it), or -1 for anonymous RAM. */
+    /**
+     * The memfd behind guest RAM (lowmem at offset 0, highmem after it), or -1 for anonymous RAM and RAM
+     * mapped from a file.
+     */
     public int memoryFd() { return memfd; }
 
     @Override
@@ -191,6 +204,30 @@ public final class KvmVm implements VirtualMachine {
             kvm_msi.data(msi, data);
             vm.ioctl("KVM_SIGNAL_MSI", KVM_SIGNAL_MSI, msi);
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On KVM: PIC master, PIC slave, IOAPIC and PIT (with the in-kernel irqchip) and kvmclock; see
+     * {@link KvmKernelState} for the blobs and what the guest's clocks do across a restore.
+     */
+    @Override
+    public List<org.jbhyve.vmm.state.KernelState> saveKernelState() {
+        return KvmKernelState.save(vm, config.kernelIrqchip());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On KVM the order is PIC master, PIC slave, IOAPIC, PIT, then the clock, set to the saved value
+     * with no flags (see {@link KvmKernelState}). Relative to the vCPUs' LAPICs the order does not
+     * matter: what the IOAPIC and PICs still hold after a save is only what they have not delivered yet
+     * (masked, or waiting for an EOI), which they deliver later either way.
+     */
+    @Override
+    public void restoreKernelState(List<org.jbhyve.vmm.state.KernelState> states) {
+        KvmKernelState.restore(vm, config.name(), config.kernelIrqchip(), states);
     }
 
     @Override

@@ -140,6 +140,11 @@ public final class kvm_h {
 
     public static final int KVM_PIT_SPEAKER_DUMMY = 1;
 
+    // kvm_clock_data.flags (KVM_CAP_ADJUST_CLOCK)
+    public static final int KVM_CLOCK_TSC_STABLE = 2;
+    public static final int KVM_CLOCK_REALTIME = 1 << 2;
+    public static final int KVM_CLOCK_HOST_TSC = 1 << 3;
+
     // kvm_vcpu_events.flags
     public static final int KVM_VCPUEVENT_VALID_NMI_PENDING = 0x00000001;
     public static final int KVM_VCPUEVENT_VALID_SIPI_VECTOR = 0x00000002;

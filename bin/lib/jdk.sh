@@ -11,7 +11,7 @@ jbhyve_java_major() {
 
 jbhyve_find_jdk() {
   local candidate major
-  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/* /usr/local/openjdk25 /usr/local/openjdk-25; do
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/* /usr/local/openjdk25 /usr/local/openjdk25-headless /usr/local/openjdk-25; do
     [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
     major=$(jbhyve_java_major "$candidate")
     if [ -n "$major" ] && [ "$major" -ge 25 ]; then

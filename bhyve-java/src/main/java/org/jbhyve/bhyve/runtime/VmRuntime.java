@@ -20,11 +20,19 @@ import org.jbhyve.bhyve.devices.rtc.CmosRtc;
 import org.jbhyve.bhyve.devices.testdev.DebugExit;
 import org.jbhyve.bhyve.devices.testdev.PcTestDev;
 import org.jbhyve.bhyve.devices.uart.Uart16550;
+import org.jbhyve.bhyve.control.ControlException;
+import org.jbhyve.bhyve.control.ControlProtocol;
+import org.jbhyve.bhyve.control.VmControl;
+import org.jbhyve.bhyve.device.Snapshottable;
+import org.jbhyve.snapshot.format.SnapshotReader;
 import org.jbhyve.vmm.*;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -57,7 +65,7 @@ public final class VmRuntime implements AutoCloseable {
     private final List<Thread> vcpuThreads = new ArrayList<>();
     private final List<Uart16550> uarts = new ArrayList<>();
 
-    private VmRuntime(ConfigTree config, PrintStream log) {
+    private VmRuntime(ConfigTree config, PrintStream log, SnapshotReader restoreFrom) {
         this.config = config;
         this.log = log;
         String name = config.get("name").orElseThrow(() -> new ConfigException("the VM has no name: "
@@ -65,13 +73,16 @@ public final class VmRuntime implements AutoCloseable {
         CpuTopology topology = CpuTopology.fromConfig(config);
         long memoryBytes = MemorySize.fromConfig(config);
         checkEmulations(config);
-        this.loader = BootLoaders.fromConfig(config, memoryBytes);
+        if (restoreFrom != null) SnapshotRestore.checkCompatible(restoreFrom, topology.cpus(), memoryBytes);
+        // A restored guest is already booted: its RAM, firmware tables included, comes from the snapshot.
+        this.loader = restoreFrom == null ? BootLoaders.fromConfig(config, memoryBytes) : null;
         this.state = new VmStateMachine(topology.cpus());
 
         this.hypervisor = Hypervisor.open();
         VirtualMachine created = null;
         try {
-            created = hypervisor.createVm(new VmConfig(name, topology.cpus(), memoryBytes, true, MemoryBacking.MEMFD));
+            MemorySource ram = restoreFrom == null ? MemoryBacking.MEMFD : SnapshotRestore.memorySource(restoreFrom);
+            created = hypervisor.createVm(new VmConfig(name, topology.cpus(), memoryBytes, true, ram));
             this.vm = created;
             this.platform = new VmPlatform(vm, log);
             this.pciBus = buildPci();
@@ -82,9 +93,13 @@ public final class VmRuntime implements AutoCloseable {
             closeables.add(rtc);
             buildLpcDevices(topology.cpus(), memoryBytes);
             pciBus.realize();
-            writeFirmwareTables(topology.cpus());
-            loader.load(vm, platform.mmio());
-            closeables.add(loader);
+            if (restoreFrom == null) {
+                writeFirmwareTables(topology.cpus());
+                loader.load(vm, platform.mmio());
+                closeables.add(loader);
+            } else {
+                SnapshotRestore.restore(Path.of(restoreFrom.file()), vm, snapshottables());
+            }
             for (Vcpu v : vm.vcpus()) {
                 VcpuLoop loop = new VcpuLoop(v, platform.io(), platform.mmio(), state,
                         config.getBoolean("x86.strictio", false), this::end);
@@ -100,7 +115,18 @@ public final class VmRuntime implements AutoCloseable {
 
     /** Builds the VM {@code config} describes; nothing runs until {@link #start()}. */
     public static VmRuntime build(ConfigTree config, PrintStream log) {
-        return new VmRuntime(config, log);
+        return new VmRuntime(config, log, null);
+    }
+
+    /**
+     * Builds the VM a snapshot describes, with every vCPU, kernel and device state put back and guest
+     * RAM mapped lazily from the snapshot file; {@code config} is the snapshot's config with the
+     * command line's overrides applied, {@code snapshot} the file opened for inspection (its shape is
+     * checked before the VM exists; its chunks are read again, version-checked, once the devices
+     * exist). Fails before any vCPU runs if anything cannot be honoured.
+     */
+    public static VmRuntime restore(SnapshotReader snapshot, ConfigTree config, PrintStream log) {
+        return new VmRuntime(config, log, snapshot);
     }
 
     /** Refuses emulations that bhyve knows but jbhyve does not implement yet, before anything is built. */
@@ -223,6 +249,7 @@ public final class VmRuntime implements AutoCloseable {
 
     /** Starts every vCPU thread; the BSP runs from the loader's entry, APs wait for INIT/SIPI. */
     public void start() {
+        startedAt = System.nanoTime();
         state.started();
         for (Thread t : vcpuThreads) t.start();
     }
@@ -235,7 +262,7 @@ public final class VmRuntime implements AutoCloseable {
     }
 
     private void end(ExitStatus status, int exitCode, String reason) {
-        if (state.end(status, reason)) {
+        if (state.end(status, reason) || state.state() == VmState.SUSPENDED && exitCode >= 0) {
             if (exitCode >= 0) processExitCode = exitCode;
             for (Vcpu v : vm.vcpus()) v.kick();
         }
@@ -257,6 +284,83 @@ public final class VmRuntime implements AutoCloseable {
     public void resume() {
         for (Lifecycle l : lifecycles) l.resume();
         state.resume();
+    }
+
+    /** Every part of the machine with saved state, in a stable order (the order chunks are written). */
+    List<Snapshottable> snapshottables() {
+        List<Snapshottable> out = new ArrayList<>();
+        for (Lifecycle l : lifecycles) {
+            if (l instanceof PciBus bus) {
+                out.addAll(bus.snapshottables()); // dev.pci first: different PCI wiring is refused early
+            } else if (l instanceof Snapshottable sn) {
+                out.add(sn);
+            }
+        }
+        return out;
+    }
+
+    private final Object checkpointLock = new Object();
+    private volatile long startedAt = System.nanoTime();
+    private volatile int checkpoints;
+
+    /**
+     * Writes a snapshot while the VM is paused: every vCPU stopped at an instruction boundary, devices
+     * quiesced. With {@code suspend} the VM then ends with exit status 0; otherwise it resumes. On
+     * failure nothing is left behind (no file that could pass verification) and the VM resumes.
+     *
+     * @return one line saying what was written
+     */
+    public String checkpoint(SnapshotTarget target, boolean suspend) throws Exception {
+        synchronized (checkpointLock) {
+            pause(Duration.ofSeconds(30));
+            boolean resumeAfter = true;
+            try {
+                state.beginCheckpoint();
+                String written = SnapshotSave.write(target, this);
+                checkpoints++;
+                state.endCheckpoint(suspend);
+                if (suspend) {
+                    resumeAfter = false;
+                    end(ExitStatus.REBOOT, 0, "suspended to " + written);
+                }
+                return written;
+            } catch (Exception | Error e) {
+                if (state.state() == VmState.CHECKPOINTING) state.endCheckpoint(false);
+                throw e;
+            } finally {
+                if (resumeAfter && state.state() == VmState.PAUSED) resume();
+            }
+        }
+    }
+
+    /** What the control socket (bhyvectl) may ask of this VM. */
+    public VmControl control() {
+        return new VmControl() {
+            @Override
+            public String checkpoint(int dirFd, String name, boolean suspend) throws Exception {
+                if (state.state().isTerminal()) throw new ControlException(ControlProtocol.EBUSY, "the VM has ended");
+                return VmRuntime.this.checkpoint(new SnapshotTarget.InDirectory(dirFd, name), suspend);
+            }
+
+            @Override
+            public void destroy() { end(ExitStatus.ERROR, "destroyed (bhyvectl --destroy)"); }
+
+            @Override
+            public void forcePoweroff() { end(ExitStatus.POWEROFF, "powered off (bhyvectl --force-poweroff)"); }
+
+            @Override
+            public void forceReset() { end(ExitStatus.REBOOT, "reset (bhyvectl --force-reset)"); }
+
+            @Override
+            public Map<String, Long> stats() {
+                Map<String, Long> m = new LinkedHashMap<>();
+                m.put("vcpus", (long) vm.vcpus().size());
+                m.put("memory_bytes", vm.memory().size());
+                m.put("uptime_ms", (System.nanoTime() - startedAt) / 1_000_000);
+                m.put("checkpoints", (long) checkpoints);
+                return m;
+            }
+        };
     }
 
     /** Waits for the VM to end and returns the process exit status bhyve would use. */

@@ -77,6 +77,10 @@ public final class VmStateMachine {
 
     public synchronized void endCheckpoint(boolean suspend) {
         move(suspend ? VmState.SUSPENDED : VmState.PAUSED);
+        if (suspend && exitStatus == null) {
+            exitStatus = ExitStatus.REBOOT; // bhyve exits 0 after a suspend
+            exitReason = "suspended";
+        }
     }
 
     /**

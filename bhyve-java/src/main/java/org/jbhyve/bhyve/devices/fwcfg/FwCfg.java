@@ -6,6 +6,10 @@ import org.jbhyve.bhyve.device.IoHandler;
 import org.jbhyve.bhyve.device.Lifecycle;
 import org.jbhyve.bhyve.device.MemoryMap;
 import org.jbhyve.bhyve.device.Platform;
+import org.jbhyve.bhyve.device.Snapshottable;
+import org.jbhyve.bhyve.devices.StateReader;
+import org.jbhyve.snapshot.format.SnapshotFormatException;
+import org.jbhyve.snapshot.format.StateRecord;
 import org.jbhyve.vmm.GuestMemory;
 import org.jbhyve.vmm.GuestMemoryException;
 
@@ -15,6 +19,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -22,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -42,8 +49,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * outside RAM ends the transfer with the ERROR bit, as does a write to a read-only item or one that
  * would not fit the item (QEMU drops such writes entirely). Reads past an item's end deliver zeros.
  * Legacy writes to the data port are ignored, as QEMU has done since 2.4.
+ *
+ * <p>Snapshots (chunk {@code dev.fw_cfg}, version 1) hold the guest's position in the interface:
+ * {@code selector} (u16), {@code offset} (u32, into the selected item), {@code dma_address_high}
+ * (u32, the half-written DMA address). Item contents come from the VM config and are rebuilt, not
+ * saved; {@code items_digest} (bytes, SHA-256 over every item's key, size and writability and the
+ * contents of the read-only ones, the file directory included) makes a restore into a VM whose items
+ * differ fail instead of handing the guest the rest of a different file. The exception is what the
+ * guest wrote itself: {@code guest_written} lists each guest-writable item ({@code key} u16,
+ * {@code data} bytes).
  */
-public final class FwCfg implements IoHandler, Lifecycle {
+public final class FwCfg implements IoHandler, Lifecycle, Snapshottable {
     // Well-known selector keys.
     public static final int SIGNATURE = 0x00, ID = 0x01, UUID_KEY = 0x02, RAM_SIZE = 0x03, NB_CPUS = 0x05,
             MAX_CPUS = 0x0f, FILE_DIR = 0x19, FILE_FIRST = 0x20;
@@ -413,6 +429,104 @@ public final class FwCfg implements IoHandler, Lifecycle {
         long size = item == null ? 0 : item.data.length;
         offset = Math.min(size, offset + length); // anything past the end is just "past the end"
         return false;
+    }
+
+    // ---- snapshot ----
+
+    static final int STATE_VERSION = 1;
+
+    @Override
+    public String stateName() {
+        return "dev." + NAME;
+    }
+
+    @Override
+    public int stateVersion() {
+        return STATE_VERSION;
+    }
+
+    @Override
+    public synchronized StateRecord saveState() {
+        List<StateRecord> written = new ArrayList<>();
+        for (Map.Entry<Integer, Item> e : new TreeMap<>(items).entrySet()) {
+            if (!e.getValue().guestWritable) continue;
+            written.add(StateRecord.builder().putU16("key", e.getKey()).putBytes("data", e.getValue().data.clone()).build());
+        }
+        return StateRecord.builder()
+                .putU16("selector", selector)
+                .putU32("offset", offset)
+                .putU32("dma_address_high", Integer.toUnsignedLong(dmaAddressHigh))
+                .putBytes("items_digest", itemsDigest())
+                .putRecords("guest_written", written)
+                .build();
+    }
+
+    /**
+     * Restores the selector, the offset into the selected item, the DMA address latch and what the
+     * guest wrote to writable items, after checking that this VM's items are the ones saved.
+     */
+    @Override
+    public void restoreState(StateRecord state, int version) throws SnapshotFormatException {
+        StateReader r = StateReader.open(this, state, version);
+        int newSelector = r.u16("selector");
+        long newOffset = r.u32("offset");
+        int newDmaHigh = (int) r.u32("dma_address_high");
+        byte[] digest = r.bytes("items_digest");
+        List<StateReader> written = r.records("guest_written");
+        synchronized (this) {
+            if (!MessageDigest.isEqual(digest, itemsDigest())) {
+                throw r.invalid("items_digest", "the snapshot's fw_cfg items differ from this VM's "
+                        + "(CPU count, RAM size, UUID or -f files changed); restore with the VM's original config");
+            }
+            Map<Integer, byte[]> contents = new HashMap<>();
+            for (StateReader w : written) {
+                int key = w.u16("key");
+                Item item = items.get(key);
+                if (item == null || !item.guestWritable) {
+                    throw w.invalid("key", String.format("0x%04x is not a guest-writable item in this VM", key));
+                }
+                byte[] data = w.bytes("data");
+                if (data.length != item.data.length) {
+                    throw w.invalid("data", data.length + " bytes, but item 0x" + Integer.toHexString(key)
+                            + " is " + item.data.length + " bytes");
+                }
+                if (contents.put(key, data) != null) {
+                    throw w.invalid("key", String.format("item 0x%04x is listed twice", key));
+                }
+            }
+            Item selected = items.get(newSelector & ~WRITE_BIT);
+            long size = selected == null ? 0 : selected.data.length;
+            if (newOffset > size) {
+                throw r.invalid("offset", newOffset + " is past the end of item 0x" + Integer.toHexString(newSelector)
+                        + " (" + size + " bytes)");
+            }
+            for (Map.Entry<Integer, byte[]> e : contents.entrySet()) items.get(e.getKey()).data = e.getValue();
+            selector = newSelector;
+            offset = newOffset;
+            dmaAddressHigh = newDmaHigh;
+        }
+    }
+
+    /**
+     * SHA-256 over the item directory: each item's key, size and writability in key order, and the
+     * contents of the read-only ones (writable ones hold guest data, saved separately).
+     */
+    private byte[] itemsDigest() {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+        ByteBuffer b = ByteBuffer.allocate(9);
+        for (Map.Entry<Integer, Item> e : new TreeMap<>(items).entrySet()) {
+            Item item = e.getValue();
+            b.clear();
+            b.putInt(e.getKey()).putInt(item.data.length).put((byte) (item.guestWritable ? 1 : 0));
+            md.update(b.array());
+            if (!item.guestWritable) md.update(item.data);
+        }
+        return md.digest();
     }
 
     // ---- lifecycle ----

@@ -4,11 +4,17 @@ import org.jbhyve.bhyve.device.IoHandler;
 import org.jbhyve.bhyve.device.Lifecycle;
 import org.jbhyve.bhyve.device.MemoryMap;
 import org.jbhyve.bhyve.device.Platform;
+import org.jbhyve.bhyve.device.Snapshottable;
+import org.jbhyve.bhyve.devices.StateReader;
+import org.jbhyve.snapshot.format.SnapshotFormatException;
+import org.jbhyve.snapshot.format.StateRecord;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -37,8 +43,16 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Where bhyve exits on a request size below 12, this logs once and ignores the word; a guest
  * cannot make the VMM exit or allocate: requests and responses are bounded.
+ *
+ * <p>Snapshots (chunk {@code dev.fwctl}, version 1) hold where the guest is in the protocol:
+ * {@code state} ({@code identify}, {@code request} or {@code response}), {@code signature_index}
+ * (u8), the request being received ({@code request_words request_data_bytes operation transaction}
+ * u32, {@code request_name} bytes) and the response being sent ({@code response} bytes, its
+ * little-endian words; {@code response_index} u32). The served values come from the VM config and
+ * are rebuilt, not saved; {@code nodes_digest} (bytes, SHA-256 over the names and values) makes a
+ * restore into a VM that serves different values fail.
  */
-public final class FwCtl implements IoHandler, Lifecycle {
+public final class FwCtl implements IoHandler, Lifecycle, Snapshottable {
     public static final int OUT_PORT = MemoryMap.FW_CFG_PORT, IN_PORT = MemoryMap.FW_CFG_PORT + 1;
 
     static final int OP_GET = 3, OP_GET_LEN = 4;
@@ -212,6 +226,132 @@ public final class FwCtl implements IoHandler, Lifecycle {
         operation = 0;
         transaction = 0;
         requestName.reset();
+    }
+
+    // ---- snapshot ----
+
+    static final int STATE_VERSION = 1;
+
+    @Override
+    public String stateName() {
+        return "dev." + NAME;
+    }
+
+    @Override
+    public int stateVersion() {
+        return STATE_VERSION;
+    }
+
+    @Override
+    public synchronized StateRecord saveState() {
+        ByteBuffer words = ByteBuffer.allocate(response.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int w : response) words.putInt(w);
+        return StateRecord.builder()
+                .putString("state", state.name().toLowerCase(java.util.Locale.ROOT))
+                .putU8("signature_index", signatureIndex)
+                .putU32("request_words", requestWords)
+                .putU32("request_data_bytes", requestDataBytes)
+                .putU32("operation", Integer.toUnsignedLong(operation))
+                .putU32("transaction", Integer.toUnsignedLong(transaction))
+                .putBytes("request_name", requestName.toByteArray())
+                .putBytes("response", words.array())
+                .putU32("response_index", responseIndex)
+                .putBytes("nodes_digest", nodesDigest())
+                .build();
+    }
+
+    /**
+     * Restores the protocol position, after checking it is one the protocol can reach and that this
+     * VM serves the same values. A refused record leaves the device as it was.
+     */
+    @Override
+    public void restoreState(StateRecord state, int version) throws SnapshotFormatException {
+        StateReader r = StateReader.open(this, state, version);
+        State newState = State.valueOf(r.choice("state", "identify", "request", "response").toUpperCase(java.util.Locale.ROOT));
+        int sigIndex = newState == State.IDENTIFY ? r.u8In("signature_index", 0, SIGNATURE.length - 1)
+                : r.u8In("signature_index", SIGNATURE.length, SIGNATURE.length);
+        // A request is only ever in progress while the device takes requests.
+        long words = r.u32In("request_words", 0, Integer.MAX_VALUE);
+        long dataBytes = r.u32In("request_data_bytes", 0, 0xffff_ffffL - HEADER_BYTES);
+        int op = (int) r.u32("operation");
+        int txid = (int) r.u32("transaction");
+        byte[] name = r.bytesAtMost("request_name", MAX_NAME_BYTES, "the request name buffer");
+        long due = dataBytes == 0 ? 0 : Math.max(1, dataBytes / 4);
+        if (newState != State.REQUEST && (words != 0 || dataBytes != 0 || op != 0 || txid != 0 || name.length != 0)) {
+            throw r.invalid("request_words", "a request is in progress in state " + newState.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (words == 0 && dataBytes != 0) throw r.invalid("request_data_bytes", "set before the size word was received");
+        if (words < 2 && op != 0) throw r.invalid("operation", "set before the operation word was received");
+        if (words < 3 && txid != 0) throw r.invalid("transaction", "set before the transaction word was received");
+        if (words >= 3 && words - 3 >= due) {
+            throw r.invalid("request_words", words + " words, but the request was complete after " + (3 + due));
+        }
+        long expectedName = Math.min(Math.max(0, words - 3) * 4, MAX_NAME_BYTES);
+        if (name.length != expectedName) {
+            throw r.invalid("request_name", name.length + " bytes, but " + words + " request words leave " + expectedName);
+        }
+        byte[] resp = r.bytes("response");
+        long index = r.u32("response_index");
+        int[] newResponse = new int[resp.length / 4];
+        ByteBuffer rb = ByteBuffer.wrap(resp).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < newResponse.length; i++) newResponse[i] = rb.getInt();
+        byte[] digest = r.bytes("nodes_digest");
+        synchronized (this) {
+            if (newState == State.RESPONSE) {
+                int maxWords = 4 + (8 + longestValue() + 3) / 4;
+                if (resp.length % 4 != 0 || newResponse.length < 4 || newResponse.length > maxWords) {
+                    throw r.invalid("response", resp.length + " bytes is not a response this device sends (4 to "
+                            + maxWords + " little-endian words)");
+                }
+                if (newResponse[0] != 16 + (newResponse.length - 4) * 4) {
+                    throw r.invalid("response", "its size word " + newResponse[0] + " does not match its "
+                            + newResponse.length + " words");
+                }
+                if (index >= newResponse.length) {
+                    throw r.invalid("response_index", index + " is past the " + newResponse.length + "-word response");
+                }
+            } else if (resp.length != 0 || index != 0) {
+                throw r.invalid("response", "a response is being sent in state " + newState.name().toLowerCase(java.util.Locale.ROOT));
+            }
+            if (!MessageDigest.isEqual(digest, nodesDigest())) {
+                throw r.invalid("nodes_digest", "the snapshot's fwctl values differ from this VM's "
+                        + "(the CPU count changed); restore with the VM's original config");
+            }
+            this.state = newState;
+            signatureIndex = sigIndex;
+            requestWords = (int) words;
+            requestDataBytes = dataBytes;
+            requestDataWordsDue = due;
+            operation = op;
+            transaction = txid;
+            requestName.reset();
+            requestName.writeBytes(name);
+            response = newResponse;
+            responseIndex = (int) index;
+        }
+    }
+
+    private int longestValue() {
+        int max = 0;
+        for (byte[] v : nodes.values()) max = Math.max(max, v.length);
+        return max;
+    }
+
+    /** SHA-256 over every served name and value, in the order they are matched. */
+    private byte[] nodesDigest() {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+        for (Map.Entry<String, byte[]> e : nodes.entrySet()) {
+            byte[] name = e.getKey().getBytes(StandardCharsets.US_ASCII);
+            md.update(ByteBuffer.allocate(8).putInt(name.length).putInt(e.getValue().length).array());
+            md.update(name);
+            md.update(e.getValue());
+        }
+        return md.digest();
     }
 
     // ---- lifecycle ----

@@ -13,7 +13,7 @@ import org.jbhyve.bhyve.device.IoHandler;
  */
 final class ConfigMechanism1 {
     static final int ENABLE = 0x80000000;
-    private static final int ADDRESS_BITS = ENABLE | 0x00fffffc;
+    static final int ADDRESS_BITS = ENABLE | 0x00fffffc;
 
     private final PciBus bus;
     /** The address register; one per machine, as on real chipsets (guests serialize their use). */
@@ -57,5 +57,15 @@ final class ConfigMechanism1 {
 
     void reset() {
         address = 0;
+    }
+
+    /** The address register (for snapshots). */
+    int address() {
+        return address;
+    }
+
+    /** Sets the address register from a snapshot; the caller checked it holds only ADDRESS_BITS. */
+    void restoreAddress(int value) {
+        address = value & ADDRESS_BITS;
     }
 }

@@ -71,6 +71,14 @@ public final class ConfigSpace {
         return v;
     }
 
+    /** The write-1-to-clear mask of {@code [offset, offset+size)}. */
+    public int writeOneToClearMask(int offset, int size) {
+        check(offset, size);
+        int v = 0;
+        for (int i = size - 1; i >= 0; i--) v = v << 8 | (writeOneToClear[offset + i] & 0xff);
+        return v;
+    }
+
     /**
      * A guest write: only writable bits change, write-1-to-clear bits written as 1 are cleared,
      * everything else keeps its value.

@@ -12,6 +12,11 @@ import org.jbhyve.bhyve.device.Platform;
  * {@code pcireg.device} (hex). {@code amd_hostbridge} is bhyve's alias for a hostbridge with
  * 0x1022/0x7432: its {@code -s} parser writes {@code device=hostbridge} plus those pcireg values
  * ({@link #writeAmdLegacyConfig}); {@link PciDeviceFactory} builds one for the name directly.
+ *
+ * <p>Snapshots: the common PCI record ({@link PciDevice}, chunk {@code dev.hostbridge@pci.B.S.F})
+ * with an empty {@code model}: all its state is config space (the PCI Express capability's control
+ * registers included). Unlike bhyve, which has no snapshot hook for it and refuses to checkpoint, a
+ * VM with a host bridge can be saved.
  */
 public final class HostBridge extends PciDevice {
     public static final String EMULATION = "hostbridge";

@@ -48,6 +48,24 @@ final class IntxPin {
         state = State.IDLE;
     }
 
+    /** The state for snapshots: {@code idle}, {@code asserted} or {@code pending}. */
+    String stateName() {
+        return state.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Takes a saved state ({@code idle}, {@code asserted} or {@code pending}, already checked) and
+     * moves the line to match: asserted if it now is and was not, deasserted if it was and now is
+     * not. Changes only, since the router wire-ORs the functions that share a line.
+     */
+    void restore(String saved) {
+        State next = State.valueOf(saved.toUpperCase(java.util.Locale.ROOT));
+        boolean was = state == State.ASSERTED, now = next == State.ASSERTED;
+        state = next;
+        if (now && !was) line.assertLine();
+        else if (was && !now) line.deassertLine();
+    }
+
     /** Follows a change of what is permitted (COMMAND.INTx disable, MSI/MSI-X enables). */
     void update(boolean permitted) {
         if (state == State.ASSERTED && !permitted) {

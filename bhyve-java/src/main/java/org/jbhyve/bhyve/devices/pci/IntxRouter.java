@@ -234,6 +234,32 @@ public final class IntxRouter {
         return List.copyOf(routedIsaIrqs);
     }
 
+    // ---- snapshots (the PIRQ registers are saved by the LPC bridge, whose registers they are) ----
+
+    /**
+     * Every route, packed as {@code bus << 32 | slot << 24 | pin << 16 | ioapicPin << 8 | pirq}, in
+     * bus, slot, pin order: what a restore compares to be sure the new VM wires INTx the same way.
+     */
+    synchronized long[] packedRoutes() {
+        return routes.values().stream()
+                .mapToLong(r -> (long) r.bus() << 32 | (long) r.slot() << 24 | r.pin() << 16 | r.ioapicPin() << 8 | r.pirq())
+                .toArray();
+    }
+
+    /** The IOAPIC pins PCI INTx holds asserted now: bit n is pin 16 + n. */
+    synchronized int assertedIoapicPins() {
+        int bits = 0;
+        for (int i = 0; i < ioapicLevel.length; i++) if (ioapicLevel[i] > 0) bits |= 1 << i;
+        return bits;
+    }
+
+    /** The ISA IRQs PCI INTx holds asserted through PIRQ links now: bit n is IRQ n. */
+    synchronized int assertedIsaIrqs() {
+        int bits = 0;
+        for (int i = 0; i < isaLevel.length; i++) if (isaLevel[i] > 0) bits |= 1 << i;
+        return bits;
+    }
+
     /** Remembers the link registers as routed: what {@link #reset()} returns to. */
     synchronized void capturePowerOnState() {
         routingStarted = true;

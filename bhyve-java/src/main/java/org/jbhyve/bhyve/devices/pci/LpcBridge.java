@@ -4,6 +4,9 @@ import org.jbhyve.bhyve.config.ConfigException;
 import org.jbhyve.bhyve.config.ConfigTree;
 import org.jbhyve.bhyve.device.MemoryMap;
 import org.jbhyve.bhyve.device.Platform;
+import org.jbhyve.bhyve.devices.StateReader;
+import org.jbhyve.snapshot.format.SnapshotFormatException;
+import org.jbhyve.snapshot.format.StateRecord;
 
 /**
  * bhyve's {@code lpc}: the PCI-to-ISA bridge (class 06/01, Intel 0x8086/0x7000 by default) that the
@@ -16,6 +19,10 @@ import org.jbhyve.bhyve.device.Platform;
  * it reserves their ISA IRQs (3 and 4) so PCI INTx routing keeps off them. bhyve's rules hold: it
  * must sit on bus 0, and there is at most one. IDs may be overridden with {@code pcireg.vendor},
  * {@code pcireg.device}, {@code pcireg.revid}, {@code pcireg.subvendor}, {@code pcireg.subdevice}.
+ *
+ * <p>Snapshots: the common PCI record ({@link PciDevice}) with one model field, {@code pirq}
+ * (bytes, the eight PIRQA-PIRQH routing registers as the guest reads them). Restoring them moves an
+ * asserted link's interrupt to the restored IRQ, as a guest write would.
  */
 public final class LpcBridge extends PciDevice {
     public static final String EMULATION = "lpc";
@@ -54,6 +61,31 @@ public final class LpcBridge extends PciDevice {
         for (int irq : new int[] {MemoryMap.COM1_IRQ, MemoryMap.COM2_IRQ, MemoryMap.COM3_IRQ, MemoryMap.COM4_IRQ}) {
             router.reserveIsaIrq(irq);
         }
+    }
+
+    @Override
+    protected StateRecord saveModelState() {
+        PciBus bus = bus();
+        byte[] pirq = new byte[IntxRouter.PIRQ_COUNT];
+        for (int p = 0; p < pirq.length; p++) pirq[p] = (byte) (bus == null ? IntxRouter.PIRQ_DISABLED : bus.intx().readPirq(p + 1));
+        return StateRecord.builder().putBytes("pirq", pirq).build();
+    }
+
+    @Override
+    protected ModelRestore prepareModelRestore(StateReader model, int version) throws SnapshotFormatException {
+        byte[] pirq = model.bytesExactly("pirq", IntxRouter.PIRQ_COUNT, "the PIRQA-PIRQH register block");
+        for (int p = 0; p < pirq.length; p++) {
+            int v = pirq[p] & 0xff;
+            if ((v & ~(IntxRouter.PIRQ_DISABLED | 0x0f)) != 0) {
+                throw model.invalid("pirq", String.format("PIRQ%c is 0x%02x: bits 6..4 are reserved and read as zero",
+                        (char) ('A' + p), v));
+            }
+        }
+        PciBus bus = bus();
+        if (bus == null) return ModelRestore.NONE;
+        return () -> {
+            for (int p = 0; p < pirq.length; p++) bus.intx().writePirq(p + 1, pirq[p] & 0xff);
+        };
     }
 
     /** PIRQ link (1-8) of config byte {@code offset}, or 0. */

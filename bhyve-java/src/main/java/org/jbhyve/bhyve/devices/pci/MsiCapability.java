@@ -74,6 +74,29 @@ public final class MsiCapability {
         return perVectorMask && (config.read32(offset + PENDING) & (1 << vector)) != 0;
     }
 
+    // ---- snapshots: the capability's state is its registers in config space ----
+
+    /** Offset of the read-only pending-bits register, which the device sets; -1 without per-vector masking. */
+    int pendingOffset() {
+        return perVectorMask ? offset + PENDING : -1;
+    }
+
+    /** Whether a saved config space image has MSI enabled. */
+    boolean enabledIn(byte[] cfg) {
+        return (cfg[offset + CONTROL] & CONTROL_ENABLE) != 0;
+    }
+
+    /** Why the MSI registers in a saved config space image cannot be this capability's, or null. */
+    String stateProblem(byte[] cfg) {
+        if (!perVectorMask) return null;
+        int at = offset + PENDING;
+        int pending = (cfg[at] & 0xff) | (cfg[at + 1] & 0xff) << 8 | (cfg[at + 2] & 0xff) << 16 | (cfg[at + 3] & 0xff) << 24;
+        if ((pending & ~vectorBits()) != 0) {
+            return String.format("MSI pending bits 0x%08x name vectors beyond the %d the function has", pending, vectors);
+        }
+        return null;
+    }
+
     /**
      * Signals {@code vector}: sends it, or marks it pending when masked. The vector is put in the
      * low bits of the data the guest programmed, as the spec says a multi-message function does.

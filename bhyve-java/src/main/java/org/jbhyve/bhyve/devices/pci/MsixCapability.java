@@ -148,6 +148,61 @@ public final class MsixCapability implements PciBarHandler {
         deliverUnmaskedPending();
     }
 
+    // ---- snapshots (the enable and function mask bits live in config space) ----
+
+    /** Whether a saved config space image has MSI-X enabled. */
+    boolean enabledIn(byte[] cfg) {
+        return ((cfg[offset + CONTROL + 1] & 0xff) << 8 & CONTROL_ENABLE) != 0;
+    }
+
+    /** Whether a saved config space image has the function mask set. */
+    boolean functionMaskedIn(byte[] cfg) {
+        return ((cfg[offset + CONTROL + 1] & 0xff) << 8 & CONTROL_FUNCTION_MASK) != 0;
+    }
+
+    /** A copy of the vector table. Caller holds the device lock. */
+    byte[] tableSnapshot() {
+        return table.clone();
+    }
+
+    /** A copy of the pending bit array. Caller holds the device lock. */
+    long[] pbaSnapshot() {
+        return pending.clone();
+    }
+
+    /** Why {@code saved} cannot be this capability's vector table, or null. */
+    String tableProblem(byte[] saved) {
+        if (saved.length != table.length) {
+            return saved.length + " bytes, but the table of " + vectors + " vectors is " + table.length + " bytes";
+        }
+        for (int i = 0; i < saved.length; i++) {
+            int stray = saved[i] & ~ENTRY_WRITABLE[i % ENTRY_SIZE] & 0xff;
+            if (stray != 0) {
+                return String.format("vector %d byte %d is 0x%02x: bits 0x%02x are read-only zero", i / ENTRY_SIZE,
+                        i % ENTRY_SIZE, saved[i] & 0xff, stray);
+            }
+        }
+        return null;
+    }
+
+    /** Why {@code saved} cannot be this capability's pending bit array, or null. */
+    String pbaProblem(long[] saved) {
+        if (saved.length != pending.length) {
+            return saved.length + " words, but the PBA of " + vectors + " vectors is " + pending.length + " words";
+        }
+        int lastBits = vectors % 64;
+        if (lastBits != 0 && (saved[saved.length - 1] & -(1L << lastBits)) != 0) {
+            return "pending bits are set for vectors beyond the " + vectors + " the table has";
+        }
+        return null;
+    }
+
+    /** Installs a checked table and PBA. Caller holds the device lock; nothing is sent. */
+    void restore(byte[] savedTable, long[] savedPba) {
+        System.arraycopy(savedTable, 0, table, 0, table.length);
+        System.arraycopy(savedPba, 0, pending, 0, pending.length);
+    }
+
     // ---- the BAR: table and PBA ----
 
     @Override

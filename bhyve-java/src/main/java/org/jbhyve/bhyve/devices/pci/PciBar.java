@@ -72,7 +72,7 @@ public final class PciBar {
     }
 
     /** The mask of address bits the register implements. */
-    private long addressMask() {
+    long addressMask() {
         long mask = ~(size - 1);
         return switch (kind) {
             case IO -> mask & 0xfffcL;
@@ -148,7 +148,11 @@ public final class PciBar {
 
     /** Why the current address cannot be decoded, or null when it can be tried. */
     private String placementProblem(GuestMemory memory) {
-        long base = address;
+        return placementProblem(address, memory);
+    }
+
+    /** Why the BAR could not be decoded at {@code base}, or null when it can be tried. */
+    String placementProblem(long base, GuestMemory memory) {
         long end = base + size;
         if (kind == Kind.IO) {
             return end > IO_SPACE_END ? String.format("I/O range 0x%x+0x%x runs past port 0xffff", base, size) : null;
@@ -164,6 +168,38 @@ public final class PciBar {
             }
         }
         return null;
+    }
+
+    /** Where the BAR is registered now, or -1 when it is not decoded. Caller holds the device lock. */
+    long mappedBase() {
+        return mappedBase;
+    }
+
+    PciDevice device() {
+        return device;
+    }
+
+    /**
+     * The BAR whose window {@code handler} is (as found in an {@code IoBus} or {@code MmioBus}
+     * range), or null when the range belongs to something else.
+     */
+    static PciBar ownerOf(Object handler) {
+        if (handler instanceof IoWindow w) return w.bar();
+        if (handler instanceof MemoryWindow w) return w.bar();
+        return null;
+    }
+
+    /**
+     * Takes the BAR off its bus because another function's restored BAR goes where it is; its own
+     * restore puts it back where it belongs. Takes this BAR's device lock.
+     */
+    void evict(Platform platform, String by) {
+        synchronized (device.lock()) {
+            if (mappedBase < 0) return;
+            unmap(platform);
+        }
+        device.deviceError("bar" + index + "-evicted", "BAR" + index + " taken off the bus: a snapshot restore of "
+                + by + " put a BAR where it was");
     }
 
     /** Removes the BAR from its bus if (and only if) this BAR registered it. */
@@ -219,6 +255,8 @@ public final class PciBar {
 
         IoWindow(long base) { this.base = base; }
 
+        PciBar bar() { return PciBar.this; }
+
         @Override
         public int in(int port, int size) {
             return (int) dispatchRead((port & 0xffff) - base, size);
@@ -235,6 +273,8 @@ public final class PciBar {
         private final long base;
 
         MemoryWindow(long base) { this.base = base; }
+
+        PciBar bar() { return PciBar.this; }
 
         @Override
         public long read(long address, int size) {

@@ -13,6 +13,10 @@ import org.jbhyve.bhyve.config.ConfigTree;
 import org.jbhyve.bhyve.device.Lifecycle;
 import org.jbhyve.bhyve.device.MemoryMap;
 import org.jbhyve.bhyve.device.Platform;
+import org.jbhyve.bhyve.device.Snapshottable;
+import org.jbhyve.bhyve.devices.StateReader;
+import org.jbhyve.snapshot.format.SnapshotFormatException;
+import org.jbhyve.snapshot.format.StateRecord;
 import org.jbhyve.vmm.GuestMemory;
 
 /**
@@ -28,6 +32,17 @@ import org.jbhyve.vmm.GuestMemory;
  *
  * <p>The bus is the {@link Lifecycle} of its devices: register the bus with the VM, not each device;
  * it forwards pause, resume and reset to every function in bus/slot/function order.
+ *
+ * <p>Snapshots: {@link #snapshottables()} lists a chunk for the bus itself, {@code dev.pci}, then
+ * one per function in bus/slot/function order (see {@link PciDevice}). {@code dev.pci} (version 1)
+ * holds {@code config_address} (u32, the mechanism #1 address register, so a snapshot taken between
+ * a guest's OUT to 0xcf8 and its access to 0xcfc resumes correctly) and {@code intx_routes} (u64[],
+ * every INTx route packed as {@code bus<<32 | slot<<24 | pin<<16 | ioapicPin<<8 | pirq}; a VM that
+ * routes differently refuses the restore). It also records {@code asserted_ioapic_pins} (u32, bit n
+ * = IOAPIC pin 16+n) and {@code asserted_isa_irqs} (u32, bit n = IRQ n), the lines PCI INTx held
+ * asserted; these are for inspection and not read on restore: the lines are rebuilt, wire-ORed, as
+ * each function's chunk re-drives its INTx, and the PIRQ routing registers are the LPC bridge's
+ * (its chunk's {@code model.pirq}).
  */
 public final class PciBus implements Lifecycle {
     /**
@@ -200,6 +215,54 @@ public final class PciBus implements Lifecycle {
         PciDevice d = byAddress.get(bus << 8 | slot << 3 | function);
         if (d == null) return;
         d.guestConfigWrite(offset, size, size == 4 ? value : value & ((1 << (8 * size)) - 1));
+    }
+
+    // ---------------------------------------------------------------- snapshot
+
+    private final Snapshottable busState = new BusState();
+
+    /** What a snapshot saves for the PCI hierarchy: {@code dev.pci}, then every function in order. */
+    public List<Snapshottable> snapshottables() {
+        List<Snapshottable> out = new ArrayList<>();
+        out.add(busState);
+        out.addAll(devices());
+        return Collections.unmodifiableList(out);
+    }
+
+    /** The bus's own chunk: the config address register and the INTx routing. */
+    private final class BusState implements Snapshottable {
+        @Override
+        public String stateName() {
+            return "dev.pci";
+        }
+
+        @Override
+        public int stateVersion() {
+            return 1;
+        }
+
+        @Override
+        public StateRecord saveState() {
+            return StateRecord.builder()
+                    .putU32("config_address", Integer.toUnsignedLong(mechanism1.address()))
+                    .putU64Array("intx_routes", intx.packedRoutes())
+                    .putU32("asserted_ioapic_pins", intx.assertedIoapicPins())
+                    .putU32("asserted_isa_irqs", intx.assertedIsaIrqs())
+                    .build();
+        }
+
+        @Override
+        public void restoreState(StateRecord state, int version) throws SnapshotFormatException {
+            StateReader r = StateReader.open(this, state, version);
+            int address = (int) r.u32Bits("config_address", Integer.toUnsignedLong(ConfigMechanism1.ADDRESS_BITS));
+            long[] routes = r.u64Array("intx_routes");
+            if (!java.util.Arrays.equals(routes, intx.packedRoutes())) {
+                throw r.invalid("intx_routes", "this VM routes PCI INTx differently (" + intx.routes().size()
+                        + " routes here, " + routes.length + " in the snapshot): its PCI devices or boot ROM differ; "
+                        + "restore with the VM's original config");
+            }
+            mechanism1.restoreAddress(address);
+        }
     }
 
     // ---------------------------------------------------------------- lifecycle

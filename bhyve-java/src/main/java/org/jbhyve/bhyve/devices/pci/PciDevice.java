@@ -10,9 +10,15 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jbhyve.bhyve.device.InterruptLine;
+import org.jbhyve.bhyve.device.IoBus;
 import org.jbhyve.bhyve.device.Lifecycle;
 import org.jbhyve.bhyve.device.MemoryMap;
+import org.jbhyve.bhyve.device.MmioBus;
 import org.jbhyve.bhyve.device.Platform;
+import org.jbhyve.bhyve.device.Snapshottable;
+import org.jbhyve.bhyve.devices.StateReader;
+import org.jbhyve.snapshot.format.SnapshotFormatException;
+import org.jbhyve.snapshot.format.StateRecord;
 
 /**
  * What every PCI function model extends: a 4 KiB configuration space with guest write masks, BARs
@@ -26,8 +32,26 @@ import org.jbhyve.bhyve.device.Platform;
  *
  * <p>Config space, MSI/MSI-X state and the INTx state are guarded by {@link #lock()}. BAR handlers
  * are called without it: a model guards its own registers.
+ *
+ * <p>Snapshots: every function is a chunk named {@code dev.<emulation>@pci.<bus>.<slot>.<func>}
+ * (bhyve's {@code pi_name} with the {@code dev.} prefix), version {@link #stateVersion()} (1 for
+ * the fields here; a model that changes its own fields' meaning overrides it). The record holds
+ * {@code config} (bytes, the whole 4 KiB config space, MSI state included), {@code bars} (one
+ * record per declared BAR: {@code index} u8, {@code kind} {@code io|mem32|mem64}, {@code size} u64,
+ * {@code address} u64, {@code decoded} bool), {@code intx} ({@code idle}, {@code asserted} or
+ * {@code pending}), {@code msix} (for functions with MSI-X: {@code table} bytes, {@code pba} u64[],
+ * and {@code enabled} and {@code function_mask} bools mirroring the control register), and
+ * {@code model} (a record of the model's own fields, see {@link #saveModelState()}).
+ *
+ * <p>A restore checks the record as it would check guest writes, then applies it without going
+ * through the guest-visible paths: bits the guest cannot write must equal this VM's (so a function
+ * with other IDs or capabilities is refused), BARs must have the declared kind and size, sit at an
+ * address the register can hold and, if decoded, on no range other than another PCI function's
+ * BAR; MSI-X table and PBA must fit the table. Then the BARs are taken off the buses and
+ * registered at the saved addresses (a BAR of another function found there is taken off first; that
+ * function's own restore puts it back), and the INTx line is re-driven to the saved level.
  */
-public abstract class PciDevice implements Lifecycle {
+public abstract class PciDevice implements Lifecycle, Snapshottable {
     private final Object lock = new Object();
     private final String emulation;
     private final PciAddress address;
@@ -501,6 +525,300 @@ public abstract class PciDevice implements Lifecycle {
         synchronized (lock) {
             return powerOnConfig != null;
         }
+    }
+
+    // ---------------------------------------------------------------- snapshot
+
+    /** A model's validated restore, run after the common state is in place; it must not fail. */
+    @FunctionalInterface
+    protected interface ModelRestore {
+        ModelRestore NONE = () -> { };
+
+        void apply();
+    }
+
+    @Override
+    public final String stateName() {
+        return "dev." + name;
+    }
+
+    /** 1: the fields described in the class comment. A model that changes its own fields overrides it. */
+    @Override
+    public int stateVersion() {
+        return 1;
+    }
+
+    /**
+     * The model's own fields, saved as the record's {@code model} field. Called with {@link #lock()}
+     * held. The default has none.
+     */
+    protected StateRecord saveModelState() {
+        return StateRecord.EMPTY;
+    }
+
+    /**
+     * Reads and checks the model's own fields and returns how to apply them; throws for a value it
+     * cannot honour. Must not change the device: the common state may still be refused after it.
+     * Called with {@link #lock()} held; the returned restore runs with it held too, after config
+     * space, BARs, MSI-X and INTx are restored.
+     */
+    protected ModelRestore prepareModelRestore(StateReader model, int version) throws SnapshotFormatException {
+        return ModelRestore.NONE;
+    }
+
+    /**
+     * Bits of config byte {@code offset} the model itself changes at run time although the guest
+     * cannot write them (device-specific status registers); a restore takes them from the record
+     * instead of requiring them to equal this VM's. The default has none.
+     */
+    protected int deviceManagedConfigBits(int offset) {
+        return 0;
+    }
+
+    private static String kindName(PciBar.Kind kind) {
+        return kind.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public final StateRecord saveState() {
+        synchronized (lock) {
+            List<StateRecord> barStates = new ArrayList<>();
+            for (int i = 0; i < BAR_COUNT; i++) {
+                PciBar bar = bars[i];
+                if (bar == null) continue;
+                barStates.add(StateRecord.builder()
+                        .putU8("index", i)
+                        .putString("kind", kindName(bar.kind()))
+                        .putU64("size", bar.size())
+                        .putU64("address", bar.address())
+                        .putBool("decoded", bar.mappedBase() >= 0)
+                        .build());
+            }
+            StateRecord.Builder b = StateRecord.builder()
+                    .putBytes("config", config.snapshot())
+                    .putRecords("bars", barStates)
+                    .putString("intx", intx.stateName());
+            if (msix != null) {
+                b.putRecord("msix", StateRecord.builder()
+                        .putBool("enabled", msix.enabled())
+                        .putBool("function_mask", msix.functionMasked())
+                        .putBytes("table", msix.tableSnapshot())
+                        .putU64Array("pba", msix.pbaSnapshot())
+                        .build());
+            }
+            b.putRecord("model", saveModelState());
+            return b.build();
+        }
+    }
+
+    private record BarRestore(PciBar bar, long address, boolean decoded) {
+        long end() { return address + bar.size(); }
+    }
+
+    @Override
+    public final void restoreState(StateRecord state, int version) throws SnapshotFormatException {
+        StateReader r = StateReader.open(this, state, version);
+        byte[] saved = r.bytesExactly("config", ConfigSpace.SIZE, "PCI configuration space");
+        List<StateReader> barStates = r.records("bars");
+        String intxState = r.choice("intx", "idle", "asserted", "pending");
+        StateReader model = r.record("model");
+        synchronized (lock) {
+            if (powerOnConfig == null) {
+                throw new IllegalStateException(name + ": restore before the PCI bus is realized");
+            }
+            checkFixedConfigBits(r, saved);
+            int command = (saved[COMMAND] & 0xff) | (saved[COMMAND + 1] & 0xff) << 8;
+            int status = (saved[STATUS] & 0xff) | (saved[STATUS + 1] & 0xff) << 8;
+
+            List<BarRestore> barRestores = checkBars(r, barStates, saved, command);
+
+            if (msi != null) {
+                String problem = msi.stateProblem(saved);
+                if (problem != null) throw r.invalid("config", problem);
+            }
+            byte[] msixTable = null;
+            long[] msixPba = null;
+            if (msix != null) {
+                StateReader m = r.record("msix");
+                msixTable = m.bytes("table");
+                String problem = msix.tableProblem(msixTable);
+                if (problem != null) throw m.invalid("table", problem);
+                msixPba = m.u64Array("pba");
+                problem = msix.pbaProblem(msixPba);
+                if (problem != null) throw m.invalid("pba", problem);
+                if (m.bool("enabled") != msix.enabledIn(saved) || m.bool("function_mask") != msix.functionMaskedIn(saved)) {
+                    throw m.invalid("enabled", "disagrees with the MSI-X control register in field 'config'");
+                }
+            } else if (r.has("msix")) {
+                throw r.invalid("msix", "this VM's " + emulation + " has no MSI-X capability");
+            }
+
+            boolean messages = (msi != null && msi.enabledIn(saved)) || (msix != null && msix.enabledIn(saved));
+            boolean permitted = !messages && (command & COMMAND_INTX_DISABLE) == 0;
+            switch (intxState) {
+                case "asserted" -> {
+                    if (!permitted) throw r.invalid("intx", "asserted, but the saved COMMAND/MSI/MSI-X state masks INTx");
+                }
+                case "pending" -> {
+                    if (permitted) throw r.invalid("intx", "pending, but the saved COMMAND/MSI/MSI-X state permits INTx");
+                }
+                default -> { }
+            }
+            if (!intxState.equals("idle") && intx.pin() == 0) {
+                throw r.invalid("intx", intxState + ", but this function has no INTx pin");
+            }
+            if (((status & STATUS_INTERRUPT) != 0) != !intxState.equals("idle")) {
+                throw r.invalid("config", "STATUS.interrupt disagrees with field 'intx' (" + intxState + ")");
+            }
+
+            ModelRestore modelRestore = prepareModelRestore(model, version);
+
+            // Everything is checked: apply. First take this function's BARs off the buses, then
+            // anything of another function's that sits where a restored BAR goes.
+            for (PciBar bar : declaredBars) bar.unmap(platform);
+            for (BarRestore b : barRestores) if (b.decoded()) evictOthersAt(b);
+            config.restore(saved);
+            for (BarRestore b : barRestores) b.bar().setAddress(b.address());
+            for (BarRestore b : barRestores) if (b.decoded()) b.bar().map(platform);
+            if (msix != null) msix.restore(msixTable, msixPba);
+            intx.restore(intxState);
+            modelRestore.apply();
+        }
+    }
+
+    /**
+     * Every bit the guest cannot write and the function does not change at run time must be what
+     * this VM's function has: otherwise the record is another function's (other IDs, class,
+     * capabilities, INTx pin), or was tampered with.
+     */
+    private void checkFixedConfigBits(StateReader r, byte[] saved) throws SnapshotFormatException {
+        byte[] current = config.snapshot();
+        int msiPending = msi == null ? -1 : msi.pendingOffset();
+        for (int i = 0; i < ConfigSpace.SIZE; i++) {
+            if (i >= BAR0 && i < BAR_END) continue; // checked with the BARs
+            int free = config.writableMask(i, 1) | config.writeOneToClearMask(i, 1) | deviceManagedConfigBits(i);
+            if (i == STATUS) free |= STATUS_INTERRUPT;
+            if (msiPending >= 0 && i >= msiPending && i < msiPending + 4) free = 0xff;
+            int fixed = ~free & 0xff;
+            if (((saved[i] ^ current[i]) & fixed) != 0) {
+                throw r.invalid("config", String.format("byte 0x%03x is 0x%02x, but this VM's %s has 0x%02x there "
+                        + "(read-only bits 0x%02x differ: the snapshot is of a differently configured function)",
+                        i, saved[i] & 0xff, name, current[i] & 0xff, fixed));
+            }
+        }
+    }
+
+    private List<BarRestore> checkBars(StateReader r, List<StateReader> barStates, byte[] saved, int command)
+            throws SnapshotFormatException {
+        List<BarRestore> out = new ArrayList<>();
+        boolean[] seen = new boolean[BAR_COUNT];
+        for (StateReader b : barStates) {
+            int index = b.u8In("index", 0, BAR_COUNT - 1);
+            PciBar bar = bars[index];
+            if (bar == null) throw b.invalid("index", "this VM's " + name + " has no BAR" + index);
+            if (seen[index]) throw b.invalid("index", "BAR" + index + " is listed twice");
+            seen[index] = true;
+            String kind = b.choice("kind", "io", "mem32", "mem64");
+            if (!kind.equals(kindName(bar.kind()))) {
+                throw b.invalid("kind", kind + ", but this VM's BAR" + index + " is " + kindName(bar.kind()));
+            }
+            long size = b.u64("size");
+            if (size != bar.size()) {
+                throw b.invalid("size", String.format("0x%x, but this VM's BAR%d is 0x%x bytes", size, index, bar.size()));
+            }
+            long address = b.u64("address");
+            if ((address & ~bar.addressMask()) != 0) {
+                throw b.invalid("address", String.format("0x%x cannot be held by a %s BAR of 0x%x bytes", address,
+                        kind, size));
+            }
+            int lo = le32(saved, BAR0 + 4 * index);
+            int expectLo = (int) address | bar.typeBits();
+            boolean wide = bar.kind() == PciBar.Kind.MEM64;
+            int hi = wide ? le32(saved, BAR0 + 4 * (index + 1)) : 0;
+            if (lo != expectLo || (wide && hi != (int) (address >>> 32))) {
+                throw b.invalid("address", String.format("0x%x disagrees with the BAR register in field 'config'", address));
+            }
+            boolean decoded = b.bool("decoded");
+            if (decoded && !bar.decodeEnabled(command)) {
+                throw b.invalid("decoded", "true, but the saved COMMAND register has BAR decoding off");
+            }
+            if (decoded) {
+                String problem = bar.placementProblem(address, platform.memory());
+                if (problem != null) throw b.invalid("address", problem);
+            }
+            out.add(new BarRestore(bar, address, decoded));
+        }
+        for (PciBar bar : declaredBars) {
+            if (!seen[bar.index()]) throw r.invalid("bars", "BAR" + bar.index() + " of this VM's " + name + " is missing");
+        }
+        // BAR registers no BAR implements stay zero.
+        for (int i = 0; i < BAR_COUNT; i++) {
+            if (bars[i] != null || (i > 0 && bars[i - 1] != null && bars[i - 1].kind() == PciBar.Kind.MEM64)) continue;
+            if (le32(saved, BAR0 + 4 * i) != 0) {
+                throw r.invalid("config", "BAR register " + i + " is not implemented here and must be zero");
+            }
+        }
+        // Decoded BARs may not overlap each other, nor anything on the buses but other PCI BARs.
+        for (int i = 0; i < out.size(); i++) {
+            BarRestore a = out.get(i);
+            if (!a.decoded()) continue;
+            for (int j = i + 1; j < out.size(); j++) {
+                BarRestore c = out.get(j);
+                if (c.decoded() && a.bar().kind().isMemory() == c.bar().kind().isMemory()
+                        && a.address() < c.end() && c.address() < a.end()) {
+                    throw r.invalid("bars", String.format("BAR%d and BAR%d overlap at 0x%x", a.bar().index(),
+                            c.bar().index(), Math.max(a.address(), c.address())));
+                }
+            }
+            String other = occupant(a);
+            if (other != null) {
+                throw r.invalid("bars", String.format("BAR%d at 0x%x (0x%x bytes) overlaps %s in this VM",
+                        a.bar().index(), a.address(), a.bar().size(), other));
+            }
+        }
+        return out;
+    }
+
+    /** What else than a PCI BAR occupies the range a BAR would be restored to, or null. */
+    private String occupant(BarRestore b) {
+        if (b.bar().kind() == PciBar.Kind.IO) {
+            for (long p = b.address(); p < b.end(); p++) {
+                IoBus.Range range = platform.io().find((int) p);
+                if (range != null && PciBar.ownerOf(range.handler()) == null) return range.toString();
+            }
+            return null;
+        }
+        for (MmioBus.Range range : platform.mmio().ranges()) {
+            if (Long.compareUnsigned(b.address(), range.end()) < 0 && Long.compareUnsigned(range.base(), b.end()) < 0
+                    && PciBar.ownerOf(range.handler()) == null) {
+                return range.toString();
+            }
+        }
+        return null;
+    }
+
+    /** Takes other functions' BARs off the range a restored BAR goes to. */
+    private void evictOthersAt(BarRestore b) {
+        List<PciBar> owners = new ArrayList<>();
+        if (b.bar().kind() == PciBar.Kind.IO) {
+            for (long p = b.address(); p < b.end(); p++) {
+                IoBus.Range range = platform.io().find((int) p);
+                PciBar owner = range == null ? null : PciBar.ownerOf(range.handler());
+                if (owner != null && !owners.contains(owner)) owners.add(owner);
+            }
+        } else {
+            for (MmioBus.Range range : platform.mmio().ranges()) {
+                if (Long.compareUnsigned(b.address(), range.end()) < 0 && Long.compareUnsigned(range.base(), b.end()) < 0) {
+                    PciBar owner = PciBar.ownerOf(range.handler());
+                    if (owner != null && !owners.contains(owner)) owners.add(owner);
+                }
+            }
+        }
+        for (PciBar owner : owners) owner.evict(platform, name);
+    }
+
+    private static int le32(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24;
     }
 
     // ---------------------------------------------------------------- lifecycle

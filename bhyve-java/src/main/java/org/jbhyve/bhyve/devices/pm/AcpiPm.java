@@ -5,6 +5,10 @@ import org.jbhyve.bhyve.device.IoHandler;
 import org.jbhyve.bhyve.device.Lifecycle;
 import org.jbhyve.bhyve.device.MemoryMap;
 import org.jbhyve.bhyve.device.Platform;
+import org.jbhyve.bhyve.device.Snapshottable;
+import org.jbhyve.bhyve.devices.StateReader;
+import org.jbhyve.snapshot.format.SnapshotFormatException;
+import org.jbhyve.snapshot.format.StateRecord;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,8 +37,15 @@ import java.util.function.LongSupplier;
  *
  * <p>Registers accept byte, word and dword accesses by byte lane, so a guest may use any width the
  * ACPI specification allows; lanes outside a block read as ones and ignore writes.
+ *
+ * <p>Snapshots (chunk {@code dev.acpi-pm}, version 1): {@code pm1_status pm1_enable pm1_control}
+ * (u16), {@code gpe0_status gpe0_enable reset_control} (u8), {@code sci_level} (bool, the level the
+ * device drives on IRQ 9), and the PM timer as {@code pm_timer_ns} (u64, nanoseconds the timer has
+ * counted) with {@code pm_timer} (u32, the counter a guest read would have returned, checked against
+ * it). On restore the timer continues from the saved count rather than jumping by the time the VM
+ * was suspended, as the RTC and kvmclock do.
  */
-public final class AcpiPm implements IoHandler, Lifecycle {
+public final class AcpiPm implements IoHandler, Lifecycle, Snapshottable {
     // PM1 status and enable bits.
     static final int TMR_STS = 0x0001, BM_STS = 0x0010, GBL_STS = 0x0020, PWRBTN_STS = 0x0100, SLPBTN_STS = 0x0200,
             RTC_STS = 0x0400, WAK_STS = 0x8000;
@@ -61,7 +72,8 @@ public final class AcpiPm implements IoHandler, Lifecycle {
     private final InterruptLine sci;
     private final PowerControl power;
     private final LongSupplier nanoTime;
-    private final long timerOrigin;
+    /** Host nanoTime at which the PM timer read 0; moved by restore (read without the lock). */
+    private volatile long timerOrigin;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
     private int pm1Status, pm1Enable, pm1Control;
@@ -190,7 +202,10 @@ public final class AcpiPm implements IoHandler, Lifecycle {
 
     /** The PM timer: 3.579545 MHz ticks since creation, modulo 2^32. */
     int timerValue() {
-        long elapsed = nanoTime.getAsLong() - timerOrigin;
+        return timerValue(nanoTime.getAsLong() - timerOrigin);
+    }
+
+    private static int timerValue(long elapsed) {
         // Split so that elapsed * 3579545 cannot overflow, however long the VM runs.
         long ticks = elapsed / 1_000_000_000L * PM_TIMER_HZ + elapsed % 1_000_000_000L * PM_TIMER_HZ / 1_000_000_000L;
         return (int) ticks;
@@ -234,6 +249,72 @@ public final class AcpiPm implements IoHandler, Lifecycle {
     /** Whether the guest has switched to ACPI mode (PM1_CNT.SCI_EN). */
     public synchronized boolean acpiEnabled() {
         return (pm1Control & SCI_EN) != 0;
+    }
+
+    // ---- snapshot ----
+
+    static final int STATE_VERSION = 1;
+
+    @Override
+    public String stateName() {
+        return "dev." + NAME;
+    }
+
+    @Override
+    public int stateVersion() {
+        return STATE_VERSION;
+    }
+
+    @Override
+    public synchronized StateRecord saveState() {
+        long elapsed = Math.max(0, nanoTime.getAsLong() - timerOrigin);
+        return StateRecord.builder()
+                .putU16("pm1_status", pm1Status)
+                .putU16("pm1_enable", pm1Enable)
+                .putU16("pm1_control", pm1Control)
+                .putU8("gpe0_status", gpeStatus)
+                .putU8("gpe0_enable", gpeEnable)
+                .putU8("reset_control", resetControl)
+                .putBool("sci_level", sciAsserted)
+                .putU64("pm_timer_ns", elapsed)
+                .putU32("pm_timer", Integer.toUnsignedLong(timerValue(elapsed)))
+                .build();
+    }
+
+    /**
+     * Restores the registers and the PM timer's count, then drives the SCI to the saved level (and,
+     * unless paused, to what the registers call for). A refused record leaves the device as it was.
+     */
+    @Override
+    public void restoreState(StateRecord state, int version) throws SnapshotFormatException {
+        StateReader r = StateReader.open(this, state, version);
+        int status = r.u16Bits("pm1_status", STATUS_WRITE_CLEARS);
+        int enable = r.u16Bits("pm1_enable", ENABLE_WRITABLE);
+        int control = r.u16Bits("pm1_control", ~CNT_NOT_STORED & 0xffff | SCI_EN);
+        int gpeSts = r.u8Bits("gpe0_status", GPE_VALID);
+        int gpeEn = r.u8Bits("gpe0_enable", GPE_VALID);
+        int reset = r.u8("reset_control");
+        boolean level = r.bool("sci_level");
+        long elapsed = r.u64In("pm_timer_ns", 0, Long.MAX_VALUE / 4);
+        long counter = r.u32("pm_timer");
+        if (counter != Integer.toUnsignedLong(timerValue(elapsed))) {
+            throw r.invalid("pm_timer", String.format("0x%08x, but pm_timer_ns %d gives 0x%08x", counter, elapsed,
+                    timerValue(elapsed)));
+        }
+        synchronized (this) {
+            pm1Status = status;
+            pm1Enable = enable;
+            pm1Control = control;
+            gpeStatus = gpeSts;
+            gpeEnable = gpeEn;
+            resetControl = reset;
+            timerOrigin = nanoTime.getAsLong() - elapsed;
+            // Re-drive the SCI to the saved level; lower it only if this device had raised it.
+            if (level) sci.assertLine();
+            else if (sciAsserted) sci.deassertLine();
+            sciAsserted = level;
+            updateSci();
+        }
     }
 
     // ---- lifecycle ----

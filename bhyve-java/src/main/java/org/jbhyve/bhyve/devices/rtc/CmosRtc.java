@@ -6,6 +6,10 @@ import org.jbhyve.bhyve.device.IoHandler;
 import org.jbhyve.bhyve.device.Lifecycle;
 import org.jbhyve.bhyve.device.MemoryMap;
 import org.jbhyve.bhyve.device.Platform;
+import org.jbhyve.bhyve.device.Snapshottable;
+import org.jbhyve.bhyve.devices.StateReader;
+import org.jbhyve.snapshot.format.SnapshotFormatException;
+import org.jbhyve.snapshot.format.StateRecord;
 
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
@@ -47,8 +51,23 @@ import java.util.function.LongSupplier;
  * the end of lowmem in 64 KiB blocks, 0x5B-0x5D the RAM above 4 GiB in 64 KiB blocks (both little
  * endian; UEFI reads them), and the century. Reset keeps time and CMOS RAM (they are battery
  * backed) and, as bhyve's vrtc_reset, clears the interrupt enables, SQWE and register C.
+ *
+ * <p>Snapshots (chunk {@code dev.rtc}, version 1) hold all 128 CMOS bytes ({@code cmos}: the
+ * date/time fields as last rendered, registers A-D, NVRAM), the index register ({@code index}) and
+ * NMI mask ({@code nmi_masked}), whether the guest's time is valid ({@code time_valid}), the
+ * interrupt bookkeeping, and the guest's time. <b>Time across a snapshot:</b> the record stores
+ * the RTC's own wall-clock value at the moment of saving ({@code rtc_seconds}, RTC seconds since
+ * 1970 of its zoneless calendar, and {@code rtc_subsecond_ns}, how far into that second it was).
+ * On restore the clock resumes from exactly that value: a guest's RTC does not jump forward by the
+ * time the VM spent suspended, the same choice as for kvmclock, so a restored guest sees time
+ * continue from its checkpoint and corrects its wall clock the way it would after any pause (NTP,
+ * or a hypervisor time-sync agent). The periodic interrupt's phase ({@code periodic_elapsed_ns},
+ * {@code periodic_ticks}) and the last accounted update cycle ({@code last_update_second}) are kept
+ * relative to that time, so no interrupts are owed or lost across the restore. After a restore the
+ * timer thread is re-armed for what register B enables (unless the device is paused; resume
+ * arms it).
  */
-public final class CmosRtc implements IoHandler, Lifecycle, AutoCloseable {
+public final class CmosRtc implements IoHandler, Lifecycle, Snapshottable, AutoCloseable {
     public static final int INDEX_PORT = MemoryMap.RTC_PORT, DATA_PORT = MemoryMap.RTC_PORT + 1;
 
     // Register indices.
@@ -490,6 +509,92 @@ public final class CmosRtc implements IoHandler, Lifecycle, AutoCloseable {
     /** One CMOS byte as stored (no time refresh); for diagnostics and tests. */
     public synchronized int cmosByte(int offset) {
         return cmos[offset & 0x7f] & 0xff;
+    }
+
+    // ---- snapshot ----
+
+    static final int STATE_VERSION = 1;
+
+    @Override
+    public String stateName() {
+        return "dev." + NAME;
+    }
+
+    @Override
+    public int stateVersion() {
+        return STATE_VERSION;
+    }
+
+    @Override
+    public synchronized StateRecord saveState() {
+        long now = nanoTime.getAsLong();
+        long subsecond = running() ? Math.floorMod(now - baseNanos, SECOND) : 0;
+        return StateRecord.builder()
+                .putBytes("cmos", cmos.clone())
+                .putU8("index", index)
+                .putBool("nmi_masked", nmiMasked)
+                .putBool("time_valid", timeValid)
+                .putI64("rtc_seconds", currentSeconds(now))
+                .putU32("rtc_subsecond_ns", subsecond)
+                .putI64("last_update_second", lastUpdatedSecond)
+                .putU64("periodic_elapsed_ns", Math.max(0, now - periodicOriginNanos))
+                .putU64("periodic_ticks", Math.max(0, periodicTicksSeen))
+                .build();
+    }
+
+    /**
+     * Restores registers, CMOS RAM and the guest's time (which resumes from the saved value; see
+     * the class comment), then re-arms the timer for what register B enables. A refused record
+     * leaves the clock as it was.
+     */
+    @Override
+    public void restoreState(StateRecord state, int version) throws SnapshotFormatException {
+        StateReader r = StateReader.open(this, state, version);
+        byte[] newCmos = r.bytesExactly("cmos", cmos.length, "CMOS RAM");
+        int a = newCmos[REG_A] & 0xff, b = newCmos[REG_B] & 0xff, c = newCmos[REG_C] & 0xff;
+        if ((a & A_UIP) != 0) {
+            throw r.invalid("cmos", String.format("register A is 0x%02x: UIP (bit 7) is computed, never stored", a));
+        }
+        if ((b & B_SET) != 0 && (b & B_UIE) != 0) {
+            throw r.invalid("cmos", String.format("register B is 0x%02x: UIE cannot be set while SET is", b));
+        }
+        if ((c & ~(C_IRQF | C_PF | C_AF | C_UF)) != 0) {
+            throw r.invalid("cmos", String.format("register C is 0x%02x: bits 3..0 are always zero", c));
+        }
+        int newIndex = r.u8In("index", 0, 0x7f);
+        boolean newNmi = r.bool("nmi_masked");
+        boolean newValid = r.bool("time_valid");
+        long seconds = r.i64("rtc_seconds");
+        try {
+            LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
+        } catch (DateTimeException e) {
+            throw r.invalid("rtc_seconds", seconds + " is not a date this clock can show");
+        }
+        long subsecond = r.u32In("rtc_subsecond_ns", 0, SECOND - 1);
+        long lastUpdate = r.i64("last_update_second");
+        if (lastUpdate > seconds) {
+            throw r.invalid("last_update_second", lastUpdate + " is after the saved time " + seconds);
+        }
+        long periodicElapsed = r.u64In("periodic_elapsed_ns", 0, Long.MAX_VALUE / 4);
+        long periodicTicks = r.u64In("periodic_ticks", 0, Long.MAX_VALUE);
+
+        synchronized (this) {
+            long now = nanoTime.getAsLong();
+            System.arraycopy(newCmos, 0, cmos, 0, cmos.length);
+            index = newIndex;
+            nmiMasked = newNmi;
+            timeValid = newValid;
+            baseSeconds = seconds;
+            baseNanos = now - subsecond;
+            lastUpdatedSecond = lastUpdate;
+            periodicOriginNanos = now - periodicElapsed;
+            periodicTicksSeen = periodicTicks;
+            // IRQ 8 is an edge: a flag already in register C was delivered before the snapshot, and
+            // the interrupt controller's own state carries it. Only the timer needs re-arming.
+            if (pending != null) pending.cancel(false);
+            pending = null;
+            reschedule(now);
+        }
     }
 
     // ---- lifecycle ----

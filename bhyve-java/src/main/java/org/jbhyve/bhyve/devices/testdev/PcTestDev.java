@@ -5,6 +5,10 @@ import org.jbhyve.bhyve.device.IoHandler;
 import org.jbhyve.bhyve.device.Lifecycle;
 import org.jbhyve.bhyve.device.MmioHandler;
 import org.jbhyve.bhyve.device.Platform;
+import org.jbhyve.bhyve.device.Snapshottable;
+import org.jbhyve.bhyve.devices.StateReader;
+import org.jbhyve.snapshot.format.SnapshotFormatException;
+import org.jbhyve.snapshot.format.StateRecord;
 
 import java.util.Arrays;
 import java.util.Set;
@@ -36,8 +40,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Out-of-range accesses (past the end of a window, wrong width) read as all ones, are ignored
  * on write, and are logged once per kind.
+ *
+ * <p>Snapshots (chunk {@code dev.pc-testdev}, version 1): {@code ioport} (u32, the scratch
+ * register), {@code irq_lines} (u32, bit n set while the guest holds line n raised) and
+ * {@code iomem} (bytes, the 64 KiB of device memory). A restore raises the lines saved raised.
  */
-public final class PcTestDev implements IoHandler, MmioHandler, Lifecycle {
+public final class PcTestDev implements IoHandler, MmioHandler, Lifecycle, Snapshottable {
     public static final int IOPORT = 0xe0, FLUSH_PORT = 0xe4, IOPORT_BYTEWISE = 0xe8, IRQ_PORT = 0x2000;
     public static final int IRQ_LINES = 24;
     public static final long IOMEM_BASE = 0xff00_0000L, IOMEM_SIZE = 0x1_0000;
@@ -166,6 +174,51 @@ public final class PcTestDev implements IoHandler, MmioHandler, Lifecycle {
             }
         }
         for (int i = 0; i < IRQ_LINES; i++) if (toLower[i]) lines[i].deassertLine();
+    }
+
+    // ---- snapshot ----
+
+    @Override
+    public String stateName() {
+        return "dev." + NAME;
+    }
+
+    @Override
+    public int stateVersion() {
+        return 1;
+    }
+
+    @Override
+    public synchronized StateRecord saveState() {
+        long levels = 0;
+        for (int i = 0; i < IRQ_LINES; i++) if (raised[i]) levels |= 1L << i;
+        return StateRecord.builder()
+                .putU32("ioport", Integer.toUnsignedLong(ioportData))
+                .putU32("irq_lines", levels)
+                .putBytes("iomem", iomem.clone())
+                .build();
+    }
+
+    @Override
+    public void restoreState(StateRecord state, int version) throws SnapshotFormatException {
+        StateReader r = StateReader.open(this, state, version);
+        int data = (int) r.u32("ioport");
+        long levels = r.u32Bits("irq_lines", (1L << IRQ_LINES) - 1);
+        byte[] mem = r.bytesExactly("iomem", (int) IOMEM_SIZE, "the device memory window");
+        boolean[] wasRaised;
+        synchronized (this) {
+            wasRaised = raised.clone();
+            ioportData = data;
+            System.arraycopy(mem, 0, iomem, 0, iomem.length);
+            for (int i = 0; i < IRQ_LINES; i++) raised[i] = (levels & 1L << i) != 0;
+        }
+        // Re-drive the lines: raise the saved ones, lower those this device had raised and the saved
+        // state has not. Lines it never raised are left alone (an ISA IRQ may be another device's).
+        for (int i = 0; i < IRQ_LINES; i++) {
+            boolean level = (levels & 1L << i) != 0;
+            if (level) lines[i].assertLine();
+            else if (wasRaised[i]) lines[i].deassertLine();
+        }
     }
 
     private static long mask(int size) {

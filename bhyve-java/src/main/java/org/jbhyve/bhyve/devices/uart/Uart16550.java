@@ -6,6 +6,10 @@ import org.jbhyve.bhyve.device.InterruptLine;
 import org.jbhyve.bhyve.device.IoHandler;
 import org.jbhyve.bhyve.device.Lifecycle;
 import org.jbhyve.bhyve.device.Platform;
+import org.jbhyve.bhyve.device.Snapshottable;
+import org.jbhyve.bhyve.devices.StateReader;
+import org.jbhyve.snapshot.format.SnapshotFormatException;
+import org.jbhyve.snapshot.format.StateRecord;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,8 +49,19 @@ import java.util.function.Consumer;
  * <p>Every register access comes from the guest and is taken at face value only after masking to
  * the register's width; wider accesses are split into byte accesses of consecutive registers, and
  * bytes past the eighth register read as all ones and ignore writes.
+ *
+ * <p>Saved state (chunk {@code dev.com1} .. {@code dev.com4}, named after the config node the port
+ * was built from; version 1) is every guest-visible register and latch: {@code ier lcr mcr fcr scr
+ * dll dlm msr lsr iir} (u8; {@code lsr} and {@code iir} are what a guest read would return, kept
+ * for inspection and checked against the other fields on restore), {@code rbr} (u8, the last
+ * character read, which RBR keeps showing), {@code rx_fifo} (bytes, oldest first), {@code tx_fifo}
+ * (bytes; always empty here, since the transmitter is infinitely fast; bytes found there on restore
+ * are sent at once, as this model's transmitter would have), {@code overrun} and
+ * {@code thre_pending} (bool) and {@code irq_level} (bool, the line level the device drives).
+ * The host side (a connected TCP client, the tty) is not guest state and is not saved: the
+ * restored UART talks to whatever backend the new VM was configured with.
  */
-public final class Uart16550 implements IoHandler, Lifecycle, AutoCloseable {
+public final class Uart16550 implements IoHandler, Lifecycle, Snapshottable, AutoCloseable {
     /** Number of I/O ports the UART decodes. */
     public static final int PORT_COUNT = 8;
     /** Receive FIFO depth with FCR.FIFO_ENABLE set; without it the "FIFO" is the one RBR. */
@@ -282,9 +297,7 @@ public final class Uart16550 implements IoHandler, Lifecycle, AutoCloseable {
     }
 
     private int readLineStatus() {
-        int v = LSR_THR_EMPTY | LSR_TX_EMPTY;
-        if (rxCount > 0) v |= LSR_DATA_READY;
-        if (overrun) v |= LSR_OVERRUN;
+        int v = lineStatus();
         overrun = false; // error bits clear on read, which acknowledges the line status interrupt
         return v;
     }
@@ -346,7 +359,7 @@ public final class Uart16550 implements IoHandler, Lifecycle, AutoCloseable {
         return fifoEnabled() ? FIFO_SIZE : 1;
     }
 
-    private int triggerLevel() {
+    private static int triggerLevel(int fcr) {
         return switch ((fcr & FCR_TRIGGER) >> 6) {
             case 0 -> 1;
             case 1 -> 4;
@@ -377,11 +390,16 @@ public final class Uart16550 implements IoHandler, Lifecycle, AutoCloseable {
 
     /** The highest-priority pending interrupt, as IIR bits 3..0. */
     private int interruptReason() {
+        return interruptReason(ier, fcr, msr, overrun, thrEmptyInterruptPending, rxCount);
+    }
+
+    private static int interruptReason(int ier, int fcr, int msr, boolean overrun, boolean thrEmptyPending,
+            int rxCount) {
         if (overrun && (ier & IER_LINE_STATUS) != 0) return IIR_LINE_STATUS;
         if (rxCount > 0 && (ier & IER_RX_DATA) != 0) {
-            return !fifoEnabled() || rxCount >= triggerLevel() ? IIR_RX_DATA : IIR_RX_TIMEOUT;
+            return (fcr & FCR_ENABLE) == 0 || rxCount >= triggerLevel(fcr) ? IIR_RX_DATA : IIR_RX_TIMEOUT;
         }
-        if (thrEmptyInterruptPending && (ier & IER_THR_EMPTY) != 0) return IIR_THR_EMPTY;
+        if (thrEmptyPending && (ier & IER_THR_EMPTY) != 0) return IIR_THR_EMPTY;
         if ((msr & MSR_DELTAS) != 0 && (ier & IER_MODEM_STATUS) != 0) return IIR_MODEM_STATUS;
         return IIR_NONE;
     }
@@ -410,6 +428,138 @@ public final class Uart16550 implements IoHandler, Lifecycle, AutoCloseable {
         thrEmptyInterruptPending = false;
         rbrLatch = 0;
         clearReceiveFifo();
+    }
+
+    // ---- snapshot ----
+
+    static final int STATE_VERSION = 1;
+
+    @Override
+    public String stateName() {
+        return "dev." + name;
+    }
+
+    @Override
+    public int stateVersion() {
+        return STATE_VERSION;
+    }
+
+    @Override
+    public StateRecord saveState() {
+        lock.lock();
+        try {
+            byte[] fifo = new byte[rxCount];
+            for (int i = 0; i < rxCount; i++) fifo[i] = rxFifo[(rxHead + i) % FIFO_SIZE];
+            return StateRecord.builder()
+                    .putU8("ier", ier)
+                    .putU8("lcr", lcr)
+                    .putU8("mcr", mcr)
+                    .putU8("fcr", fcr)
+                    .putU8("scr", scr)
+                    .putU8("dll", dll)
+                    .putU8("dlm", dlm)
+                    .putU8("msr", msr)
+                    .putU8("lsr", lineStatus())
+                    .putU8("iir", interruptReason() | (fifoEnabled() ? IIR_FIFOS_ENABLED : 0))
+                    .putU8("rbr", rbrLatch)
+                    .putBytes("rx_fifo", fifo)
+                    .putBytes("tx_fifo", new byte[0])
+                    .putBool("overrun", overrun)
+                    .putBool("thre_pending", thrEmptyInterruptPending)
+                    .putBool("irq_level", lineAsserted)
+                    .build();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Restores the registers, both FIFOs and the interrupt state, then drives the interrupt line to
+     * the saved level (and, unless paused, to what the registers call for). Everything is checked
+     * before anything changes: a refused record leaves the UART as it was.
+     */
+    @Override
+    public void restoreState(StateRecord state, int version) throws SnapshotFormatException {
+        StateReader r = StateReader.open(this, state, version);
+        int newIer = r.u8Bits("ier", 0x0f);
+        int newLcr = r.u8("lcr");
+        int newMcr = r.u8Bits("mcr", 0x1f);
+        int newFcr = r.u8Bits("fcr", FCR_ENABLE | FCR_DMA_MODE | FCR_TRIGGER);
+        if ((newFcr & FCR_ENABLE) == 0 && newFcr != 0) {
+            throw r.invalid("fcr", String.format("0x%02x: DMA mode and trigger bits are only kept with FIFO_ENABLE set",
+                    newFcr));
+        }
+        int newScr = r.u8("scr");
+        int newDll = r.u8("dll");
+        int newDlm = r.u8("dlm");
+        int newMsr = r.u8("msr");
+        if ((newMsr & ~MSR_DELTAS) != modemInputs(newMcr)) {
+            throw r.invalid("msr", String.format("0x%02x: the modem inputs (bits 7..4) must be 0x%02x for MCR 0x%02x",
+                    newMsr, modemInputs(newMcr), newMcr));
+        }
+        int newRbr = r.u8("rbr");
+        int capacity = (newFcr & FCR_ENABLE) != 0 ? FIFO_SIZE : 1;
+        byte[] fifo = r.bytesAtMost("rx_fifo", capacity, (newFcr & FCR_ENABLE) != 0
+                ? "the 16-byte receive FIFO" : "RBR with the FIFO disabled");
+        byte[] tx = r.bytesAtMost("tx_fifo", FIFO_SIZE, "the 16-byte transmit FIFO");
+        boolean newOverrun = r.bool("overrun");
+        boolean newThre = r.bool("thre_pending");
+        boolean level = r.bool("irq_level");
+        int lsr = r.u8Bits("lsr", LSR_DATA_READY | LSR_OVERRUN | LSR_THR_EMPTY | LSR_TX_EMPTY);
+        if (((lsr & LSR_DATA_READY) != 0) != (fifo.length > 0)) {
+            throw r.invalid("lsr", String.format("0x%02x: DR must be %s with %d bytes in rx_fifo",
+                    lsr, fifo.length > 0 ? "set" : "clear", fifo.length));
+        }
+        if (((lsr & LSR_OVERRUN) != 0) != newOverrun) {
+            throw r.invalid("lsr", String.format("0x%02x: OE disagrees with field 'overrun' (%s)", lsr, newOverrun));
+        }
+        int iir = r.u8("iir");
+        int expectedIir = interruptReason(newIer, newFcr, newMsr, newOverrun, newThre, fifo.length)
+                | ((newFcr & FCR_ENABLE) != 0 ? IIR_FIFOS_ENABLED : 0);
+        if (iir != expectedIir) {
+            throw r.invalid("iir", String.format("0x%02x, but the saved registers give 0x%02x", iir, expectedIir));
+        }
+
+        lock.lock();
+        try {
+            ier = newIer;
+            lcr = newLcr;
+            mcr = newMcr;
+            fcr = newFcr;
+            scr = newScr;
+            dll = newDll;
+            dlm = newDlm;
+            msr = newMsr;
+            rbrLatch = newRbr;
+            overrun = newOverrun;
+            thrEmptyInterruptPending = newThre;
+            rxHead = 0;
+            rxCount = fifo.length;
+            System.arraycopy(fifo, 0, rxFifo, 0, fifo.length);
+            // What was queued for transmission goes out now, as this transmitter would have sent it
+            // (in loopback, into the receiver).
+            for (byte b : tx) {
+                if ((mcr & MCR_LOOPBACK) != 0) pushReceived(b);
+                else backend.write(b);
+            }
+            // Re-drive the line: the new VM's interrupt controller must see the saved level. A line
+            // this UART did not raise is left alone (COM1 and COM3 share IRQ 4).
+            if (level) line.assertLine();
+            else if (lineAsserted) line.deassertLine();
+            lineAsserted = level;
+            updateLine();
+            roomForInput.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** LSR as a read would return it, without the read's side effect. */
+    private int lineStatus() {
+        int v = LSR_THR_EMPTY | LSR_TX_EMPTY;
+        if (rxCount > 0) v |= LSR_DATA_READY;
+        if (overrun) v |= LSR_OVERRUN;
+        return v;
     }
 
     // ---- lifecycle ----

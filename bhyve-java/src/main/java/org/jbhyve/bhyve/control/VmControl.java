@@ -1,0 +1,40 @@
+package org.jbhyve.bhyve.control;
+
+import java.util.Map;
+
+/**
+ * What the control socket asks of a running VM. Implemented by the runtime; every method is called
+ * on the control server's thread and returns when the request is done (or failed).
+ *
+ * <p>{@link ControlServer} sends its reply after the method returns, so no method may end the process
+ * itself: the ones that end the VM ({@code suspend}, {@link #destroy}, {@link #forcePoweroff},
+ * {@link #forceReset}) mark it ended and return; the main thread then sees the end, closes the
+ * control server (which waits for the reply to go out) and exits. Failures are reported by throwing:
+ * {@link ControlException} to choose the reply's error code, anything else is mapped (an
+ * {@code IllegalStateException} to EBUSY, an {@code IllegalArgumentException} to EINVAL, a
+ * {@code SnapshotWriteException} to its errno, the rest to EIO), its message becoming the reply's.
+ */
+public interface VmControl {
+    /**
+     * Writes a snapshot named {@code name} in the directory {@code dirFd} refers to (the descriptor
+     * bhyvectl passed; the implementation must not close it). With {@code suspend}, the VM exits
+     * with status 0 after a successful save; otherwise it keeps running.
+     *
+     * @return a one-line description of what was written (path, size)
+     * @throws Exception with a message a person can act on when the checkpoint failed (the VM keeps
+     *                   running in that case)
+     */
+    String checkpoint(int dirFd, String name, boolean suspend) throws Exception;
+
+    /** Ends the VM at once (bhyvectl --destroy); bhyve exits with status 4. */
+    void destroy();
+
+    /** Ends the VM as if it powered off (bhyvectl --force-poweroff): exit status 1. */
+    void forcePoweroff();
+
+    /** Ends the VM as if it reset (bhyvectl --force-reset): exit status 0. */
+    void forceReset();
+
+    /** Counters for bhyvectl --get-stats: name to value, in a stable order. */
+    Map<String, Long> stats();
+}

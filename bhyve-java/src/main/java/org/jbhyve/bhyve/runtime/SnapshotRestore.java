@@ -1,0 +1,132 @@
+package org.jbhyve.bhyve.runtime;
+
+import org.jbhyve.bhyve.config.ConfigException;
+import org.jbhyve.bhyve.device.Snapshottable;
+import org.jbhyve.bhyve.snapshot.KernelStateRecord;
+import org.jbhyve.bhyve.snapshot.VcpuStateRecord;
+import org.jbhyve.snapshot.format.*;
+import org.jbhyve.vmm.GuestMemory;
+import org.jbhyve.vmm.MemorySource;
+import org.jbhyve.vmm.VirtualMachine;
+import org.jbhyve.vmm.state.KernelState;
+
+import java.nio.file.Path;
+import java.util.*;
+
+/**
+ * Puts a snapshot back into a freshly built VM before any vCPU runs: every vCPU (in the order
+ * {@link org.jbhyve.vmm.Vcpu#restoreState} documents: CPUID, MP state, ..., events last), every
+ * device, then the kernel's VM-wide state (interrupt controllers, PIT, and the clock last of all). Guest RAM is not read here: the VM was created with its RAM mapped
+ * MAP_PRIVATE from the snapshot file, so pages load when the guest first touches them.
+ */
+final class SnapshotRestore {
+    private SnapshotRestore() {}
+
+    /** The chunk kinds and versions this build reads, for {@link ReadOptions#restore}. */
+    static ChunkRegistry registry(Collection<Snapshottable> devices, List<String> kernelChunks) {
+        ChunkRegistry r = new ChunkRegistry()
+                .register(SnapshotSave.VM_CHUNK, 1, SnapshotSave.VM_VERSION)
+                .register(VcpuStateRecord.CHUNK, 1, VcpuStateRecord.VERSION);
+        for (String k : kernelChunks) r.register(k, 1, 1);
+        Set<String> kinds = new HashSet<>();
+        for (Snapshottable s : devices) {
+            String name = s.stateName();
+            String kind = name.contains("@") ? name.substring(0, name.indexOf('@')) : name;
+            if (kinds.add(kind)) {
+                r.register(kind, s.oldestStateVersion(), s.stateVersion(),
+                        s.stateUpgraders().toArray(ChunkUpgrader[]::new));
+            }
+        }
+        return r;
+    }
+
+    /** The KVM kernel-state chunks this build knows. */
+    static final List<String> KVM_KERNEL_CHUNKS = List.of("kvm.irqchip.pic-master", "kvm.irqchip.pic-slave",
+            "kvm.irqchip.ioapic", "kvm.pit", "kvm.clock");
+
+    /** Refuses, before the VM exists, a snapshot whose shape the config cannot honour. */
+    static void checkCompatible(SnapshotReader r, int vcpus, long memoryBytes) {
+        if (r.vcpuCount() != vcpus) {
+            throw new ConfigException("snapshot " + r.file() + " has " + r.vcpuCount() + " vCPUs but the configuration asks for "
+                    + vcpus + ": a snapshot restores with the vCPU count it was taken with (drop the -c override)");
+        }
+        if (r.memorySize() != memoryBytes) {
+            throw new ConfigException("snapshot " + r.file() + " holds " + r.memorySize() + " bytes of guest RAM but the "
+                    + "configuration asks for " + memoryBytes + ": a snapshot restores with its memory size (drop -m)");
+        }
+        List<RamRegion> regions = r.ramRegions();
+        long low = GuestMemory.lowmemSize(memoryBytes), high = GuestMemory.highmemSize(memoryBytes);
+        boolean ok = !regions.isEmpty() && regions.get(0).gpa() == 0 && regions.get(0).size() == low
+                && (high == 0 ? regions.size() == 1
+                : regions.size() == 2 && regions.get(1).gpa() == GuestMemory.HIGHMEM_BASE && regions.get(1).size() == high);
+        if (!ok) {
+            throw new ConfigException("snapshot " + r.file() + " has a memory layout this jbhyve cannot map "
+                    + "(regions " + regions + "); expected lowmem " + low + " bytes at 0 and highmem " + high + " at 4 GiB");
+        }
+    }
+
+    /** Guest RAM from the snapshot file: MAP_PRIVATE, copy-on-write, loaded on first touch. */
+    static MemorySource memorySource(SnapshotReader r) {
+        List<RamRegion> regions = r.ramRegions();
+        long lowOffset = regions.get(0).fileOffset();
+        long highOffset = regions.size() > 1 ? regions.get(1).fileOffset() : 0;
+        return new MemorySource.FilePrivate(Path.of(r.file()), lowOffset, highOffset);
+    }
+
+    /**
+     * Reads {@code file} again, this time checking every chunk against the versions this build's
+     * devices read (a newer required chunk is refused here, with its name and version), and restores.
+     */
+    static void restore(Path file, VirtualMachine vm, List<Snapshottable> devices) {
+        ChunkRegistry registry = registry(devices, KVM_KERNEL_CHUNKS);
+        try (SnapshotReader r = SnapshotReader.open(file, ReadOptions.restore(registry))) {
+            restore(r, vm, devices);
+        } catch (SnapshotFormatException e) {
+            throw new ConfigException("cannot restore " + file + ": " + e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new ConfigException("cannot restore " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static void restore(SnapshotReader r, VirtualMachine vm, List<Snapshottable> devices) {
+        try {
+            // Check that every chunk this machine needs is there before changing anything.
+            Map<String, Chunk> byLabel = new LinkedHashMap<>();
+            for (Chunk c : r.chunks()) byLabel.put(c.name() + "/" + c.instance(), c);
+            List<KernelState> kernel = new ArrayList<>();
+            for (Chunk c : r.chunks()) {
+                if (c.status() != Chunk.Status.SKIPPED && c.name().startsWith("kvm.")) {
+                    kernel.add(KernelStateRecord.decode(c.name(), c.version(), c.entry().producer(), c.record()));
+                }
+            }
+            List<org.jbhyve.vmm.state.VcpuState> vcpus = new ArrayList<>();
+            for (var v : vm.vcpus()) {
+                Chunk c = require(byLabel, r, VcpuStateRecord.CHUNK, Integer.toString(v.id()));
+                vcpus.add(VcpuStateRecord.decode(c.record()));
+            }
+            List<Chunk> deviceChunks = new ArrayList<>();
+            for (Snapshottable s : devices) deviceChunks.add(require(byLabel, r, s.stateName(), ""));
+
+            for (int i = 0; i < vcpus.size(); i++) vm.vcpu(i).restoreState(vcpus.get(i));
+            for (int i = 0; i < devices.size(); i++) {
+                Chunk c = deviceChunks.get(i);
+                devices.get(i).restoreState(c.record(), c.version());
+            }
+            // Kernel state last: the kvmclock restarts from its saved value right before the guest runs.
+            vm.restoreKernelState(kernel);
+        } catch (SnapshotFormatException e) {
+            throw new ConfigException("cannot restore " + r.file() + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("cannot restore " + r.file() + ": " + e.getMessage());
+        }
+    }
+
+    private static Chunk require(Map<String, Chunk> chunks, SnapshotReader r, String name, String instance) {
+        Chunk c = chunks.get(name + "/" + instance);
+        if (c == null || c.status() == Chunk.Status.SKIPPED) {
+            throw new ConfigException("cannot restore " + r.file() + ": it has no state for "
+                    + (instance.isEmpty() ? "chunk '" + name + "'" : "chunk '" + name + "' instance " + instance) + ", which this VM's configuration needs");
+        }
+        return c;
+    }
+}

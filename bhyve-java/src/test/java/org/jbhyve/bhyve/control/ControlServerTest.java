@@ -1,0 +1,426 @@
+package org.jbhyve.bhyve.control;
+
+import org.jbhyve.bhyve.config.ConfigTree;
+import org.jbhyve.snapshot.ipc.NvSocket;
+import org.jbhyve.snapshot.ipc.UnixSocket;
+import org.jbhyve.snapshot.nv.NvList;
+import org.jbhyve.snapshot.nv.NvPacker;
+import org.jbhyve.snapshot.nv.NvUnpacker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The control socket on real sockets in a temporary control.dir, against a recording VmControl. */
+class ControlServerTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path tmp;
+
+    private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+    private final PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
+    private final RecordingControl vm = new RecordingControl();
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = cleanup.size() - 1; i >= 0; i--) cleanup.get(i).close();
+    }
+
+    private String log() {
+        return logBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private ControlServer.Options options() {
+        return ControlServer.Options.defaults().withDir(tmp.resolve("run"));
+    }
+
+    private ControlServer start(ControlServer.Options options) throws IOException {
+        ControlServer s = ControlServer.start("vm1", vm, options, log);
+        cleanup.add(s);
+        return s;
+    }
+
+    private ControlServer start() throws IOException {
+        return start(options());
+    }
+
+    private Path snapshots() throws IOException {
+        return Files.createDirectories(tmp.resolve("snaps"));
+    }
+
+    private int dirFd(Path dir) {
+        int fd = TestIo.openDirectory(dir);
+        cleanup.add(() -> TestIo.close(fd));
+        return fd;
+    }
+
+    /** Sends one request and reads the reply, as jbhyve's bhyvectl does. */
+    private static NvList request(ControlServer server, NvList request) throws IOException {
+        try (UnixSocket c = UnixSocket.connect(server.path())) {
+            c.send(request, WAIT);
+            return c.receive(0, WAIT);
+        }
+    }
+
+    private static NvList checkpointRequest(String filename, boolean suspend, int fd) {
+        return new NvList().addString("cmd", "checkpoint").addString("filename", filename).addBool("suspend", suspend)
+                .addDescriptor("fddir", fd);
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+            Thread.sleep(10);
+        }
+    }
+
+    // ---- bhyvectl's request ----
+
+    @Test
+    void bhyvectlsExactCheckpointMessageWritesThroughTheDirectoryDescriptor() throws Exception {
+        ControlServer server = start();
+        Path snaps = snapshots();
+        int fd = dirFd(snaps);
+        byte[] vector = TestIo.vector("bhyvectl_checkpoint_nosuspend.bin");
+        NvList message = NvUnpacker.unpack(vector, 0, new int[] {fd});
+        assertThat(NvPacker.pack(message).bytes()).as("the request on the wire is bhyvectl's, byte for byte").isEqualTo(vector);
+
+        NvList reply = request(server, message);
+
+        assertThat(reply.getNumber("error")).isZero();
+        assertThat(reply.getString("message")).contains(snaps.resolve("snap1").toString());
+        assertThat(vm.checkpoints).hasSize(1);
+        RecordingControl.Checkpoint c = vm.checkpoints.getFirst();
+        assertThat(c.name()).isEqualTo("snap1");
+        assertThat(c.suspend()).isFalse();
+        assertThat(c.fdWasOpen()).as("a working directory descriptor").isTrue();
+        assertThat(c.dirFd()).isNotEqualTo(fd); // the server's own copy, received by SCM_RIGHTS
+        assertThat(Files.readString(snaps.resolve("snap1"))).isEqualTo("snapshot of snap1");
+        await(() -> !TestIo.isOpen(c.dirFd()), "the received descriptor to be closed");
+        assertThat(TestIo.isOpen(fd)).as("the sender's descriptor is its own").isTrue();
+        assertThat(log()).contains("checkpoint: wrote");
+    }
+
+    @Test
+    void cBhyvectlThatClosesWithoutReadingIsServedAndNothingIsLogged() throws Exception {
+        ControlServer server = start();
+        Path snaps = snapshots();
+        int fd = dirFd(snaps);
+        byte[] vector = TestIo.vector("bhyvectl_checkpoint_suspend.bin");
+        NvList message = NvUnpacker.unpack(vector, 0, new int[] {fd});
+        assertThat(NvPacker.pack(message).bytes()).isEqualTo(vector);
+        vm.gate = new CountDownLatch(1); // hold the handler until the client has gone
+
+        try (UnixSocket c = UnixSocket.connect(server.path())) {
+            NvSocket.send(c.fd(), message, WAIT);
+        } // closed at once, as bhyvectl's snapshot_request does
+        assertThat(vm.checkpointEntered.await(10, TimeUnit.SECONDS)).isTrue();
+        vm.gate.countDown();
+
+        await(() -> server.repliesUndelivered() == 1, "the reply to be dropped");
+        assertThat(vm.checkpoints).singleElement().satisfies(c -> {
+            assertThat(c.name()).isEqualTo("snap1");
+            assertThat(c.suspend()).isTrue();
+            assertThat(c.fdWasOpen()).isTrue();
+        });
+        assertThat(Files.exists(snaps.resolve("snap1"))).isTrue();
+        assertThat(log()).doesNotContain("could not send").doesNotContain("refused").doesNotContain("EPIPE");
+        // and the server goes on
+        assertThat(request(server, new NvList().addString("cmd", "get-stats")).getNumber("error")).isZero();
+    }
+
+    // ---- refusals ----
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", ".", "..", "a/b", "/etc/passwd", "../escape", "x/"})
+    void badFileNamesAreRefused(String name) throws Exception {
+        ControlServer server = start();
+        NvList reply = request(server, checkpointRequest(name, false, dirFd(snapshots())));
+        assertThat(reply.getNumber("error")).isEqualTo(ControlProtocol.EINVAL);
+        assertThat(reply.getString("message")).startsWith("refused checkpoint: ");
+        assertThat(vm.calls).isEmpty();
+        try (var files = Files.list(snapshots())) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void fileNamesUpTo255BytesAreAccepted() throws Exception {
+        ControlServer server = start();
+        int fd = dirFd(snapshots());
+        NvList tooLong = request(server, checkpointRequest("é".repeat(128), false, fd)); // 256 bytes
+        assertThat(tooLong.getNumber("error")).isEqualTo(ControlProtocol.EINVAL);
+        assertThat(tooLong.getString("message")).contains("256 bytes");
+        NvList ok = request(server, checkpointRequest("a".repeat(255), false, fd));
+        assertThat(ok.getNumber("error")).isZero();
+        assertThat(vm.checkpoints).singleElement().extracting(RecordingControl.Checkpoint::name).isEqualTo("a".repeat(255));
+    }
+
+    @Test
+    void missingOrMistypedPairsAreRefusedAndNothingIsDone() throws Exception {
+        ControlServer server = start();
+        int fd = dirFd(snapshots());
+        NvList noFd = new NvList().addString("cmd", "checkpoint").addString("filename", "s").addBool("suspend", false);
+        NvList reply = request(server, noFd);
+        assertThat(reply.getNumber("error")).isEqualTo(ControlProtocol.EINVAL);
+        assertThat(reply.getString("message")).contains("fddir");
+
+        NvList numberSuspend = new NvList().addString("cmd", "checkpoint").addString("filename", "s")
+                .addNumber("suspend", 1).addDescriptor("fddir", fd);
+        assertThat(request(server, numberSuspend).getString("message")).contains("suspend");
+
+        NvList noName = new NvList().addString("cmd", "checkpoint").addBool("suspend", true).addDescriptor("fddir", fd);
+        assertThat(request(server, noName).getString("message")).contains("filename");
+
+        NvList stringFd = new NvList().addString("cmd", "checkpoint").addString("filename", "s")
+                .addBool("suspend", true).addString("fddir", "/tmp");
+        assertThat(request(server, stringFd).getNumber("error")).isEqualTo(ControlProtocol.EINVAL);
+        assertThat(vm.calls).isEmpty();
+        assertThat(log()).contains("refused checkpoint");
+    }
+
+    @Test
+    void unknownOrMissingCommandsGetAnErrorReply() throws Exception {
+        ControlServer server = start();
+        NvList reply = request(server, new NvList().addString("cmd", "reboot-now"));
+        assertThat(reply.getNumber("error")).isEqualTo(ControlProtocol.EINVAL);
+        assertThat(reply.getString("message")).contains("unknown command 'reboot-now'").contains("checkpoint");
+
+        NvList none = request(server, new NvList().addString("command", "checkpoint"));
+        assertThat(none.getNumber("error")).isEqualTo(ControlProtocol.EINVAL);
+        assertThat(none.getString("message")).contains("'cmd'");
+
+        NvList numeric = request(server, new NvList().addNumber("cmd", 3));
+        assertThat(numeric.getString("message")).contains("'cmd' is of type number");
+        assertThat(vm.calls).isEmpty();
+    }
+
+    @Test
+    void malformedBytesAreLoggedAndTheNextRequestIsServed() throws Exception {
+        ControlServer server = start();
+        // a header with a bad magic
+        try (UnixSocket c = UnixSocket.connect(server.path())) {
+            TestIo.writeRaw(c.fd(), "GET / HTTP/1.0\r\n\r\nxyz".getBytes(StandardCharsets.US_ASCII));
+            NvList reply = c.receive(0, WAIT);
+            assertThat(reply.getNumber("error")).isEqualTo(ControlProtocol.EINVAL);
+            assertThat(reply.getString("message")).contains("magic");
+        }
+        // a good header followed by a body that is not pairs
+        ByteBuffer bad = ByteBuffer.allocate(19 + 8).order(ByteOrder.LITTLE_ENDIAN);
+        bad.put((byte) 0x6c).put((byte) 0).put((byte) 0).putLong(0).putLong(8).putLong(0xdeadbeefL);
+        try (UnixSocket c = UnixSocket.connect(server.path())) {
+            TestIo.writeRaw(c.fd(), bad.array());
+            assertThat(c.receive(0, WAIT).getNumber("error")).isEqualTo(ControlProtocol.EINVAL);
+        }
+        NvList stats = request(server, new NvList().addString("cmd", "get-stats"));
+        assertThat(stats.getNumber("error")).isZero();
+        assertThat(server.rejected()).isEqualTo(2);
+        assertThat(log()).contains("refused a malformed request: ").contains("bad nvlist magic");
+    }
+
+    @Test
+    void aStallingClientIsCutOffAndDoesNotBlockTheNextOne() throws Exception {
+        ControlServer server = start(options().withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(5)));
+        try (UnixSocket staller = UnixSocket.connect(server.path())) {
+            TestIo.writeRaw(staller.fd(), new byte[] {0x6c, 0, 0, 0}); // 4 of 19 header bytes, then nothing
+            long t0 = System.nanoTime();
+            NvList reply = request(server, new NvList().addString("cmd", "get-stats"));
+            assertThat(reply.getNumber("error")).isZero();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        }
+        await(() -> log().contains("timed out"), "the stall to be logged");
+        assertThat(server.rejected()).isEqualTo(1);
+    }
+
+    @Test
+    void aConnectionThatSendsNothingIsAProbeNotAnError() throws Exception {
+        ControlServer server = start();
+        for (int i = 0; i < 3; i++) UnixSocket.connect(server.path()).close();
+        assertThat(request(server, new NvList().addString("cmd", "get-stats")).getNumber("error")).isZero();
+        assertThat(server.rejected()).isZero();
+        assertThat(log()).doesNotContain("refused");
+    }
+
+    // ---- jbhyve's commands ----
+
+    @Test
+    void statsReplyCarriesANestedListInOrder() throws Exception {
+        ControlServer server = start();
+        NvList reply = request(server, new NvList().addString("cmd", "get-stats"));
+        assertThat(reply.getNumber("error")).isZero();
+        assertThat(reply.getString("message")).isEqualTo("VM vm1: 3 counters");
+        NvList stats = reply.getNvList("stats");
+        assertThat(stats.pairs()).extracting(p -> p.name()).containsExactly("vcpu0 exits", "vcpu0 io exits", "uptime ms");
+        assertThat(stats.getNumber("vcpu0 exits")).isEqualTo(1234);
+        assertThat(stats.getNumber("uptime ms")).isEqualTo(7);
+        assertThat(log()).as("stats polling is not logged").doesNotContain("get-stats");
+    }
+
+    @Test
+    void destroyPoweroffAndResetCallTheVmAndReply() throws Exception {
+        ControlServer server = start();
+        assertThat(request(server, new NvList().addString("cmd", "destroy")).getString("message"))
+                .isEqualTo("VM vm1 destroyed (bhyve exits with status 4)");
+        assertThat(request(server, new NvList().addString("cmd", "force-poweroff")).getNumber("error")).isZero();
+        assertThat(request(server, new NvList().addString("cmd", "force-reset")).getNumber("error")).isZero();
+        assertThat(vm.calls).containsExactly("destroy", "forcePoweroff", "forceReset");
+    }
+
+    @Test
+    void checkpointFailuresBecomeErrorReplies() throws Exception {
+        ControlServer server = start();
+        int fd = dirFd(snapshots());
+        vm.failure = new ControlException(ControlProtocol.ENOSPC, "no space left on /snaps");
+        NvList r1 = request(server, checkpointRequest("s1", false, fd));
+        assertThat(r1.getNumber("error")).isEqualTo(ControlProtocol.ENOSPC);
+        assertThat(r1.getString("message")).isEqualTo("checkpoint 's1' failed: no space left on /snaps");
+        vm.failure = new IllegalStateException("the VM is not running");
+        assertThat(request(server, checkpointRequest("s2", false, fd)).getNumber("error")).isEqualTo(ControlProtocol.EBUSY);
+        vm.failure = new IOException("disk on fire");
+        assertThat(request(server, checkpointRequest("s3", false, fd)).getNumber("error")).isEqualTo(ControlProtocol.EIO);
+        vm.failure = new InternalError("a bug in the VM");
+        NvList r4 = request(server, checkpointRequest("s4", false, fd));
+        assertThat(r4.getNumber("error")).isEqualTo(ControlProtocol.EIO);
+        assertThat(r4.getString("message")).isEqualTo("checkpoint 's4' failed: a bug in the VM");
+        assertThat(request(server, new NvList().addString("cmd", "get-stats")).getNumber("error")).as("still serving").isZero();
+        assertThat(ControlProtocol.errorCode("EDQUOT")).as("not the same number on FreeBSD and Linux").isEqualTo(ControlProtocol.EIO);
+        assertThat(ControlProtocol.errorCode("ENOSPC")).isEqualTo(28);
+    }
+
+    @Test
+    void suspendSaysTheVmIsExiting() throws Exception {
+        ControlServer server = start();
+        NvList reply = request(server, checkpointRequest("s", true, dirFd(snapshots())));
+        assertThat(reply.getNumber("error")).isZero();
+        assertThat(reply.getString("message")).endsWith("; VM vm1 is exiting (suspended)");
+    }
+
+    // ---- the socket and its directory ----
+
+    @Test
+    void createsTheDirectory0700AndTheSocket0600() throws Exception {
+        Path dir = tmp.resolve("var/run/bhyve");
+        ControlServer server = start(options().withDir(dir));
+        assertThat(server.path()).isEqualTo(dir.resolve("vm1"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+        assertThat(Files.getAttribute(server.path(), "unix:mode", LinkOption.NOFOLLOW_LINKS)).isEqualTo(0140600);
+    }
+
+    @Test
+    void anExistingDirectoryIsUsedAsItIs() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("shared"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-x---"));
+        start(options().withDir(dir));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwxr-x---");
+    }
+
+    @Test
+    void aDirectoryThatIsAFileIsRefused() throws Exception {
+        Path file = Files.writeString(tmp.resolve("notadir"), "x");
+        assertThatThrownBy(() -> start(options().withDir(file)))
+                .isInstanceOf(IOException.class)
+                .hasMessage("the control socket directory " + file + " (control.dir) exists and is not a directory:"
+                        + " remove it or set control.dir to another directory");
+    }
+
+    @Test
+    void aSecondServerForTheSameNameIsRefused() throws Exception {
+        ControlServer first = start();
+        assertThatThrownBy(() -> start())
+                .isInstanceOf(IOException.class)
+                .hasMessage("a VM named vm1 is already running (socket " + first.path() + " is in use)");
+        assertThat(request(first, new NvList().addString("cmd", "get-stats")).getNumber("error"))
+                .as("the first one is unharmed").isZero();
+        assertThat(log()).doesNotContain("refused");
+    }
+
+    @Test
+    void aStaleSocketIsReplaced() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("run"));
+        TestIo.makeStaleSocket(dir.resolve("vm1"));
+        assertThat(Files.exists(dir.resolve("vm1"), LinkOption.NOFOLLOW_LINKS)).isTrue();
+        ControlServer server = start();
+        assertThat(request(server, new NvList().addString("cmd", "get-stats")).getNumber("error")).isZero();
+    }
+
+    @Test
+    void closeStopsTheThreadAndRemovesTheSocket() throws Exception {
+        ControlServer server = start();
+        Path path = server.path();
+        try (UnixSocket staller = UnixSocket.connect(path)) {
+            TestIo.writeRaw(staller.fd(), new byte[] {0x6c});
+            Thread.sleep(100); // let the server start receiving
+            long t0 = System.nanoTime();
+            server.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("a stalled client does not hold close()")
+                    .isLessThan(Duration.ofSeconds(3));
+        }
+        assertThat(Files.exists(path, LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("control socket") && t.isAlive());
+        server.close(); // idempotent
+    }
+
+    @Test
+    void closeLetsARequestInProgressFinishAndReply() throws Exception {
+        ControlServer server = start();
+        int fd = dirFd(snapshots());
+        vm.gate = new CountDownLatch(1);
+        try (UnixSocket c = UnixSocket.connect(server.path())) {
+            c.send(checkpointRequest("late", true, fd), WAIT);
+            assertThat(vm.checkpointEntered.await(10, TimeUnit.SECONDS)).isTrue();
+            Thread closer = Thread.ofPlatform().start(server::close);
+            Thread.sleep(100);
+            assertThat(Files.exists(server.path(), LinkOption.NOFOLLOW_LINKS)).as("no new clients").isFalse();
+            vm.gate.countDown();
+            NvList reply = c.receive(0, WAIT);
+            assertThat(reply.getNumber("error")).isZero();
+            closer.join(WAIT);
+            assertThat(closer.isAlive()).isFalse();
+        }
+    }
+
+    @Test
+    void startFromConfigUsesNameAndControlDir() throws Exception {
+        ConfigTree config = new ConfigTree();
+        config.set("name", "guest7");
+        config.set("control.dir", tmp.resolve("ctl").toString());
+        try (ControlServer server = ControlServer.start(config, vm, log)) {
+            assertThat(server.path()).isEqualTo(tmp.resolve("ctl/guest7"));
+            assertThat(request(server, new NvList().addString("cmd", "destroy")).getString("message"))
+                    .isEqualTo("VM guest7 destroyed (bhyve exits with status 4)");
+        }
+        assertThat(ControlServer.Options.fromConfig(new ConfigTree()).dir()).isEqualTo(Path.of("/var/run/bhyve"));
+    }
+
+    @Test
+    void vmNamesThatAreNotPlainNamesAreRefused() {
+        for (String bad : new String[] {"", ".", "..", "a/b", "../x"}) {
+            assertThatThrownBy(() -> ControlServer.start(bad, vm, options(), log))
+                    .isInstanceOf(IOException.class).hasMessageContaining("control socket");
+        }
+    }
+}

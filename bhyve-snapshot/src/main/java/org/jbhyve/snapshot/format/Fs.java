@@ -1,0 +1,262 @@
+package org.jbhyve.snapshot.format;
+
+import org.jbhyve.bindings.libc.Errno;
+import org.jbhyve.bindings.libc.libc_h;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * File system calls on raw descriptors, errno turned into {@link ErrnoException}. Raw descriptors
+ * rather than {@code FileChannel} because the writer works relative to a directory descriptor
+ * ({@code openat}/{@code renameat}, as bhyvectl passes one), the reader maps RAM from the very file it
+ * validated ({@code mmap} on the same descriptor), and both need {@code flock},
+ * {@code SEEK_DATA}/{@code SEEK_HOLE}, none of which {@code java.nio} offers on a descriptor.
+ */
+final class Fs {
+    private Fs() {}
+
+    /** A failed system call: {@code what} plus the errno, rendered "ENOSPC (no space left on device)". */
+    static final class ErrnoException extends IOException {
+        private static final long serialVersionUID = 1L;
+        final int errno;
+        /** What was being done: "writing RAM region 0 (gpa 0x0) at file offset 0x200000". */
+        final String what;
+
+        ErrnoException(String what, int errno) {
+            super(what + ": " + describe(errno));
+            this.errno = errno;
+            this.what = what;
+        }
+    }
+
+    /** "ENOSPC (no space left on device)"; just the name where there is no better description. */
+    static String describe(int errno) {
+        String name = Errno.name(errno);
+        String text = Errno.describe(errno);
+        return text.equals(name) ? name : name + " (" + text + ")";
+    }
+
+    private static final ThreadLocal<MemorySegment> ERRNO_STATE =
+            ThreadLocal.withInitial(() -> libc_h.allocateErrnoState(Arena.ofAuto()));
+
+    static MemorySegment errnoState() {
+        return ERRNO_STATE.get();
+    }
+
+    private static int errno() {
+        return libc_h.errno(ERRNO_STATE.get());
+    }
+
+    static int open(String path, int flags) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocateFrom(path);
+            while (true) {
+                int fd = libc_h.open(errnoState(), p, flags | libc_h.O_CLOEXEC, 0);
+                if (fd >= 0) return fd;
+                int e = errno();
+                if (e != Errno.EINTR) throw new ErrnoException("open " + path, e);
+            }
+        }
+    }
+
+    static int openat(int dirfd, String name, int flags, int mode) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocateFrom(name);
+            while (true) {
+                int fd = fileio_h.openat(errnoState(), dirfd, p, flags | libc_h.O_CLOEXEC, mode);
+                if (fd >= 0) return fd;
+                int e = errno();
+                if (e != Errno.EINTR) throw new ErrnoException("open " + name, e);
+            }
+        }
+    }
+
+    /** Closes {@code fd}, ignoring errors (a read-only or already-synced descriptor has nothing to lose). */
+    static void closeQuietly(int fd) {
+        if (fd >= 0) libc_h.close(errnoState(), fd);
+    }
+
+    static void renameat(int dirfd, String from, String to) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            if (fileio_h.renameat(errnoState(), dirfd, a.allocateFrom(from), dirfd, a.allocateFrom(to)) != 0) {
+                throw new ErrnoException("rename " + from + " to " + to, errno());
+            }
+        }
+    }
+
+    /** Unlinks {@code name} in {@code dirfd}; false (not an error) when it is already gone. */
+    static boolean unlinkat(int dirfd, String name) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            if (fileio_h.unlinkat(errnoState(), dirfd, a.allocateFrom(name), 0) == 0) return true;
+            int e = errno();
+            if (e == Errno.ENOENT) return false;
+            throw new ErrnoException("unlink " + name, e);
+        }
+    }
+
+    static void fsync(int fd, String what) throws ErrnoException {
+        while (fileio_h.fsync(errnoState(), fd) != 0) {
+            int e = errno();
+            if (e != Errno.EINTR) throw new ErrnoException(what, e);
+        }
+    }
+
+    static void ftruncate(int fd, long length, String what) throws ErrnoException {
+        while (libc_h.ftruncate(errnoState(), fd, length) != 0) {
+            int e = errno();
+            if (e != Errno.EINTR) throw new ErrnoException(what, e);
+        }
+    }
+
+    /** The file's length ({@code lseek(fd, 0, SEEK_END)}). */
+    static long size(int fd) throws ErrnoException {
+        long n = fileio_h.lseek(errnoState(), fd, 0, fileio_h.SEEK_END);
+        if (n < 0) throw new ErrnoException("lseek", errno());
+        return n;
+    }
+
+    /**
+     * {@code lseek(fd, from, SEEK_DATA)}: the first data offset at or after {@code from}, or -1 when
+     * only a hole follows (ENXIO). Throws for file systems without hole reporting (EINVAL).
+     */
+    static long seekData(int fd, long from) throws ErrnoException {
+        long n = fileio_h.lseek(errnoState(), fd, from, fileio_h.SEEK_DATA);
+        if (n >= 0) return n;
+        int e = errno();
+        if (e == Errno.ENXIO) return -1;
+        throw new ErrnoException("lseek SEEK_DATA", e);
+    }
+
+    /** {@code lseek(fd, from, SEEK_HOLE)}: the first hole at or after {@code from} (EOF counts as one). */
+    static long seekHole(int fd, long from) throws ErrnoException {
+        long n = fileio_h.lseek(errnoState(), fd, from, fileio_h.SEEK_HOLE);
+        if (n >= 0) return n;
+        throw new ErrnoException("lseek SEEK_HOLE", errno());
+    }
+
+    /**
+     * Bytes in data extents within {@code [from, to)}, walking SEEK_DATA/SEEK_HOLE (what {@code du}
+     * would count, at the file system's block granularity); -1 when the file system cannot tell.
+     */
+    static long dataBytes(int fd, long from, long to) {
+        try {
+            long total = 0;
+            long pos = from;
+            while (pos < to) {
+                long data = seekData(fd, pos);
+                if (data < 0 || data >= to) break;
+                long hole = Math.min(seekHole(fd, data), to);
+                total += hole - data;
+                pos = hole;
+            }
+            return total;
+        } catch (ErrnoException e) {
+            return -1;
+        }
+    }
+
+    /** Tries {@code flock(fd, LOCK_EX|LOCK_NB)}: true when locked, false when someone else holds it. */
+    static boolean tryLock(int fd) throws ErrnoException {
+        while (true) {
+            if (fileio_h.flock(errnoState(), fd, fileio_h.LOCK_EX | fileio_h.LOCK_NB) == 0) return true;
+            int e = errno();
+            if (e == fileio_h.EWOULDBLOCK) return false;
+            if (e != Errno.EINTR) throw new ErrnoException("flock", e);
+        }
+    }
+
+    /** Largest single pwrite/pread: Linux transfers at most 0x7ffff000 bytes per call anyway. */
+    private static final long MAX_IO = 1L << 30;
+    /** Bounce buffer size for heap segments. */
+    private static final long BOUNCE = 8L << 20;
+
+    /** Writes all of {@code src} at {@code offset}; heap segments go through a native bounce buffer. */
+    static void pwriteFully(int fd, MemorySegment src, long offset, String what) throws ErrnoException {
+        if (!src.isNative()) {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment bounce = a.allocate(Math.min(BOUNCE, Math.max(1, src.byteSize())), 4096);
+                for (long done = 0; done < src.byteSize(); ) {
+                    long n = Math.min(bounce.byteSize(), src.byteSize() - done);
+                    MemorySegment.copy(src, done, bounce, 0, n);
+                    pwriteFully(fd, bounce.asSlice(0, n), offset + done, what);
+                    done += n;
+                }
+            }
+            return;
+        }
+        long done = 0;
+        long size = src.byteSize();
+        while (done < size) {
+            long n = Math.min(MAX_IO, size - done);
+            long w = fileio_h.pwrite(errnoState(), fd, src.asSlice(done, n), n, offset + done);
+            if (w < 0) {
+                int e = errno();
+                if (e == Errno.EINTR) continue;
+                throw new ErrnoException(what, e);
+            }
+            if (w == 0) throw new ErrnoException(what, Errno.EIO);
+            done += w;
+        }
+    }
+
+    /** Writes {@code bytes} at {@code offset}. */
+    static void pwriteFully(int fd, byte[] bytes, long offset, String what) throws ErrnoException {
+        pwriteFully(fd, MemorySegment.ofArray(bytes), offset, what);
+    }
+
+    /** Reads into all of {@code dst} from {@code offset}; returns the bytes read (less only at EOF). */
+    static long pread(int fd, MemorySegment dst, long offset, String what) throws ErrnoException {
+        long done = 0;
+        long size = dst.byteSize();
+        while (done < size) {
+            long n = Math.min(MAX_IO, size - done);
+            long r = fileio_h.pread(errnoState(), fd, dst.asSlice(done, n), n, offset + done);
+            if (r < 0) {
+                int e = errno();
+                if (e == Errno.EINTR) continue;
+                throw new ErrnoException(what, e);
+            }
+            if (r == 0) break;
+            done += r;
+        }
+        return done;
+    }
+
+    /** Reads exactly {@code length} bytes at {@code offset} into a new array; fewer at EOF is an error. */
+    static byte[] preadBytes(int fd, long offset, int length, String what) throws ErrnoException {
+        byte[] out = new byte[length];
+        if (length == 0) return out;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(length);
+            long n = pread(fd, buf, offset, what);
+            if (n != length) throw new ErrnoException(what + " (file ended early)", Errno.EIO);
+            MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, out, 0, length);
+        }
+        return out;
+    }
+
+    /**
+     * A path naming the directory {@code dirfd} refers to, for listing it and for messages:
+     * {@code /proc/self/fd/N} on Linux (the kernel resolves it to that very directory, even if it was
+     * renamed), {@code /dev/fd/N} on FreeBSD with fdescfs mounted.
+     */
+    static Path directoryOf(int dirfd) {
+        Path proc = Path.of("/proc/self/fd/" + dirfd);
+        if (Files.exists(proc)) return proc;
+        return Path.of("/dev/fd/" + dirfd);
+    }
+
+    /** The directory's real path where the OS can tell ({@code readlink /proc/self/fd/N}), for messages. */
+    static String describeDirectory(int dirfd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + dirfd)).toString();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return "<directory fd " + dirfd + ">";
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package org.jbhyve.snapshot.format;
+
+import java.util.function.Consumer;
+
+/**
+ * How {@link SnapshotReader#open} reads a snapshot.
+ *
+ * @param registry  the chunk kinds this build restores, with their version ranges and upgraders; null to
+ *                  read every chunk as stored without compatibility decisions (inspect, verify)
+ * @param verifyRam also read all of RAM and check its block CRCs before returning (slow for big guests;
+ *                  restore does not, see docs/snapshot-format.md, "Guest RAM")
+ * @param warnings  where skipped-chunk warnings go besides {@link SnapshotReader#warnings()}; null for
+ *                  the {@code System.Logger} of this package
+ */
+public record ReadOptions(ChunkRegistry registry, boolean verifyRam, Consumer<String> warnings) {
+
+    /** Every chunk as stored, no RAM verification. */
+    public static ReadOptions inspect() {
+        return new ReadOptions(null, false, null);
+    }
+
+    /** Restore: chunks checked against and upgraded through {@code registry}. */
+    public static ReadOptions restore(ChunkRegistry registry) {
+        return new ReadOptions(java.util.Objects.requireNonNull(registry, "registry"), false, null);
+    }
+
+    public ReadOptions withVerifyRam(boolean verify) {
+        return new ReadOptions(registry, verify, warnings);
+    }
+
+    public ReadOptions withWarnings(Consumer<String> sink) {
+        return new ReadOptions(registry, verifyRam, sink);
+    }
+}

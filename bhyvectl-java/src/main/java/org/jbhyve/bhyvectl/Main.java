@@ -1,0 +1,261 @@
+package org.jbhyve.bhyvectl;
+
+import org.jbhyve.snapshot.nv.NvList;
+import org.jbhyve.snapshot.nv.NvPair;
+import org.jbhyve.snapshot.nv.NvType;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code bhyvectl}: bhyvectl(8)'s VM commands over the running VM's control socket, and jbhyve's
+ * snapshot tools. See {@link #USAGE}.
+ *
+ * <h2>Decisions</h2>
+ * <ul>
+ * <li>{@code --checkpoint/--suspend} send exactly what FreeBSD's bhyvectl sends (see
+ *     {@link ControlClient#checkpointRequest}); then, unlike it, bhyvectl waits for jbhyve's reply and
+ *     reports it. A C bhyve never replies: it closes the connection once the checkpoint is done, and
+ *     bhyvectl says "request sent; this bhyve sends no reply" and exits 0.</li>
+ * <li>The commands that end the VM ({@code --suspend} after a successful save, {@code --destroy},
+ *     {@code --force-poweroff}, {@code --force-reset}) also wait until the VM has gone (its socket is
+ *     removed, or nothing listens on it), at most {@code --timeout} and never more than 60 s, so that
+ *     when bhyvectl returns 0 the name is free and {@code bhyve -r} can start at once. If it has not gone
+ *     by then, bhyvectl says so and exits 1.</li>
+ * <li>{@code --destroy}, {@code --force-poweroff}, {@code --force-reset} and {@code --get-stats} go over
+ *     the control socket too (on Linux there is no kernel VM to open by name); a C bhyve does not know
+ *     these commands, so a closed connection without a reply is an error for them.</li>
+ * </ul>
+ */
+public final class Main {
+    private Main() {}
+
+    static final Path DEFAULT_CONTROL_DIR = Path.of("/var/run/bhyve");
+    static final long DEFAULT_TIMEOUT_SECONDS = 600;
+    static final Duration MAX_EXIT_WAIT = Duration.ofSeconds(60);
+
+    static final String USAGE = """
+            Usage: bhyvectl --vm=<vmname> [--control-dir=<dir>] [--timeout=<seconds>]
+                            --checkpoint=<file> | --suspend=<file> | --destroy |
+                            --force-poweroff | --force-reset | --get-stats
+                   bhyvectl --inspect=<file> [--json] [--fields]
+                   bhyvectl --verify=<file>
+
+            A running VM, over its control socket <control-dir>/<vmname>:
+              --vm=<vmname>         the VM to act on (required for these commands)
+              --checkpoint=<file>   save a snapshot of the VM to <file>; the VM keeps running
+              --suspend=<file>      save a snapshot to <file>, then the VM exits (waits for it)
+              --destroy             end the VM now; bhyve exits with status 4 (waits for it)
+              --force-poweroff      end the VM as powered off; bhyve exits with 1 (waits for it)
+              --force-reset         end the VM as reset; bhyve exits with 0 (waits for it)
+              --get-stats           print the VM's counters
+              --control-dir=<dir>   where VM sockets are: bhyve's control.dir (default /var/run/bhyve)
+              --timeout=<seconds>   how long to wait for the VM's reply (default 600)
+
+            A snapshot file (jbhyve's format; no VM needed):
+              --inspect=<file>      print its header, manifest, memory regions and chunks
+                --json              as JSON
+                --fields            with every chunk's fields
+              --verify=<file>       check every checksum, RAM included; print the first bad
+                                    chunk or block; exit 0 if good, 1 if not
+
+              -h, --help            print this help
+
+            One command per invocation. A relative <file> is relative to the current directory.
+            jbhyve replies to each request and bhyvectl prints the reply; a C bhyve sends none,
+            and then bhyvectl prints "request sent; this bhyve sends no reply" and exits 0.
+            Exit status: 0 done; 1 a usage error, a refused or failed request, no such VM.
+            """;
+
+    @Command(name = "bhyvectl")
+    static final class Options {
+        @Option(names = "--vm", paramLabel = "vmname") String vm;
+        @Option(names = "--checkpoint", paramLabel = "file") String checkpoint;
+        @Option(names = "--suspend", paramLabel = "file") String suspend;
+        @Option(names = "--destroy") boolean destroy;
+        @Option(names = "--force-poweroff") boolean forcePoweroff;
+        @Option(names = "--force-reset") boolean forceReset;
+        @Option(names = "--get-stats") boolean getStats;
+        @Option(names = "--inspect", paramLabel = "file") Path inspect;
+        @Option(names = "--verify", paramLabel = "file") Path verify;
+        @Option(names = "--json") boolean json;
+        @Option(names = "--fields") boolean fields;
+        @Option(names = "--control-dir", paramLabel = "dir") Path controlDir;
+        @Option(names = "--timeout", paramLabel = "seconds") Long timeout;
+        @Option(names = {"-h", "--help"}, usageHelp = true) boolean help;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** The command line without System.exit: returns the exit status. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Options o = new Options();
+        CommandLine cl = new CommandLine(o);
+        cl.setExpandAtFiles(false);
+        cl.setOverwrittenOptionsAllowed(true); // getopt_long: the last one wins
+        try {
+            cl.parseArgs(args);
+            if (o.help) {
+                out.print(USAGE);
+                return 0;
+            }
+            return execute(o, out, err);
+        } catch (ParameterException e) {
+            return usage(err, e.getMessage());
+        } catch (UsageError e) {
+            return usage(err, e.getMessage());
+        }
+    }
+
+    private static int usage(PrintStream err, String problem) {
+        err.println("bhyvectl: " + problem);
+        err.print(USAGE);
+        return 1;
+    }
+
+    private static final class UsageError extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageError(String message) {
+            super(message);
+        }
+    }
+
+    private static int execute(Options o, PrintStream out, PrintStream err) throws UsageError {
+        List<String> commands = new ArrayList<>();
+        if (o.checkpoint != null) commands.add("--checkpoint");
+        if (o.suspend != null) commands.add("--suspend");
+        if (o.destroy) commands.add("--destroy");
+        if (o.forcePoweroff) commands.add("--force-poweroff");
+        if (o.forceReset) commands.add("--force-reset");
+        if (o.getStats) commands.add("--get-stats");
+        if (o.inspect != null) commands.add("--inspect");
+        if (o.verify != null) commands.add("--verify");
+        if (commands.isEmpty()) throw new UsageError("no command given");
+        if (commands.size() > 1) throw new UsageError("give one command at a time, not " + String.join(" and ", commands));
+        String command = commands.getFirst();
+        boolean fileCommand = command.equals("--inspect") || command.equals("--verify");
+        if ((o.json || o.fields) && !command.equals("--inspect")) {
+            throw new UsageError((o.json ? "--json" : "--fields") + " goes with --inspect only");
+        }
+        if (fileCommand) {
+            for (String[] extra : new String[][] {{"--vm", o.vm}, {"--control-dir", str(o.controlDir)},
+                    {"--timeout", str(o.timeout)}}) {
+                if (extra[1] != null) throw new UsageError(command + " reads a file and needs no VM: drop " + extra[0]);
+            }
+            return command.equals("--inspect")
+                    ? SnapshotTools.inspect(o.inspect, o.json, o.fields, out, err)
+                    : SnapshotTools.verify(o.verify, out, err);
+        }
+        if (o.vm == null) throw new UsageError(command + " needs --vm=<vmname>");
+        if (o.vm.isEmpty() || o.vm.equals(".") || o.vm.equals("..") || o.vm.indexOf('/') >= 0) {
+            throw new UsageError("'" + o.vm + "' is not a VM name");
+        }
+        long seconds = o.timeout == null ? DEFAULT_TIMEOUT_SECONDS : o.timeout;
+        if (seconds <= 0 || seconds > 1_000_000_000L) throw new UsageError("--timeout must be a positive number of seconds");
+        Path dir = o.controlDir == null ? DEFAULT_CONTROL_DIR : o.controlDir;
+        VmRequest request = new VmRequest(o.vm, dir.resolve(o.vm), Duration.ofSeconds(seconds), out, err);
+        return switch (command) {
+            case "--checkpoint" -> request.checkpoint(o.checkpoint, false);
+            case "--suspend" -> request.checkpoint(o.suspend, true);
+            case "--destroy" -> request.simple(ControlClient.DESTROY, true);
+            case "--force-poweroff" -> request.simple(ControlClient.FORCE_POWEROFF, true);
+            case "--force-reset" -> request.simple(ControlClient.FORCE_RESET, true);
+            case "--get-stats" -> request.simple(ControlClient.GET_STATS, false);
+            default -> throw new IllegalStateException(command);
+        };
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : o.toString();
+    }
+
+    /** One request to one VM, and how its outcome is reported. */
+    private record VmRequest(String vm, Path socket, Duration timeout, PrintStream out, PrintStream err) {
+
+        int checkpoint(String path, boolean suspend) {
+            String option = suspend ? "--suspend" : "--checkpoint";
+            CheckpointTarget target = CheckpointTarget.of(path);
+            String problem = target.problem();
+            if (problem != null) return fail(option + "=" + path + ": " + problem);
+            int dirFd;
+            try {
+                dirFd = Posix.openDirectory(target.directory());
+            } catch (Posix.ErrnoException e) {
+                return fail("cannot open the checkpoint directory " + target.directory() + ": " + e.getMessage());
+            }
+            try {
+                return report(ControlClient.checkpointRequest(target.fileName(), suspend, dirFd), ControlClient.CHECKPOINT,
+                        suspend);
+            } finally {
+                Posix.close(dirFd);
+            }
+        }
+
+        int simple(String cmd, boolean endsVm) {
+            return report(ControlClient.command(cmd), cmd, endsVm);
+        }
+
+        private int report(NvList request, String cmd, boolean endsVm) {
+            ControlClient.Result result;
+            try {
+                result = ControlClient.exchange(vm, socket, request, timeout);
+            } catch (ControlClient.Failure f) {
+                return fail(f.getMessage());
+            }
+            return switch (result) {
+                case ControlClient.NoReply ignored -> {
+                    if (cmd.equals(ControlClient.CHECKPOINT)) {
+                        out.println("request sent; this bhyve sends no reply");
+                        yield 0;
+                    }
+                    yield fail("VM " + vm + " closed the connection without a reply: it is not a jbhyve, and C bhyve"
+                            + " has no '" + cmd + "' command on its socket (use FreeBSD's bhyvectl)");
+                }
+                case ControlClient.Reply r when r.error() != 0 -> fail(r.message().isEmpty()
+                        ? "VM " + vm + " refused the request (error " + r.error() + ")" : r.message());
+                case ControlClient.Reply r -> done(r, cmd, endsVm);
+            };
+        }
+
+        private int done(ControlClient.Reply r, String cmd, boolean endsVm) {
+            if (cmd.equals(ControlClient.GET_STATS)) {
+                printStats(r.stats());
+            } else {
+                out.println(r.message());
+            }
+            if (!endsVm) return 0;
+            Duration wait = timeout.compareTo(MAX_EXIT_WAIT) < 0 ? timeout : MAX_EXIT_WAIT;
+            try {
+                if (ControlClient.awaitGone(socket, wait)) return 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
+            return fail("VM " + vm + " has not exited " + ControlClient.seconds(wait) + " after the request (its socket "
+                    + socket + " is still there)");
+        }
+
+        /** bhyvectl's format: the name padded to 40 columns, a tab, the value. */
+        private void printStats(NvList stats) {
+            if (stats == null) return;
+            for (NvPair p : stats) {
+                if (p.type() == NvType.NUMBER) out.println(String.format("%-40s\t%d", p.name(), p.numberValue()));
+            }
+        }
+
+        private int fail(String message) {
+            err.println("bhyvectl: " + message);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package org.jbhyve.bhyvectl;
+
+import org.jbhyve.snapshot.format.ReadOptions;
+import org.jbhyve.snapshot.format.SnapshotFormatException;
+import org.jbhyve.snapshot.format.SnapshotInspector;
+import org.jbhyve.snapshot.format.SnapshotReader;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/** {@code --inspect} and {@code --verify}: jbhyve snapshot files, read with the format library; no VM involved. */
+final class SnapshotTools {
+    private SnapshotTools() {}
+
+    /** Prints the snapshot's description; 0, or 1 when it cannot be opened or is not valid. */
+    static int inspect(Path file, boolean json, boolean fields, PrintStream out, PrintStream err) {
+        try (SnapshotReader r = SnapshotReader.open(file, ReadOptions.inspect())) {
+            out.print(json ? SnapshotInspector.json(r, fields) : SnapshotInspector.text(r, fields));
+            return 0;
+        } catch (IOException e) {
+            err.println("bhyvectl: " + e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            err.println("bhyvectl: cannot read snapshot " + file + ": " + e);
+            return 1;
+        }
+    }
+
+    /**
+     * Checks header, manifest, every chunk and every RAM block against their checksums. Prints the verdict
+     * on stdout: "FILE: good ..." (0) or "FILE: bad: the first problem" (1). A file that cannot be read at
+     * all is an error on stderr (1).
+     */
+    static int verify(Path file, PrintStream out, PrintStream err) {
+        String shown = file.toAbsolutePath().toString();
+        try (SnapshotReader r = SnapshotReader.open(file, ReadOptions.inspect())) {
+            r.verify();
+            int regions = r.ramRegions().size();
+            out.println(shown + ": good: header, manifest, " + r.chunks().size()
+                    + (r.chunks().size() == 1 ? " chunk" : " chunks") + " and " + regions
+                    + (regions == 1 ? " RAM region" : " RAM regions") + " match their checksums");
+            return 0;
+        } catch (SnapshotFormatException e) {
+            out.println(shown + ": bad: " + (e.problem() != null ? e.problem() : e.getMessage()));
+            return 1;
+        } catch (IOException e) {
+            err.println("bhyvectl: " + e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            out.println(shown + ": bad: " + e);
+            return 1;
+        }
+    }
+}

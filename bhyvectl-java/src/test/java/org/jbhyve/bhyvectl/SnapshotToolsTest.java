@@ -1,0 +1,154 @@
+package org.jbhyve.bhyvectl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jbhyve.snapshot.format.ChunkEntry;
+import org.jbhyve.snapshot.format.HostInfo;
+import org.jbhyve.snapshot.format.RamRegion;
+import org.jbhyve.snapshot.format.SnapshotMetadata;
+import org.jbhyve.snapshot.format.SnapshotReader;
+import org.jbhyve.snapshot.format.SnapshotWriter;
+import org.jbhyve.snapshot.format.StateRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.SequencedMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** --inspect and --verify on snapshots written by the format library's SnapshotWriter. */
+class SnapshotToolsTest {
+    @TempDir
+    Path tmp;
+
+    private Path snapshot;
+
+    record Run(int status, String out, String err) {}
+
+    private static Run bhyvectl(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @BeforeEach
+    void writeSnapshot() throws IOException {
+        snapshot = tmp.resolve("vm1.snap");
+        SequencedMap<String, String> config = new LinkedHashMap<>();
+        config.put("name", "vm1");
+        config.put("cpus", "1");
+        config.put("memory.size", "4M");
+        SnapshotMetadata meta = new SnapshotMetadata("vm1", 1, config,
+                new HostInfo("Linux", "6.1.0-test", "amd64", "kvm", "GenuineIntel", "Test CPU"), "0.1.0-test",
+                Instant.parse("2026-01-31T12:00:00Z"));
+        try (Arena arena = Arena.ofConfined(); SnapshotWriter w = SnapshotWriter.create(snapshot, meta)) {
+            MemorySegment ram = arena.allocate(4 << 20, 4096);
+            for (long p = 0; p < ram.byteSize(); p += 64 * 4096) ram.set(ValueLayout.JAVA_LONG, p, 0x1122334455667788L + p);
+            w.addChunk("vm", "", 1, true, StateRecord.builder().putU32("vcpus", 1).putString("cpu", "host").build());
+            w.addChunk("vcpu", "0", 1, true, "kvm", StateRecord.builder().putU64("rip", 0x100000).build());
+            w.addRamRegion("lowmem", 0, ram);
+            w.commit();
+        }
+    }
+
+    private void flipBit(long offset) throws IOException {
+        try (FileChannel ch = FileChannel.open(snapshot, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            ch.read(b, offset);
+            ch.write(ByteBuffer.wrap(new byte[] {(byte) (b.get(0) ^ 1)}), offset);
+        }
+    }
+
+    @Test
+    void inspectPrintsTheManifestAndChunks() {
+        Run r = bhyvectl("--inspect=" + snapshot);
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("snapshot " + snapshot).contains("vm1, 1 vCPU, 4 MiB RAM")
+                .contains("memory.size=4M").contains("lowmem").contains("vcpu");
+        assertThat(r.out()).doesNotContain("rip");
+        assertThat(bhyvectl("--inspect=" + snapshot, "--fields").out()).contains("rip");
+    }
+
+    @Test
+    void inspectJson() throws IOException {
+        Run r = bhyvectl("--inspect=" + snapshot, "--json");
+        assertThat(r.status()).isZero();
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertThat(json.path("file").asText()).isEqualTo(snapshot.toString());
+        assertThat(json.path("chunks").findValuesAsText("name")).contains("vm", "vcpu");
+        JsonNode withFields = new ObjectMapper().readTree(bhyvectl("--inspect=" + snapshot, "--json", "--fields").out());
+        assertThat(withFields.toString()).contains("\"rip\"");
+    }
+
+    @Test
+    void verifyAGoodSnapshot() {
+        Run r = bhyvectl("--verify=" + snapshot);
+        assertThat(r).isEqualTo(new Run(0, snapshot + ": good: header, manifest, 3 chunks and 1 RAM region match"
+                + " their checksums\n", ""));
+    }
+
+    @Test
+    void verifyNamesTheFirstBadRamBlock() throws IOException {
+        long ramOffset;
+        try (SnapshotReader reader = SnapshotReader.open(snapshot)) {
+            RamRegion region = reader.ramRegions().getFirst();
+            ramOffset = region.fileOffset();
+        }
+        flipBit(ramOffset + (2 << 20) + 3); // a populated page in block 1
+        Run r = bhyvectl("--verify=" + snapshot);
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.out()).startsWith(snapshot + ": bad: RAM region 0 ('lowmem') block 1 (guest 0x200000-0x3fffff");
+        assertThat(r.err()).isEmpty();
+        assertThat(bhyvectl("--inspect=" + snapshot).status()).as("inspect does not read RAM").isZero();
+    }
+
+    @Test
+    void verifyNamesABadChunk() throws IOException {
+        ChunkEntry vcpu;
+        try (SnapshotReader reader = SnapshotReader.open(snapshot)) {
+            vcpu = reader.chunks().stream().map(c -> c.entry()).filter(e -> e.name().equals("vcpu")).findFirst().orElseThrow();
+        }
+        flipBit(vcpu.offset() + 1);
+        Run r = bhyvectl("--verify=" + snapshot);
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.out()).startsWith(snapshot + ": bad: ").contains("vcpu").contains("checksum");
+        Run inspect = bhyvectl("--inspect=" + snapshot);
+        assertThat(inspect.status()).isEqualTo(1);
+        assertThat(inspect.err()).startsWith("bhyvectl: snapshot " + snapshot + ": ").contains("vcpu");
+    }
+
+    @Test
+    void aMissingFileIsAnError() {
+        Path missing = tmp.resolve("nope");
+        Run r = bhyvectl("--verify=" + missing);
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("bhyvectl: cannot open snapshot " + missing);
+        assertThat(bhyvectl("--inspect=" + missing).status()).isEqualTo(1);
+    }
+
+    @Test
+    void aFileThatIsNoSnapshotIsBad() throws IOException {
+        Path text = java.nio.file.Files.writeString(tmp.resolve("notes.txt"), "hello, this is not a snapshot at all....."
+                + "x".repeat(200));
+        Run r = bhyvectl("--verify=" + text);
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.out()).startsWith(text + ": bad: ");
+    }
+}

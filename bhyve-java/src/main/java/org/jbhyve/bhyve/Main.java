@@ -31,7 +31,7 @@ public final class Main {
      * command line sets explicitly (e.g. {@code -o pci.0.2.0.path=/new/disk.img}, {@code -l com1,...})
      * overrides it, and a VM name given here renames the VM.
      */
-    static VmRuntime restore(ParsedCommandLine command, PrintStream err) {
+    public static VmRuntime restore(ParsedCommandLine command, PrintStream err) {
         java.nio.file.Path file = command.restoreFile().orElseThrow();
         SnapshotReader snapshot;
         try {

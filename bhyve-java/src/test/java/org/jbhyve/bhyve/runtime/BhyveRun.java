@@ -41,6 +41,17 @@ final class BhyveRun implements AutoCloseable {
 
     /** Runs bhyve with {@code args} plus {@code -l com1,tcp=...} and the VM name "test". */
     static BhyveRun start(List<String> args) throws Exception {
+        return start(args, false);
+    }
+
+    /** {@code bhyve -r FILE} with {@code args} plus {@code -l com1,tcp=...} and the VM name "test". */
+    static BhyveRun restore(java.nio.file.Path file, List<String> args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("-r", file.toString()));
+        all.addAll(args);
+        return start(all, true);
+    }
+
+    private static BhyveRun start(List<String> args, boolean restore) throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
@@ -54,7 +65,7 @@ final class BhyveRun implements AutoCloseable {
         VmRuntime vm;
         try {
             cmd = BhyveCommandLine.parse(all.toArray(String[]::new));
-            vm = VmRuntime.build(cmd.config(), err);
+            vm = restore ? org.jbhyve.bhyve.Main.restore(cmd, err) : VmRuntime.build(cmd.config(), err);
         } catch (RuntimeException e) {
             err.println("bhyve: " + e.getMessage());
             run.exit.complete(ExitStatus.ERROR.code());

@@ -1,0 +1,230 @@
+package org.jbhyve.bhyve.runtime;
+
+import org.jbhyve.bhyve.Main;
+import org.jbhyve.snapshot.format.*;
+import org.jbhyve.testguests.RequiresKvm;
+import org.jbhyve.testguests.TestGuests;
+import org.jbhyve.vmm.state.VcpuState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Checkpoint, suspend and restore of the demo guest on real /dev/kvm, through the same code paths
+ * bhyvectl's requests take. The demo keeps a tick counter at {@link TestGuests#DEMO_TICKS_ADDRESS}
+ * that only its timer interrupt advances, so "continues where it was" is checkable from outside.
+ */
+@RequiresKvm
+class SnapshotKvmTest {
+    private static final Duration T = Duration.ofSeconds(120);
+    private static final Pattern TICK = Pattern.compile("tick (\\d+)\n");
+
+    static List<String> demoArgs() {
+        return List.of("-c", "1", "-m", "32M", "-s", "0,hostbridge", "-s", "31,lpc",
+                "-o", "boot.kernel=" + TestGuests.path("demo"));
+    }
+
+    static long lastTick(String out) {
+        Matcher m = TICK.matcher(out);
+        long last = -1;
+        while (m.find()) last = Long.parseLong(m.group(1));
+        return last;
+    }
+
+    static BhyveRun demoAfterTicks(int ticks) throws Exception {
+        BhyveRun run = BhyveRun.start(demoArgs());
+        run.awaitOutput(o -> lastTick(o) >= ticks, T);
+        return run;
+    }
+
+    @Test
+    void checkpointWhileRunningAndTheGuestKeepsRunning(@TempDir Path dir) throws Exception {
+        try (BhyveRun run = demoAfterTicks(1)) {
+            String written = run.runtime.checkpoint(new SnapshotTarget.File(dir.resolve("snap")), false);
+            assertThat(written).endsWith("snap");
+            long at = lastTick(run.output());
+            run.awaitOutput(o -> lastTick(o) >= at + 2, T);
+            assertThat(run.runtime.state().state()).isEqualTo(VmState.RUNNING);
+            SnapshotReader.verify(dir.resolve("snap"));
+            assertThat(Files.getPosixFilePermissions(dir.resolve("snap")))
+                    .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+            run.type("q");
+            assertThat(run.exitStatus(T)).isEqualTo(ExitStatus.POWEROFF.code());
+        }
+    }
+
+    @Test
+    void suspendThenRestoreContinuesTheCounterWithoutRebooting(@TempDir Path dir) throws Exception {
+        Path snap = dir.resolve("suspended");
+        long counterAtSuspend;
+        VcpuState cpuAtSuspend;
+        try (BhyveRun run = demoAfterTicks(2)) {
+            run.runtime.pause(Duration.ofSeconds(30));
+            counterAtSuspend = run.runtime.vm().memory().readLong(TestGuests.DEMO_TICKS_ADDRESS);
+            cpuAtSuspend = run.runtime.vm().vcpu(0).saveState();
+            run.runtime.resume();
+            run.runtime.checkpoint(new SnapshotTarget.File(snap), true);
+            assertThat(run.exitStatus(T)).as("bhyve exits 0 after a suspend").isZero();
+            counterAtSuspend = Math.max(counterAtSuspend, lastTick(run.output()));
+        }
+        try (BhyveRun restored = BhyveRun.restore(snap, List.of())) {
+            // Before the guest runs again: RAM, registers and devices are what the snapshot holds.
+            long counter = restored.runtime.vm().memory().readLong(TestGuests.DEMO_TICKS_ADDRESS);
+            assertThat(counter).isGreaterThanOrEqualTo(counterAtSuspend);
+            VcpuState cpu = restored.runtime.vm().vcpu(0).saveState();
+            assertThat(cpu.specialRegisters().cr3()).isEqualTo(cpuAtSuspend.specialRegisters().cr3());
+            assertThat(cpu.cpuid()).isEqualTo(cpuAtSuspend.cpuid());
+            restored.awaitOutput(o -> lastTick(o) > counter, T);
+            String out = restored.output();
+            assertThat(out).doesNotContain("jbhyve demo guest"); // no reboot banner
+            assertThat(TICK.matcher(out).results().findFirst().orElseThrow().group(1))
+                    .isEqualTo(Long.toString(counter + 1));
+            restored.type("q");
+            assertThat(restored.exitStatus(T)).isEqualTo(ExitStatus.POWEROFF.code());
+            assertThat(restored.output()).contains("powering off");
+        }
+    }
+
+    @Test
+    void twoCheckpointsAndTheOlderOneRestores(@TempDir Path dir) throws Exception {
+        long first;
+        try (BhyveRun run = demoAfterTicks(1)) {
+            run.runtime.checkpoint(new SnapshotTarget.File(dir.resolve("older")), false);
+            first = lastTick(run.output());
+            run.awaitOutput(o -> lastTick(o) >= first + 3, T);
+            run.runtime.checkpoint(new SnapshotTarget.File(dir.resolve("newer")), true);
+            assertThat(run.exitStatus(T)).isZero();
+        }
+        try (BhyveRun older = BhyveRun.restore(dir.resolve("older"), List.of())) {
+            long counter = older.runtime.vm().memory().readLong(TestGuests.DEMO_TICKS_ADDRESS);
+            assertThat(counter).isBetween(first, first + 1);
+            older.awaitOutput(o -> lastTick(o) > counter, T);
+            older.type("q");
+            assertThat(older.exitStatus(T)).isEqualTo(ExitStatus.POWEROFF.code());
+        }
+    }
+
+    /** A finished snapshot to damage, made once per test that needs one. */
+    static Path goodSnapshot(Path dir) throws Exception {
+        Path snap = dir.resolve("good");
+        try (BhyveRun run = demoAfterTicks(1)) {
+            run.runtime.checkpoint(new SnapshotTarget.File(snap), true);
+            assertThat(run.exitStatus(T)).isZero();
+        }
+        return snap;
+    }
+
+    static String restoreFails(Path file, String... extra) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(err, true);
+        List<String> args = new ArrayList<>(List.of("-r", file.toString(), "-o", "control.dir=" + file.getParent()));
+        args.addAll(List.of(extra));
+        int status = Main.run(args.toArray(String[]::new), ps, ps);
+        assertThat(status).as(err.toString()).isEqualTo(4);
+        return err.toString();
+    }
+
+    @Test
+    void damagedSnapshotsAreRefusedWithOneClearErrorAndNoVm(@TempDir Path dir) throws Exception {
+        Path good = goodSnapshot(dir);
+        SnapshotReader r = SnapshotReader.open(good);
+        List<Chunk> chunks = r.chunks();
+        SnapshotHeader header = r.header();
+        long ramOffset = r.ramRegions().getFirst().fileOffset();
+        r.close();
+
+        Path bad = dir.resolve("bad");
+        // wrong magic
+        Files.copy(good, bad, StandardCopyOption.REPLACE_EXISTING);
+        flip(bad, 0);
+        assertThat(restoreFails(bad)).contains("magic");
+        // a future major format version
+        Files.copy(good, bad, StandardCopyOption.REPLACE_EXISTING);
+        try (RandomAccessFile f = new RandomAccessFile(bad.toFile(), "rw")) {
+            f.seek(8);
+            f.write(new byte[] {99, 0});
+        }
+        assertThat(restoreFails(bad)).containsAnyOf("version", "checksum");
+        // truncated: inside the RAM region, and before the manifest
+        for (long len : new long[] {ramOffset + 4096, header.manifestOffset() + 10, 100}) {
+            Files.copy(good, bad, StandardCopyOption.REPLACE_EXISTING);
+            try (RandomAccessFile f = new RandomAccessFile(bad.toFile(), "rw")) {
+                f.setLength(len);
+            }
+            assertThat(restoreFails(bad)).as("truncated at " + len).containsAnyOf("truncated", "past the end", "shorter");
+        }
+        // a flipped bit in every chunk is caught and named
+        for (Chunk c : chunks) {
+            Files.copy(good, bad, StandardCopyOption.REPLACE_EXISTING);
+            flip(bad, c.entry().offset() + c.entry().length() / 2);
+            assertThat(restoreFails(bad)).as(c.entry().label()).contains(c.name()).contains("checksum");
+        }
+        // a flipped bit in the manifest
+        Files.copy(good, bad, StandardCopyOption.REPLACE_EXISTING);
+        flip(bad, header.manifestOffset() + 20);
+        assertThat(restoreFails(bad)).contains("manifest");
+    }
+
+    @Test
+    void aManifestNamingAnUnknownDeviceAndANewerRequiredChunkAreRefused(@TempDir Path dir) throws Exception {
+        Path good = goodSnapshot(dir);
+        // rewrite the snapshot with (a) an unknown emulation in its config, (b) dev.com1 at version 99
+        Path unknownDevice = dir.resolve("unknown-device");
+        Path newerChunk = dir.resolve("newer-chunk");
+        rewrite(good, unknownDevice, (name, version) -> version, cfg -> cfg.put("pci.0.5.0.device", "frobnicator"));
+        rewrite(good, newerChunk, (name, version) -> name.equals("dev.com1") ? 99 : version, cfg -> { });
+        assertThat(restoreFails(unknownDevice)).contains("frobnicator");
+        assertThat(restoreFails(newerChunk)).contains("dev.com1").contains("99");
+    }
+
+    interface VersionMap {
+        int version(String name, int stored);
+    }
+
+    /** Copies a snapshot chunk by chunk through the format library, changing what the test needs. */
+    static void rewrite(Path from, Path to, VersionMap versions,
+                        java.util.function.Consumer<java.util.SequencedMap<String, String>> config) throws Exception {
+        try (SnapshotReader r = SnapshotReader.open(from)) {
+            var cfg = new java.util.LinkedHashMap<>(r.config());
+            config.accept(cfg);
+            Manifest m = r.manifest();
+            SnapshotMetadata meta = SnapshotMetadata.of(r.vmName(), r.vcpuCount(), cfg, HostInfo.detect("kvm"));
+            try (SnapshotWriter w = SnapshotWriter.create(to, meta);
+                 java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                for (Chunk c : r.chunks()) {
+                    if (c.name().equals(SnapshotFormat.RAM_CRC_CHUNK)) continue;
+                    w.addChunk(c.name(), c.instance(), versions.version(c.name(), c.entry().version()),
+                            c.entry().required(), c.entry().producer(), c.record());
+                }
+                for (int i = 0; i < r.ramRegions().size(); i++) {
+                    w.addRamRegion(r.ramRegions().get(i).gpa(), r.mapRam(i, arena));
+                }
+                w.commit();
+            }
+            assertThat(m).isNotNull();
+        }
+    }
+
+    static void flip(Path file, long offset) throws Exception {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(offset);
+            int b = f.read();
+            f.seek(offset);
+            f.write(b ^ 0x10);
+        }
+    }
+}

@@ -4,6 +4,10 @@ import org.jbhyve.bindings.linux.kvm.kvm_cpuid2;
 import org.jbhyve.bindings.linux.kvm.kvm_cpuid_entry2;
 import org.jbhyve.vmm.state.CpuidEntry;
 
+import org.jbhyve.bindings.libc.Errno;
+import org.jbhyve.vmm.VmmException;
+
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.util.ArrayList;
@@ -12,6 +16,26 @@ import java.util.List;
 /** Conversions between {@code struct kvm_cpuid2} and {@link CpuidEntry}, and the per-vCPU fix-ups. */
 final class KvmCpuid {
     private KvmCpuid() {}
+
+    /**
+     * Runs a CPUID-listing ioctl (KVM_GET_SUPPORTED_CPUID, KVM_GET_CPUID2) with a buffer that grows
+     * while the kernel answers E2BIG.
+     */
+    static List<CpuidEntry> read(KvmFd fd, String name, long request) {
+        for (int n = 256; ; n *= 2) {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment buf = a.allocate(kvm_cpuid2.sizeof() + n * kvm_cpuid_entry2.sizeof(), 8);
+                kvm_cpuid2.nent(buf, n);
+                try {
+                    fd.ioctl(name, request, buf);
+                } catch (VmmException e) {
+                    if (e.errno() == Errno.E2BIG && n < 4096) continue;
+                    throw e;
+                }
+                return decode(buf);
+            }
+        }
+    }
 
     static List<CpuidEntry> decode(MemorySegment cpuid2) {
         int n = kvm_cpuid2.nent(cpuid2);

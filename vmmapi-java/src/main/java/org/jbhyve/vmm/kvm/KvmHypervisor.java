@@ -114,23 +114,7 @@ public final class KvmHypervisor implements Hypervisor {
     }
 
     private List<CpuidEntry> readSupportedCpuid() {
-        int n = 256;
-        while (true) {
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment buf = a.allocate(kvm_cpuid2.sizeof() + n * kvm_cpuid_entry2.sizeof(), 8);
-                kvm_cpuid2.nent(buf, n);
-                try {
-                    kvm.ioctl("KVM_GET_SUPPORTED_CPUID", KVM_GET_SUPPORTED_CPUID, buf);
-                } catch (VmmException e) {
-                    if (e.errno() == Errno.E2BIG && n < 4096) {
-                        n *= 2;
-                        continue;
-                    }
-                    throw e;
-                }
-                return KvmCpuid.decode(buf);
-            }
-        }
+        return KvmCpuid.read(kvm, "KVM_GET_SUPPORTED_CPUID", KVM_GET_SUPPORTED_CPUID);
     }
 
     /** KVM_GET_MSR_INDEX_LIST: MSRs whose state KVM can save and restore on this host. */

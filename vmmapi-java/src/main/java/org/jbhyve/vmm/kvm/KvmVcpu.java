@@ -397,23 +397,7 @@ final class KvmVcpu implements Vcpu {
 
     @Override
     public List<CpuidEntry> getCpuid() {
-        int n = 256;
-        while (true) {
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment buf = a.allocate(kvm_cpuid2.sizeof() + n * kvm_cpuid_entry2.sizeof(), 8);
-                kvm_cpuid2.nent(buf, n);
-                try {
-                    fd.ioctl("KVM_GET_CPUID2", KVM_GET_CPUID2, buf);
-                } catch (VmmException e) {
-                    if (e.errno() == Errno.E2BIG && n < 4096) {
-                        n *= 2;
-                        continue;
-                    }
-                    throw e;
-                }
-                return KvmCpuid.decode(buf);
-            }
-        }
+        return KvmCpuid.read(fd, "KVM_GET_CPUID2", KVM_GET_CPUID2);
     }
 
     @Override

@@ -73,7 +73,15 @@ public final class VmRuntime implements AutoCloseable {
         CpuTopology topology = CpuTopology.fromConfig(config);
         long memoryBytes = MemorySize.fromConfig(config);
         checkEmulations(config);
-        if (restoreFrom != null) SnapshotRestore.checkCompatible(restoreFrom, topology.cpus(), memoryBytes);
+        if (restoreFrom != null) {
+            SnapshotRestore.checkCompatible(restoreFrom, topology.cpus(), memoryBytes);
+            if (config.contains("bootrom") || config.contains("lpc.bootrom")) {
+                // The ROM and its flash VARS are device memory outside RAM; mapping them back without
+                // the reset-vector boot path is not written yet.
+                throw new ConfigException("snapshot " + restoreFrom.file() + " is of a UEFI (bootrom) guest; "
+                        + "restoring bootrom guests is not supported yet (direct-boot guests restore)");
+            }
+        }
         // A restored guest is already booted: its RAM, firmware tables included, comes from the snapshot.
         this.loader = restoreFrom == null ? BootLoaders.fromConfig(config, memoryBytes) : null;
         this.state = new VmStateMachine(topology.cpus());

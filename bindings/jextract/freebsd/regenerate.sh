@@ -51,16 +51,20 @@ vmm_consts=$( (grep -ohE 'public static final (int|long) [A-Z_][A-Z0-9_]*' "$src
     | awk '{print $5}' | sort -u)
 functions=$(grep -oE 'FunctionDescriptor [a-z_0-9]+\$DESC' "$src/vmm/vmmapi_h.java" | sed 's/FunctionDescriptor //; s/\$DESC$//')
 sock_structs="cmsghdr sockaddr_un msghdr iovec"
-sock_consts="AF_UNIX PF_UNIX SOL_SOCKET SCM_RIGHTS"
+sock_consts=$(grep -ohE 'public static final (int|long) [A-Z_][A-Z0-9_]*' "$src/socket/socket_h.java" \
+    | awk '{print $5}' | sort -u)
+libc_consts=$(grep -ohE 'public static final (int|long) [A-Z_][A-Z0-9_]*' "$src/libc/"*.java \
+    | awk '{print $5}' | sort -u)
 
 args_for() { # flag names...
     flag=$1; shift
     for n in "$@"; do printf '%s %s ' "$flag" "$n"; done
 }
 
-# 3. jextract: structs and constants (header class vmm_h), functions (vmmapi_h), sockets (socket_h).
-#    Three runs into three directories, because each run writes one header class.
-rm -rf "$out/gen-vmm" "$out/gen-vmmapi" "$out/gen-socket"
+# 3. jextract: structs and constants (header class vmm_h), functions (vmmapi_h), sockets (socket_h),
+#    fcntl.h and errno.h constants (one header class; LayoutDump ignores which class a constant is in).
+#    Four runs into four directories, because each run writes one header class.
+rm -rf "$out/gen-vmm" "$out/gen-vmmapi" "$out/gen-socket" "$out/gen-libc"
 # shellcheck disable=SC2046
 run "$jextract" --output "$out/gen-vmm" --target-package "$pkg.vmm" --header-class-name vmm_h \
     -I "$include" $(args_for --include-struct $structs) \
@@ -71,6 +75,9 @@ run "$jextract" --output "$out/gen-vmmapi" --target-package "$pkg.vmm" --header-
 # shellcheck disable=SC2046
 run "$jextract" --output "$out/gen-socket" --target-package "$pkg.socket" --header-class-name socket_h \
     -I "$include" $(args_for --include-struct $sock_structs) $(args_for --include-constant $sock_consts) "$wrapper"
+# shellcheck disable=SC2046
+run "$jextract" --output "$out/gen-libc" --target-package "$pkg.libc" --header-class-name fcntl_h \
+    -I "$include" $(args_for --include-constant $libc_consts) "$wrapper"
 
 if [ "$dry_run" = yes ]; then
     echo "# wrapper header $wrapper:"
@@ -84,12 +91,12 @@ javac="$java_home/bin/javac"
 java="$java_home/bin/java"
 rm -rf "$out/classes-generated" "$out/classes-handwritten"
 # shellcheck disable=SC2046
-"$javac" --release 25 -nowarn -d "$out/classes-generated" $(find "$out/gen-vmm" "$out/gen-vmmapi" "$out/gen-socket" -name '*.java')
+"$javac" --release 25 -nowarn -d "$out/classes-generated" $(find "$out/gen-vmm" "$out/gen-vmmapi" "$out/gen-socket" "$out/gen-libc" -name '*.java')
 # shellcheck disable=SC2046
-"$javac" --release 25 -nowarn -d "$out/classes-handwritten" $(find "$src/vmm" "$src/socket" -name '*.java')
+"$javac" --release 25 -nowarn -d "$out/classes-handwritten" $(find "$src/vmm" "$src/socket" "$src/libc" -name '*.java')
 
 status=0
-for p in vmm socket; do
+for p in vmm socket libc; do
     "$java" --enable-native-access=ALL-UNNAMED "$here/LayoutDump.java" "$out/classes-handwritten" "$pkg.$p" vie > "$out/handwritten-$p.txt"
     "$java" --enable-native-access=ALL-UNNAMED "$here/LayoutDump.java" "$out/classes-generated" "$pkg.$p" vie > "$out/generated-$p.txt"
     echo "== $pkg.$p: - hand-written, + jextract"

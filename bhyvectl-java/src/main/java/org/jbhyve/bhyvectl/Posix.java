@@ -1,5 +1,6 @@
 package org.jbhyve.bhyvectl;
 
+import org.jbhyve.bindings.freebsd.libc.fcntl_h;
 import org.jbhyve.bindings.libc.Errno;
 import org.jbhyve.bindings.libc.libc_h;
 
@@ -12,10 +13,10 @@ final class Posix {
     private Posix() {}
 
     private static final boolean FREEBSD = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("freebsd");
-    /** {@code O_DIRECTORY}: Linux x86-64 (bindings' value) or FreeBSD's fcntl.h. */
-    private static final int O_DIRECTORY = FREEBSD ? 0x0002_0000 : libc_h.O_DIRECTORY;
-    /** {@code O_CLOEXEC}: Linux x86-64 (bindings' value) or FreeBSD's fcntl.h. */
-    private static final int O_CLOEXEC = FREEBSD ? 0x0010_0000 : libc_h.O_CLOEXEC;
+    /** {@code O_DIRECTORY}: Linux x86-64 or FreeBSD (both bindings' values). */
+    private static final int O_DIRECTORY = FREEBSD ? fcntl_h.O_DIRECTORY : libc_h.O_DIRECTORY;
+    /** {@code O_CLOEXEC}: Linux x86-64 or FreeBSD (both bindings' values). */
+    private static final int O_CLOEXEC = FREEBSD ? fcntl_h.O_CLOEXEC : libc_h.O_CLOEXEC;
 
     /** A failed call: the errno and its description ("ENOENT (no such file or directory)"). */
     static final class ErrnoException extends Exception {

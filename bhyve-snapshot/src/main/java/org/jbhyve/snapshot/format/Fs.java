@@ -68,7 +68,7 @@ final class Fs {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment p = a.allocateFrom(name);
             while (true) {
-                int fd = fileio_h.openat(errnoState(), dirfd, p, flags | libc_h.O_CLOEXEC, mode);
+                int fd = libc_h.openat(errnoState(), dirfd, p, flags | libc_h.O_CLOEXEC, mode);
                 if (fd >= 0) return fd;
                 int e = errno();
                 if (e != Errno.EINTR) throw new ErrnoException("open " + name, e);
@@ -83,7 +83,7 @@ final class Fs {
 
     static void renameat(int dirfd, String from, String to) throws ErrnoException {
         try (Arena a = Arena.ofConfined()) {
-            if (fileio_h.renameat(errnoState(), dirfd, a.allocateFrom(from), dirfd, a.allocateFrom(to)) != 0) {
+            if (libc_h.renameat(errnoState(), dirfd, a.allocateFrom(from), dirfd, a.allocateFrom(to)) != 0) {
                 throw new ErrnoException("rename " + from + " to " + to, errno());
             }
         }
@@ -92,7 +92,7 @@ final class Fs {
     /** Unlinks {@code name} in {@code dirfd}; false (not an error) when it is already gone. */
     static boolean unlinkat(int dirfd, String name) throws ErrnoException {
         try (Arena a = Arena.ofConfined()) {
-            if (fileio_h.unlinkat(errnoState(), dirfd, a.allocateFrom(name), 0) == 0) return true;
+            if (libc_h.unlinkat(errnoState(), dirfd, a.allocateFrom(name), 0) == 0) return true;
             int e = errno();
             if (e == Errno.ENOENT) return false;
             throw new ErrnoException("unlink " + name, e);
@@ -100,7 +100,7 @@ final class Fs {
     }
 
     static void fsync(int fd, String what) throws ErrnoException {
-        while (fileio_h.fsync(errnoState(), fd) != 0) {
+        while (libc_h.fsync(errnoState(), fd) != 0) {
             int e = errno();
             if (e != Errno.EINTR) throw new ErrnoException(what, e);
         }
@@ -115,7 +115,7 @@ final class Fs {
 
     /** The file's length ({@code lseek(fd, 0, SEEK_END)}). */
     static long size(int fd) throws ErrnoException {
-        long n = fileio_h.lseek(errnoState(), fd, 0, fileio_h.SEEK_END);
+        long n = libc_h.lseek(errnoState(), fd, 0, libc_h.SEEK_END);
         if (n < 0) throw new ErrnoException("lseek", errno());
         return n;
     }
@@ -125,7 +125,7 @@ final class Fs {
      * only a hole follows (ENXIO). Throws for file systems without hole reporting (EINVAL).
      */
     static long seekData(int fd, long from) throws ErrnoException {
-        long n = fileio_h.lseek(errnoState(), fd, from, fileio_h.SEEK_DATA);
+        long n = libc_h.lseek(errnoState(), fd, from, libc_h.SEEK_DATA);
         if (n >= 0) return n;
         int e = errno();
         if (e == Errno.ENXIO) return -1;
@@ -134,7 +134,7 @@ final class Fs {
 
     /** {@code lseek(fd, from, SEEK_HOLE)}: the first hole at or after {@code from} (EOF counts as one). */
     static long seekHole(int fd, long from) throws ErrnoException {
-        long n = fileio_h.lseek(errnoState(), fd, from, fileio_h.SEEK_HOLE);
+        long n = libc_h.lseek(errnoState(), fd, from, libc_h.SEEK_HOLE);
         if (n >= 0) return n;
         throw new ErrnoException("lseek SEEK_HOLE", errno());
     }
@@ -163,9 +163,9 @@ final class Fs {
     /** Tries {@code flock(fd, LOCK_EX|LOCK_NB)}: true when locked, false when someone else holds it. */
     static boolean tryLock(int fd) throws ErrnoException {
         while (true) {
-            if (fileio_h.flock(errnoState(), fd, fileio_h.LOCK_EX | fileio_h.LOCK_NB) == 0) return true;
+            if (libc_h.flock(errnoState(), fd, libc_h.LOCK_EX | libc_h.LOCK_NB) == 0) return true;
             int e = errno();
-            if (e == fileio_h.EWOULDBLOCK) return false;
+            if (e == Errno.EWOULDBLOCK) return false;
             if (e != Errno.EINTR) throw new ErrnoException("flock", e);
         }
     }
@@ -193,7 +193,7 @@ final class Fs {
         long size = src.byteSize();
         while (done < size) {
             long n = Math.min(MAX_IO, size - done);
-            long w = fileio_h.pwrite(errnoState(), fd, src.asSlice(done, n), n, offset + done);
+            long w = libc_h.pwrite(errnoState(), fd, src.asSlice(done, n), n, offset + done);
             if (w < 0) {
                 int e = errno();
                 if (e == Errno.EINTR) continue;
@@ -215,7 +215,7 @@ final class Fs {
         long size = dst.byteSize();
         while (done < size) {
             long n = Math.min(MAX_IO, size - done);
-            long r = fileio_h.pread(errnoState(), fd, dst.asSlice(done, n), n, offset + done);
+            long r = libc_h.pread(errnoState(), fd, dst.asSlice(done, n), n, offset + done);
             if (r < 0) {
                 int e = errno();
                 if (e == Errno.EINTR) continue;

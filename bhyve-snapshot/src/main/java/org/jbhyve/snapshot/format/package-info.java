@@ -14,8 +14,8 @@
  * <li>{@link org.jbhyve.snapshot.format.SnapshotInspector}: text and JSON descriptions.</li>
  * </ul>
  *
- * <p>File calls missing from bindings' {@code libc_h} ({@code openat}, {@code renameat}, {@code unlinkat},
- * {@code fsync}, {@code pread}, {@code pwrite}, {@code lseek}, {@code flock}) are in the package-private
- * {@code fileio_h}, in libc_h's shape, to be moved into bindings.
+ * <p>The file calls ({@code openat}, {@code renameat}, {@code unlinkat}, {@code fsync}, {@code pread},
+ * {@code pwrite}, {@code lseek}, {@code flock}) are bindings' {@code libc_h}, wrapped by the package-private
+ * {@code Fs}.
  */
 package org.jbhyve.snapshot.format;

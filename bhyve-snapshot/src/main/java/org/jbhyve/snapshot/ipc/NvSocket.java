@@ -1,6 +1,8 @@
 package org.jbhyve.snapshot.ipc;
 
+import org.jbhyve.bindings.libc.Errno;
 import org.jbhyve.bindings.libc.libc_h;
+import org.jbhyve.bindings.linux.socket.iovec;
 import org.jbhyve.snapshot.nv.NvException;
 import org.jbhyve.snapshot.nv.NvList;
 import org.jbhyve.snapshot.nv.NvPacker;
@@ -105,14 +107,14 @@ public final class NvSocket {
             MemorySegment.copy(data, 0, buf, ValueLayout.JAVA_BYTE, 0, data.length);
             long off = 0;
             while (off < data.length) {
-                long n = socket_h.send(err, sockFd, buf.asSlice(off), data.length - off,
+                long n = libc_h.send(err, sockFd, buf.asSlice(off), data.length - off,
                         ABI.MSG_DONTWAIT() | ABI.MSG_NOSIGNAL());
                 if (n > 0) {
                     off += n;
                     continue;
                 }
                 int e = n < 0 ? Sys.errno(err) : ABI.EAGAIN();
-                if (e == SocketAbi.EINTR) continue;
+                if (e == Errno.EINTR) continue;
                 if (e != ABI.EAGAIN()) {
                     throw Sys.fail("cannot send the nvlist on socket " + sockFd + " (" + off + " of " + data.length
                             + " bytes sent)", e);
@@ -136,7 +138,7 @@ public final class NvSocket {
             long space = ABI.cmsgSpace(Integer.BYTES);
             MemorySegment control = a.allocate(space * fds.length, 8);
             for (int i = 0; i < fds.length; i++) {
-                ABI.cmsgHeader(control, i * space, ABI.cmsgLen(Integer.BYTES), ABI.SOL_SOCKET(), SocketAbi.SCM_RIGHTS);
+                ABI.cmsgHeader(control, i * space, ABI.cmsgLen(Integer.BYTES), ABI.SOL_SOCKET(), libc_h.SCM_RIGHTS);
                 control.set(ValueLayout.JAVA_INT_UNALIGNED, i * space + ABI.cmsgDataOffset(), fds[i]);
             }
             MemorySegment msg = ABI.msghdr(a, iov, control, control.byteSize());
@@ -144,7 +146,7 @@ public final class NvSocket {
                 long n = libc_h.sendmsg(err, sockFd, msg, ABI.MSG_DONTWAIT() | ABI.MSG_NOSIGNAL());
                 if (n == 1) return;
                 int e = n < 0 ? Sys.errno(err) : ABI.EAGAIN();
-                if (e == SocketAbi.EINTR) continue;
+                if (e == Errno.EINTR) continue;
                 if (e != ABI.EAGAIN()) {
                     throw Sys.fail("cannot pass descriptors " + Arrays.toString(fds) + " on socket " + sockFd, e);
                 }
@@ -246,7 +248,7 @@ public final class NvSocket {
             MemorySegment buf = a.allocate(Math.min(n, 64 * 1024));
             int got = 0;
             while (got < n) {
-                long r = socket_h.recv(err, sockFd, buf, Math.min(buf.byteSize(), n - got), ABI.MSG_DONTWAIT());
+                long r = libc_h.recv(err, sockFd, buf, Math.min(buf.byteSize(), n - got), ABI.MSG_DONTWAIT());
                 if (r > 0) {
                     MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, out, got, (int) r);
                     got += (int) r;
@@ -257,7 +259,7 @@ public final class NvSocket {
                             + " bytes of the " + what);
                 }
                 int e = Sys.errno(err);
-                if (e == SocketAbi.EINTR) continue;
+                if (e == Errno.EINTR) continue;
                 if (e != ABI.EAGAIN()) throw Sys.fail("cannot receive the " + what + " on socket " + sockFd, e);
                 if (!await(sockFd, libc_h.POLLIN, deadline)) {
                     throw new IpcTimeoutException("timed out waiting for the " + what + " on socket " + sockFd + ": "
@@ -305,7 +307,7 @@ public final class NvSocket {
                 r = libc_h.recvmsg(err, sockFd, msg, ABI.MSG_DONTWAIT() | ABI.MSG_CMSG_CLOEXEC());
                 if (r >= 0) break;
                 int e = Sys.errno(err);
-                if (e == SocketAbi.EINTR) continue;
+                if (e == Errno.EINTR) continue;
                 if (e != ABI.EAGAIN()) throw Sys.fail("cannot receive descriptors on socket " + sockFd, e);
                 if (!await(sockFd, libc_h.POLLIN, deadline)) {
                     throw new IpcTimeoutException("timed out waiting for the descriptors on socket " + sockFd + ": "
@@ -327,7 +329,7 @@ public final class NvSocket {
                 }
                 int level = ABI.cmsgLevelAt(control, off);
                 int type = ABI.cmsgTypeAt(control, off);
-                if (level == ABI.SOL_SOCKET() && type == SocketAbi.SCM_RIGHTS) {
+                if (level == ABI.SOL_SOCKET() && type == libc_h.SCM_RIGHTS) {
                     int k = (int) ((clen - ABI.cmsgLen(0)) / Integer.BYTES);
                     for (int i = 0; i < k; i++) {
                         if (count == fds.length) fds = Arrays.copyOf(fds, count * 2);

@@ -1,5 +1,13 @@
 package org.jbhyve.snapshot.ipc;
 
+import org.jbhyve.bindings.freebsd.libc.errno_h;
+import org.jbhyve.bindings.libc.Errno;
+import org.jbhyve.bindings.libc.libc_h;
+import org.jbhyve.bindings.linux.socket.cmsghdr;
+import org.jbhyve.bindings.linux.socket.msghdr;
+import org.jbhyve.bindings.linux.socket.sockaddr_un;
+import org.jbhyve.bindings.linux.socket.socket_h;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -11,17 +19,14 @@ import java.util.Map;
  * concerned: constants, errno numbers, and the layouts of {@code msghdr}, {@code cmsghdr} and
  * {@code sockaddr_un}. Chosen once, at run time, from {@code os.name}.
  *
- * <p>FreeBSD values come from bindings' {@code org.jbhyve.bindings.freebsd.socket} (pinned to
- * shared/reference/freebsd-bhyve.md 1c) and, for the flags and errno numbers that reference does not
- * list, from FreeBSD's {@code sys/socket.h} and {@code sys/errno.h}. Linux values are x86-64 glibc's.
+ * <p>All values come from bindings. Linux's (x86-64 glibc) from {@code libc_h}, {@code Errno} and
+ * {@code org.jbhyve.bindings.linux.socket}; FreeBSD's from {@code org.jbhyve.bindings.freebsd.socket}
+ * (pinned to shared/reference/freebsd-bhyve.md 1c) and {@code org.jbhyve.bindings.freebsd.libc.errno_h}.
+ * What is the same on both ({@code AF_UNIX}, {@code SOCK_STREAM}, {@code SCM_RIGHTS},
+ * {@code SHUT_RDWR}, {@code EINTR}, {@code ENOENT}) the callers take from {@code libc_h} and
+ * {@code Errno} directly.
  */
 abstract sealed class SocketAbi permits SocketAbi.Linux, SocketAbi.FreeBsd {
-    static final int AF_UNIX = 1;
-    static final int SOCK_STREAM = 1;
-    static final int SCM_RIGHTS = 1;
-    static final int SHUT_RDWR = 2;
-    static final int EINTR = 4;
-    static final int ENOENT = 2;
 
     private static final class Holder {
         static final SocketAbi CURRENT = detect();
@@ -140,36 +145,40 @@ abstract sealed class SocketAbi permits SocketAbi.Linux, SocketAbi.FreeBsd {
 
     static final class Linux extends SocketAbi {
         private static final Map<Integer, String> ERRNO = Map.ofEntries(
-                Map.entry(1, "EPERM"), Map.entry(2, "ENOENT"), Map.entry(4, "EINTR"), Map.entry(9, "EBADF"),
-                Map.entry(11, "EAGAIN"), Map.entry(13, "EACCES"), Map.entry(17, "EEXIST"), Map.entry(20, "ENOTDIR"),
-                Map.entry(22, "EINVAL"), Map.entry(23, "ENFILE"), Map.entry(24, "EMFILE"), Map.entry(28, "ENOSPC"),
-                Map.entry(30, "EROFS"), Map.entry(32, "EPIPE"), Map.entry(36, "ENAMETOOLONG"),
-                Map.entry(88, "ENOTSOCK"), Map.entry(90, "EMSGSIZE"), Map.entry(98, "EADDRINUSE"),
-                Map.entry(103, "ECONNABORTED"), Map.entry(104, "ECONNRESET"), Map.entry(105, "ENOBUFS"),
-                Map.entry(106, "EISCONN"), Map.entry(107, "ENOTCONN"), Map.entry(109, "ETOOMANYREFS"),
-                Map.entry(110, "ETIMEDOUT"), Map.entry(111, "ECONNREFUSED"), Map.entry(115, "EINPROGRESS"));
+                Map.entry(Errno.EPERM, "EPERM"), Map.entry(Errno.ENOENT, "ENOENT"), Map.entry(Errno.EINTR, "EINTR"),
+                Map.entry(Errno.EBADF, "EBADF"), Map.entry(Errno.EAGAIN, "EAGAIN"), Map.entry(Errno.EACCES, "EACCES"),
+                Map.entry(Errno.EEXIST, "EEXIST"), Map.entry(Errno.ENOTDIR, "ENOTDIR"), Map.entry(Errno.EINVAL, "EINVAL"),
+                Map.entry(Errno.ENFILE, "ENFILE"), Map.entry(Errno.EMFILE, "EMFILE"), Map.entry(Errno.ENOSPC, "ENOSPC"),
+                Map.entry(Errno.EROFS, "EROFS"), Map.entry(Errno.EPIPE, "EPIPE"),
+                Map.entry(Errno.ENAMETOOLONG, "ENAMETOOLONG"), Map.entry(Errno.ENOTSOCK, "ENOTSOCK"),
+                Map.entry(Errno.EMSGSIZE, "EMSGSIZE"), Map.entry(Errno.EADDRINUSE, "EADDRINUSE"),
+                Map.entry(Errno.ECONNABORTED, "ECONNABORTED"), Map.entry(Errno.ECONNRESET, "ECONNRESET"),
+                Map.entry(Errno.ENOBUFS, "ENOBUFS"), Map.entry(Errno.EISCONN, "EISCONN"),
+                Map.entry(Errno.ENOTCONN, "ENOTCONN"), Map.entry(Errno.ETOOMANYREFS, "ETOOMANYREFS"),
+                Map.entry(Errno.ETIMEDOUT, "ETIMEDOUT"), Map.entry(Errno.ECONNREFUSED, "ECONNREFUSED"),
+                Map.entry(Errno.EINPROGRESS, "EINPROGRESS"));
 
         @Override String os() { return "Linux"; }
-        @Override int SOL_SOCKET() { return 1; }
-        @Override int SOCK_CLOEXEC() { return 0x80000; }
-        @Override int SOCK_NONBLOCK() { return 0x800; }
-        @Override int MSG_DONTWAIT() { return 0x40; }
-        @Override int MSG_NOSIGNAL() { return 0x4000; }
-        @Override int MSG_CMSG_CLOEXEC() { return 0x40000000; }
-        @Override int MSG_CTRUNC() { return 0x8; }
-        @Override int EAGAIN() { return 11; }
-        @Override int EINPROGRESS() { return 115; }
-        @Override int ECONNREFUSED() { return 111; }
-        @Override int EADDRINUSE() { return 98; }
-        @Override int ECONNABORTED() { return 103; }
+        @Override int SOL_SOCKET() { return libc_h.SOL_SOCKET; }
+        @Override int SOCK_CLOEXEC() { return libc_h.SOCK_CLOEXEC; }
+        @Override int SOCK_NONBLOCK() { return libc_h.SOCK_NONBLOCK; }
+        @Override int MSG_DONTWAIT() { return libc_h.MSG_DONTWAIT; }
+        @Override int MSG_NOSIGNAL() { return libc_h.MSG_NOSIGNAL; }
+        @Override int MSG_CMSG_CLOEXEC() { return libc_h.MSG_CMSG_CLOEXEC; }
+        @Override int MSG_CTRUNC() { return libc_h.MSG_CTRUNC; }
+        @Override int EAGAIN() { return Errno.EAGAIN; }
+        @Override int EINPROGRESS() { return Errno.EINPROGRESS; }
+        @Override int ECONNREFUSED() { return Errno.ECONNREFUSED; }
+        @Override int EADDRINUSE() { return Errno.EADDRINUSE; }
+        @Override int ECONNABORTED() { return Errno.ECONNABORTED; }
         @Override Map<Integer, String> errnoNames() { return ERRNO; }
 
-        @Override int sunPathSize() { return sockaddr_un.SUN_PATH_SIZE; }
+        @Override int sunPathSize() { return socket_h.SUN_PATH_SIZE; }
 
         @Override
         MemorySegment sockaddrUn(Arena arena, byte[] path) {
             MemorySegment sa = sockaddr_un.allocate(arena);
-            sockaddr_un.sun_family(sa, (short) AF_UNIX);
+            sockaddr_un.sun_family(sa, (short) libc_h.AF_UNIX);
             MemorySegment.copy(path, 0, sockaddr_un.sun_path(sa), ValueLayout.JAVA_BYTE, 0, path.length);
             return sa;
         }
@@ -192,7 +201,7 @@ abstract sealed class SocketAbi permits SocketAbi.Linux, SocketAbi.FreeBsd {
         @Override long msgControllen(MemorySegment msg) { return msghdr.msg_controllen(msg); }
         @Override int msgFlags(MemorySegment msg) { return msghdr.msg_flags(msg); }
         @Override long cmsgHeaderSize() { return cmsghdr.sizeof(); }
-        @Override long cmsgAlign(long n) { return cmsghdr.CMSG_ALIGN(n); }
+        @Override long cmsgAlign(long n) { return socket_h.CMSG_ALIGN(n); }
 
         @Override
         void cmsgHeader(MemorySegment control, long offset, long len, int level, int type) {
@@ -209,28 +218,34 @@ abstract sealed class SocketAbi permits SocketAbi.Linux, SocketAbi.FreeBsd {
 
     static final class FreeBsd extends SocketAbi {
         private static final Map<Integer, String> ERRNO = Map.ofEntries(
-                Map.entry(1, "EPERM"), Map.entry(2, "ENOENT"), Map.entry(4, "EINTR"), Map.entry(9, "EBADF"),
-                Map.entry(13, "EACCES"), Map.entry(17, "EEXIST"), Map.entry(20, "ENOTDIR"), Map.entry(22, "EINVAL"),
-                Map.entry(23, "ENFILE"), Map.entry(24, "EMFILE"), Map.entry(28, "ENOSPC"), Map.entry(30, "EROFS"),
-                Map.entry(32, "EPIPE"), Map.entry(35, "EAGAIN"), Map.entry(36, "EINPROGRESS"),
-                Map.entry(38, "ENOTSOCK"), Map.entry(40, "EMSGSIZE"), Map.entry(48, "EADDRINUSE"),
-                Map.entry(53, "ECONNABORTED"), Map.entry(54, "ECONNRESET"), Map.entry(55, "ENOBUFS"),
-                Map.entry(56, "EISCONN"), Map.entry(57, "ENOTCONN"), Map.entry(59, "ETOOMANYREFS"),
-                Map.entry(60, "ETIMEDOUT"), Map.entry(61, "ECONNREFUSED"), Map.entry(63, "ENAMETOOLONG"));
+                Map.entry(errno_h.EPERM, "EPERM"), Map.entry(errno_h.ENOENT, "ENOENT"),
+                Map.entry(errno_h.EINTR, "EINTR"), Map.entry(errno_h.EBADF, "EBADF"),
+                Map.entry(errno_h.EACCES, "EACCES"), Map.entry(errno_h.EEXIST, "EEXIST"),
+                Map.entry(errno_h.ENOTDIR, "ENOTDIR"), Map.entry(errno_h.EINVAL, "EINVAL"),
+                Map.entry(errno_h.ENFILE, "ENFILE"), Map.entry(errno_h.EMFILE, "EMFILE"),
+                Map.entry(errno_h.ENOSPC, "ENOSPC"), Map.entry(errno_h.EROFS, "EROFS"),
+                Map.entry(errno_h.EPIPE, "EPIPE"), Map.entry(errno_h.EAGAIN, "EAGAIN"),
+                Map.entry(errno_h.EINPROGRESS, "EINPROGRESS"), Map.entry(errno_h.ENOTSOCK, "ENOTSOCK"),
+                Map.entry(errno_h.EMSGSIZE, "EMSGSIZE"), Map.entry(errno_h.EADDRINUSE, "EADDRINUSE"),
+                Map.entry(errno_h.ECONNABORTED, "ECONNABORTED"), Map.entry(errno_h.ECONNRESET, "ECONNRESET"),
+                Map.entry(errno_h.ENOBUFS, "ENOBUFS"), Map.entry(errno_h.EISCONN, "EISCONN"),
+                Map.entry(errno_h.ENOTCONN, "ENOTCONN"), Map.entry(errno_h.ETOOMANYREFS, "ETOOMANYREFS"),
+                Map.entry(errno_h.ETIMEDOUT, "ETIMEDOUT"), Map.entry(errno_h.ECONNREFUSED, "ECONNREFUSED"),
+                Map.entry(errno_h.ENAMETOOLONG, "ENAMETOOLONG"));
 
         @Override String os() { return "FreeBSD"; }
         @Override int SOL_SOCKET() { return org.jbhyve.bindings.freebsd.socket.socket_h.SOL_SOCKET; }
-        @Override int SOCK_CLOEXEC() { return 0x10000000; }
-        @Override int SOCK_NONBLOCK() { return 0x20000000; }
-        @Override int MSG_DONTWAIT() { return 0x80; }
-        @Override int MSG_NOSIGNAL() { return 0x20000; }
-        @Override int MSG_CMSG_CLOEXEC() { return 0x40000; }
-        @Override int MSG_CTRUNC() { return 0x20; }
-        @Override int EAGAIN() { return 35; }
-        @Override int EINPROGRESS() { return 36; }
-        @Override int ECONNREFUSED() { return 61; }
-        @Override int EADDRINUSE() { return 48; }
-        @Override int ECONNABORTED() { return 53; }
+        @Override int SOCK_CLOEXEC() { return org.jbhyve.bindings.freebsd.socket.socket_h.SOCK_CLOEXEC; }
+        @Override int SOCK_NONBLOCK() { return org.jbhyve.bindings.freebsd.socket.socket_h.SOCK_NONBLOCK; }
+        @Override int MSG_DONTWAIT() { return org.jbhyve.bindings.freebsd.socket.socket_h.MSG_DONTWAIT; }
+        @Override int MSG_NOSIGNAL() { return org.jbhyve.bindings.freebsd.socket.socket_h.MSG_NOSIGNAL; }
+        @Override int MSG_CMSG_CLOEXEC() { return org.jbhyve.bindings.freebsd.socket.socket_h.MSG_CMSG_CLOEXEC; }
+        @Override int MSG_CTRUNC() { return org.jbhyve.bindings.freebsd.socket.socket_h.MSG_CTRUNC; }
+        @Override int EAGAIN() { return errno_h.EAGAIN; }
+        @Override int EINPROGRESS() { return errno_h.EINPROGRESS; }
+        @Override int ECONNREFUSED() { return errno_h.ECONNREFUSED; }
+        @Override int EADDRINUSE() { return errno_h.EADDRINUSE; }
+        @Override int ECONNABORTED() { return errno_h.ECONNABORTED; }
         @Override Map<Integer, String> errnoNames() { return ERRNO; }
 
         @Override int sunPathSize() { return org.jbhyve.bindings.freebsd.socket.socket_h.SUN_PATH_SIZE; }
@@ -239,7 +254,7 @@ abstract sealed class SocketAbi permits SocketAbi.Linux, SocketAbi.FreeBsd {
         MemorySegment sockaddrUn(Arena arena, byte[] path) {
             MemorySegment sa = org.jbhyve.bindings.freebsd.socket.sockaddr_un.allocate(arena);
             org.jbhyve.bindings.freebsd.socket.sockaddr_un.sun_len(sa, (byte) sockaddrUnLength(path));
-            org.jbhyve.bindings.freebsd.socket.sockaddr_un.sun_family(sa, (byte) AF_UNIX);
+            org.jbhyve.bindings.freebsd.socket.sockaddr_un.sun_family(sa, (byte) org.jbhyve.bindings.freebsd.socket.socket_h.AF_UNIX);
             MemorySegment.copy(path, 0, org.jbhyve.bindings.freebsd.socket.sockaddr_un.sun_path(sa),
                     ValueLayout.JAVA_BYTE, 0, path.length);
             return sa;

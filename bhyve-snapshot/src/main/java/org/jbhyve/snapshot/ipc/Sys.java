@@ -1,5 +1,6 @@
 package org.jbhyve.snapshot.ipc;
 
+import org.jbhyve.bindings.libc.Errno;
 import org.jbhyve.bindings.libc.libc_h;
 import org.jbhyve.bindings.libc.pollfd;
 
@@ -74,7 +75,7 @@ final class Sys {
                 if (n > 0) return true;
                 if (n == 0) return false;
                 int e = errno(err);
-                if (e != SocketAbi.EINTR) throw fail(what + ": poll failed", e);
+                if (e != Errno.EINTR) throw fail(what + ": poll failed", e);
             }
         }
     }

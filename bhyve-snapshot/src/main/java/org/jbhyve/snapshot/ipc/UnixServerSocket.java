@@ -1,5 +1,6 @@
 package org.jbhyve.snapshot.ipc;
 
+import org.jbhyve.bindings.libc.Errno;
 import org.jbhyve.bindings.libc.libc_h;
 
 import java.io.IOException;
@@ -65,7 +66,7 @@ public final class UnixServerSocket implements AutoCloseable {
             MemorySegment addr = abi.sockaddrUn(a, p);
             int len = abi.sockaddrUnLength(p);
             for (int attempt = 0; ; attempt++) {
-                if (socket_h.bind(err, fd, addr, len) == 0) break;
+                if (libc_h.bind(err, fd, addr, len) == 0) break;
                 int e = Sys.errno(err);
                 if (e != abi.EADDRINUSE() || attempt >= 2) {
                     if (e == abi.EADDRINUSE()) {
@@ -82,7 +83,7 @@ public final class UnixServerSocket implements AutoCloseable {
                 deleteQuietly(path);
                 throw new IpcException("cannot make " + path + " mode 0600: " + e.getMessage(), null, e);
             }
-            if (socket_h.listen(err, fd, BACKLOG) != 0) {
+            if (libc_h.listen(err, fd, BACKLOG) != 0) {
                 int e = Sys.errno(err);
                 deleteQuietly(path);
                 throw Sys.fail("cannot listen on " + path, e);
@@ -108,15 +109,15 @@ public final class UnixServerSocket implements AutoCloseable {
             int rc;
             int e;
             do {
-                rc = socket_h.connect(err, probe, abi.sockaddrUn(a, p), abi.sockaddrUnLength(p));
+                rc = libc_h.connect(err, probe, abi.sockaddrUn(a, p), abi.sockaddrUnLength(p));
                 e = rc == 0 ? 0 : Sys.errno(err);
-            } while (rc != 0 && e == SocketAbi.EINTR);
+            } while (rc != 0 && e == Errno.EINTR);
             if (rc == 0 || e == abi.EAGAIN() || e == abi.EINPROGRESS()) {
                 // accepted, or the backlog is full: a live server either way
                 throw new IpcException(path + " is already in use by a running VM (a process is accepting"
                         + " connections on it); stop that VM or choose another name", "EADDRINUSE");
             }
-            if (e == SocketAbi.ENOENT) return;
+            if (e == Errno.ENOENT) return;
             if (e != abi.ECONNREFUSED()) {
                 throw Sys.fail("cannot tell whether the existing socket " + path + " is in use", e);
             }
@@ -175,10 +176,10 @@ public final class UnixServerSocket implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = Sys.errnoState(a);
             while (!closed.get()) {
-                int c = socket_h.accept4(err, fd, MemorySegment.NULL, MemorySegment.NULL, abi.SOCK_CLOEXEC());
+                int c = libc_h.accept4(err, fd, MemorySegment.NULL, MemorySegment.NULL, abi.SOCK_CLOEXEC());
                 if (c >= 0) return Optional.of(UnixSocket.adopt(c));
                 int e = Sys.errno(err);
-                if (e != abi.EAGAIN() && e != SocketAbi.EINTR && e != abi.ECONNABORTED()) {
+                if (e != abi.EAGAIN() && e != Errno.EINTR && e != abi.ECONNABORTED()) {
                     throw Sys.fail("cannot accept on " + path, e);
                 }
                 int ms = Sys.millisLeft(deadline);

@@ -1,5 +1,6 @@
 package org.jbhyve.snapshot.ipc;
 
+import org.jbhyve.bindings.libc.Errno;
 import org.jbhyve.bindings.libc.libc_h;
 import org.jbhyve.snapshot.nv.NvList;
 
@@ -42,12 +43,12 @@ public final class UnixSocket implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = Sys.errnoState(a);
             MemorySegment addr = abi.sockaddrUn(a, p);
-            while (socket_h.connect(err, fd, addr, abi.sockaddrUnLength(p)) != 0) {
+            while (libc_h.connect(err, fd, addr, abi.sockaddrUnLength(p)) != 0) {
                 int e = Sys.errno(err);
-                if (e == SocketAbi.EINTR) continue;
+                if (e == Errno.EINTR) continue;
                 Sys.close(fd);
                 String hint;
-                if (e == SocketAbi.ENOENT) hint = " (no such socket: is the VM running, and is this its name?)";
+                if (e == Errno.ENOENT) hint = " (no such socket: is the VM running, and is this its name?)";
                 else if (e == abi.ECONNREFUSED()) hint = " (nothing is listening: the VM that created it has exited)";
                 else hint = "";
                 throw new IpcException("cannot connect to " + path + ": " + abi.describe(e) + hint, abi.errnoName(e));
@@ -62,7 +63,7 @@ public final class UnixSocket implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = Sys.errnoState(a);
             MemorySegment sv = a.allocate(ValueLayout.JAVA_INT, 2);
-            if (socket_h.socketpair(err, SocketAbi.AF_UNIX, SocketAbi.SOCK_STREAM | abi.SOCK_CLOEXEC(), 0, sv) != 0) {
+            if (libc_h.socketpair(err, libc_h.AF_UNIX, libc_h.SOCK_STREAM | abi.SOCK_CLOEXEC(), 0, sv) != 0) {
                 throw Sys.fail("cannot create a socket pair", Sys.errno(err));
             }
             return new UnixSocket[] {
@@ -97,7 +98,7 @@ public final class UnixSocket implements AutoCloseable {
     /** Shuts down both directions, waking a peer blocked on this connection; the descriptor stays open. */
     public void shutdown() {
         try (Arena a = Arena.ofConfined()) {
-            socket_h.shutdown(Sys.errnoState(a), fd, SocketAbi.SHUT_RDWR);
+            libc_h.shutdown(Sys.errnoState(a), fd, libc_h.SHUT_RDWR);
         }
     }
 
@@ -122,7 +123,7 @@ public final class UnixSocket implements AutoCloseable {
         SocketAbi abi = Sys.ABI;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = Sys.errnoState(a);
-            int fd = libc_h.socket(err, SocketAbi.AF_UNIX, SocketAbi.SOCK_STREAM | abi.SOCK_CLOEXEC() | extraFlags, 0);
+            int fd = libc_h.socket(err, libc_h.AF_UNIX, libc_h.SOCK_STREAM | abi.SOCK_CLOEXEC() | extraFlags, 0);
             if (fd < 0) throw Sys.fail("cannot create an AF_UNIX socket", Sys.errno(err));
             return fd;
         }

@@ -14,10 +14,11 @@
  * </ul>
  *
  * <p>Runs on Linux and FreeBSD (amd64); the OS is detected at run time and the matching structure
- * layouts and constants are used ({@code SocketAbi}). FreeBSD's come from bindings; Linux's
- * {@code msghdr}, {@code cmsghdr}, {@code sockaddr_un}, {@code iovec} and the socket calls missing
- * from {@code libc_h} ({@code bind}, {@code listen}, {@code accept4}, {@code connect},
- * {@code socketpair}, {@code send}, {@code recv}, {@code shutdown}) are package-private classes here,
- * to be moved into bindings.
+ * layouts and constants are used ({@code SocketAbi}). All of them come from bindings: the socket calls
+ * from {@code org.jbhyve.bindings.libc.libc_h}, the structures from
+ * {@code org.jbhyve.bindings.linux.socket} and {@code org.jbhyve.bindings.freebsd.socket}, and the
+ * constants that differ from {@code libc_h}/{@code Errno} (Linux) and
+ * {@code org.jbhyve.bindings.freebsd.socket.socket_h}/{@code org.jbhyve.bindings.freebsd.libc.errno_h}
+ * (FreeBSD).
  */
 package org.jbhyve.snapshot.ipc;

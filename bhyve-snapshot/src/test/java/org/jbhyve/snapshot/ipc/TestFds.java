@@ -4,11 +4,8 @@ import org.jbhyve.bindings.libc.libc_h;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,12 +14,6 @@ import java.util.stream.Stream;
 /** Descriptor helpers for the socket tests: open a directory, use a received one, find leaks. */
 final class TestFds {
     private TestFds() {}
-
-    private static final MethodHandle OPENAT = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("openat").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
-                    ValueLayout.JAVA_INT),
-            Linker.Option.firstVariadicArg(3));
 
     /** {@code open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)}, as bhyvectl opens the snapshot directory. */
     static int openDirectory(Path dir) {
@@ -41,7 +32,8 @@ final class TestFds {
     /** Opens {@code name} relative to the directory descriptor and reads it: proves the descriptor works. */
     static String readAt(int dirFd, String name) throws Throwable {
         try (Arena a = Arena.ofConfined()) {
-            int fd = (int) OPENAT.invokeExact(dirFd, a.allocateFrom(name), libc_h.O_RDONLY | libc_h.O_CLOEXEC, 0);
+            int fd = libc_h.openat(libc_h.allocateErrnoState(a), dirFd, a.allocateFrom(name),
+                    libc_h.O_RDONLY | libc_h.O_CLOEXEC, 0);
             if (fd < 0) throw new IllegalStateException("openat(" + dirFd + ", " + name + ") failed");
             try {
                 MemorySegment buf = a.allocate(4096);

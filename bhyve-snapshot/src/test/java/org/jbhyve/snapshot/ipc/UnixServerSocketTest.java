@@ -1,5 +1,6 @@
 package org.jbhyve.snapshot.ipc;
 
+import org.jbhyve.bindings.libc.libc_h;
 import org.jbhyve.snapshot.nv.LibnvVectors;
 import org.jbhyve.snapshot.nv.NvList;
 import org.jbhyve.snapshot.nv.NvMutations;
@@ -16,11 +17,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -43,7 +44,7 @@ class UnixServerSocketTest {
         int fd = UnixSocket.socket(0);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = Sys.errnoState(a);
-            if (socket_h.bind(err, fd, abi.sockaddrUn(a, p), abi.sockaddrUnLength(p)) != 0) {
+            if (libc_h.bind(err, fd, abi.sockaddrUn(a, p), abi.sockaddrUnLength(p)) != 0) {
                 throw Sys.fail("test bind", Sys.errno(err));
             }
         } finally {
@@ -158,7 +159,8 @@ class UnixServerSocketTest {
         Path path = dir.resolve("vm-under-attack");
         Files.writeString(dir.resolve("probe.txt"), "snapshot dir");
         LinkedBlockingQueue<String> handled = new LinkedBlockingQueue<>();
-        List<String> errors = Collections.synchronizedList(new ArrayList<>());
+        // copy-on-write: waitFor streams over it while the server thread adds to it
+        List<String> errors = new CopyOnWriteArrayList<>();
         NvListServer.Handler handler = msg -> {
             // the descriptor is usable while the handler runs
             String probe = msg.find("fddir", NvType.DESCRIPTOR).map(p -> readAt(p.descriptorValue())).orElse("-");

@@ -1,6 +1,9 @@
 package org.jbhyve.bindings.libc;
 
-/** Linux errno numbers and their symbolic names, so errors read "EINVAL" instead of "22". */
+/**
+ * Linux errno numbers and their symbolic names, so errors read "EINVAL" instead of "22". The numbers are
+ * checked against {@code <errno.h>} by LinuxLayoutTest.
+ */
 public final class Errno {
     private Errno() {}
 
@@ -10,6 +13,11 @@ public final class Errno {
             ENFILE = 23, EMFILE = 24, ENOTTY = 25, EFBIG = 27, ENOSPC = 28, ESPIPE = 29, EROFS = 30,
             EPIPE = 32, ERANGE = 34, EDEADLK = 35, ENAMETOOLONG = 36, ENOSYS = 38, ENOTSUP = 95,
             EOPNOTSUPP = 95, EADDRINUSE = 98, ECONNREFUSED = 111, ETIMEDOUT = 110, EDQUOT = 122;
+    /** {@code EWOULDBLOCK} is {@code EAGAIN} on Linux (FreeBSD: both 35). */
+    public static final int EWOULDBLOCK = EAGAIN;
+    /** Socket errors (FreeBSD numbers them differently: org.jbhyve.bindings.freebsd.libc.errno_h). */
+    public static final int ENOTSOCK = 88, EMSGSIZE = 90, ECONNABORTED = 103, ECONNRESET = 104, ENOBUFS = 105,
+            EISCONN = 106, ENOTCONN = 107, ETOOMANYREFS = 109, EINPROGRESS = 115;
 
     private static final String[] NAMES = new String[134];
 

@@ -10,7 +10,13 @@ import java.lang.invoke.VarHandle;
 
 import static java.lang.foreign.ValueLayout.*;
 
-/** libc functions jbhyve needs: files, ioctl, mmap, eventfd, poll, signals, threads, sockets. */
+/**
+ * libc functions jbhyve needs: files, ioctl, mmap, eventfd, poll, signals, threads, sockets. The functions
+ * have the same C signatures on Linux and FreeBSD (amd64: {@code off_t}, {@code size_t} and
+ * {@code ssize_t} are 64-bit, {@code socklen_t} 32-bit on both); the constants are Linux's. The struct
+ * layouts of the socket calls differ per OS: {@code org.jbhyve.bindings.linux.socket} and
+ * {@code org.jbhyve.bindings.freebsd.socket}.
+ */
 public final class libc_h {
     private libc_h() {}
 
@@ -113,6 +119,101 @@ public final class libc_h {
     public static int ftruncate(MemorySegment errnoState, int fd, long length) {
         try {
             return (int) ftruncate.HANDLE.invokeExact(errnoState, fd, length);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    private static final class openat {
+        static final MethodHandle HANDLE = variadicWithErrno("openat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT), 3);
+    }
+
+    /** {@code int openat(int dirfd, const char *path, int flags, ... mode_t mode)} */
+    public static int openat(MemorySegment errnoState, int dirfd, MemorySegment path, int flags, int mode) {
+        try {
+            return (int) openat.HANDLE.invokeExact(errnoState, dirfd, path, flags, mode);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    private static final class renameat {
+        static final MethodHandle HANDLE = withErrno("renameat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT, C_POINTER));
+    }
+
+    /** {@code int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)} */
+    public static int renameat(MemorySegment errnoState, int olddirfd, MemorySegment oldpath, int newdirfd,
+                               MemorySegment newpath) {
+        try {
+            return (int) renameat.HANDLE.invokeExact(errnoState, olddirfd, oldpath, newdirfd, newpath);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    private static final class unlinkat {
+        static final MethodHandle HANDLE = withErrno("unlinkat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT));
+    }
+
+    /** {@code int unlinkat(int dirfd, const char *path, int flags)} */
+    public static int unlinkat(MemorySegment errnoState, int dirfd, MemorySegment path, int flags) {
+        try {
+            return (int) unlinkat.HANDLE.invokeExact(errnoState, dirfd, path, flags);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    private static final class fsync {
+        static final MethodHandle HANDLE = withErrno("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    /** {@code int fsync(int fd)} */
+    public static int fsync(MemorySegment errnoState, int fd) {
+        try {
+            return (int) fsync.HANDLE.invokeExact(errnoState, fd);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    private static final class pread {
+        static final MethodHandle HANDLE = withErrno("pread",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, C_POINTER, C_SIZE_T, JAVA_LONG));
+    }
+
+    /** {@code ssize_t pread(int fd, void *buf, size_t count, off_t offset)} */
+    public static long pread(MemorySegment errnoState, int fd, MemorySegment buf, long count, long offset) {
+        try {
+            return (long) pread.HANDLE.invokeExact(errnoState, fd, buf, count, offset);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    private static final class pwrite {
+        static final MethodHandle HANDLE = withErrno("pwrite",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, C_POINTER, C_SIZE_T, JAVA_LONG));
+    }
+
+    /** {@code ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset)} */
+    public static long pwrite(MemorySegment errnoState, int fd, MemorySegment buf, long count, long offset) {
+        try {
+            return (long) pwrite.HANDLE.invokeExact(errnoState, fd, buf, count, offset);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    private static final class lseek {
+        static final MethodHandle HANDLE = withErrno("lseek",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
+    /** {@code off_t lseek(int fd, off_t offset, int whence)} */
+    public static long lseek(MemorySegment errnoState, int fd, long offset, int whence) {
+        try {
+            return (long) lseek.HANDLE.invokeExact(errnoState, fd, offset, whence);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    private static final class flock {
+        static final MethodHandle HANDLE = withErrno("flock", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    /** {@code int flock(int fd, int operation)} */
+    public static int flock(MemorySegment errnoState, int fd, int operation) {
+        try {
+            return (int) flock.HANDLE.invokeExact(errnoState, fd, operation);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
@@ -302,6 +403,100 @@ public final class libc_h {
         } catch (Throwable t) { throw rethrow(t); }
     }
 
+    private static final class bind {
+        static final MethodHandle HANDLE = withErrno("bind",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT));
+    }
+
+    /** {@code int bind(int fd, const struct sockaddr *addr, socklen_t len)} */
+    public static int bind(MemorySegment errnoState, int fd, MemorySegment addr, int len) {
+        try {
+            return (int) bind.HANDLE.invokeExact(errnoState, fd, addr, len);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    private static final class listen {
+        static final MethodHandle HANDLE = withErrno("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    /** {@code int listen(int fd, int backlog)} */
+    public static int listen(MemorySegment errnoState, int fd, int backlog) {
+        try {
+            return (int) listen.HANDLE.invokeExact(errnoState, fd, backlog);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    private static final class accept4 {
+        static final MethodHandle HANDLE = withErrno("accept4",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, C_POINTER, JAVA_INT));
+    }
+
+    /** {@code int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)} (FreeBSD 10+, Linux 2.6.28+) */
+    public static int accept4(MemorySegment errnoState, int fd, MemorySegment addr, MemorySegment len, int flags) {
+        try {
+            return (int) accept4.HANDLE.invokeExact(errnoState, fd, addr, len, flags);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    private static final class connect {
+        static final MethodHandle HANDLE = withErrno("connect",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT));
+    }
+
+    /** {@code int connect(int fd, const struct sockaddr *addr, socklen_t len)} */
+    public static int connect(MemorySegment errnoState, int fd, MemorySegment addr, int len) {
+        try {
+            return (int) connect.HANDLE.invokeExact(errnoState, fd, addr, len);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    private static final class socketpair {
+        static final MethodHandle HANDLE = withErrno("socketpair",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, C_POINTER));
+    }
+
+    /** {@code int socketpair(int domain, int type, int protocol, int sv[2])} */
+    public static int socketpair(MemorySegment errnoState, int domain, int type, int protocol, MemorySegment sv) {
+        try {
+            return (int) socketpair.HANDLE.invokeExact(errnoState, domain, type, protocol, sv);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    private static final class send {
+        static final MethodHandle HANDLE = withErrno("send",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, C_POINTER, C_SIZE_T, JAVA_INT));
+    }
+
+    /** {@code ssize_t send(int fd, const void *buf, size_t len, int flags)} */
+    public static long send(MemorySegment errnoState, int fd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) send.HANDLE.invokeExact(errnoState, fd, buf, len, flags);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    private static final class recv {
+        static final MethodHandle HANDLE = withErrno("recv",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, C_POINTER, C_SIZE_T, JAVA_INT));
+    }
+
+    /** {@code ssize_t recv(int fd, void *buf, size_t len, int flags)} */
+    public static long recv(MemorySegment errnoState, int fd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) recv.HANDLE.invokeExact(errnoState, fd, buf, len, flags);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    private static final class shutdown {
+        static final MethodHandle HANDLE = withErrno("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    /** {@code int shutdown(int fd, int how)} */
+    public static int shutdown(MemorySegment errnoState, int fd, int how) {
+        try {
+            return (int) shutdown.HANDLE.invokeExact(errnoState, fd, how);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
     private static final class sendmsg {
         static final MethodHandle HANDLE = withErrno("sendmsg",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, C_POINTER, JAVA_INT));
@@ -327,9 +522,15 @@ public final class libc_h {
     }
 
     // ---- constants (Linux x86-64 values; FreeBSD's differ and live with the FreeBSD bindings) ----
+    // Checked against the installed C headers by LinuxLayoutTest.
 
     public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200,
-            O_TRUNC = 01000, O_NONBLOCK = 04000, O_DIRECTORY = 0200000, O_CLOEXEC = 02000000;
+            O_TRUNC = 01000, O_NONBLOCK = 04000, O_DIRECTORY = 0200000, O_NOFOLLOW = 0400000,
+            O_CLOEXEC = 02000000;
+    /** {@code lseek} whence values; the same on Linux and FreeBSD. */
+    public static final int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
+    /** {@code flock} operations; the same on Linux and FreeBSD. */
+    public static final int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
     public static final int PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
     public static final int MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
             MAP_NORESERVE = 0x4000;
@@ -347,6 +548,11 @@ public final class libc_h {
     public static final long SIGSET_T_SIZE = 128;
     /** glibc's {@code sizeof(siginfo_t)}. */
     public static final long SIGINFO_T_SIZE = 128;
-    public static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = O_CLOEXEC;
+    /** {@code AF_UNIX}, {@code SOCK_STREAM} and {@code SCM_RIGHTS} are the same on FreeBSD; the rest differ. */
+    public static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = O_CLOEXEC, SOCK_NONBLOCK = O_NONBLOCK;
     public static final int SOL_SOCKET = 1, SCM_RIGHTS = 1;
+    /** {@code shutdown} how values; the same on Linux and FreeBSD. */
+    public static final int SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
+    public static final int MSG_CTRUNC = 0x8, MSG_DONTWAIT = 0x40, MSG_NOSIGNAL = 0x4000,
+            MSG_CMSG_CLOEXEC = 0x40000000;
 }

@@ -1,9 +1,12 @@
 package org.jbhyve.bindings.linux;
 
+import org.jbhyve.bindings.libc.Errno;
+import org.jbhyve.bindings.libc.libc_h;
 import org.jbhyve.bindings.libc.pollfd;
 import org.jbhyve.bindings.libc.timespec;
 import org.jbhyve.bindings.linux.kvm.kvm_h;
 import org.jbhyve.bindings.linux.kvm.kvm_para_h;
+import org.jbhyve.bindings.linux.socket.socket_h;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +29,10 @@ import static org.assertj.core.api.Assertions.fail;
  * Every struct size, field offset, field size and constant of the Linux bindings, compared with what
  * the installed C headers say. The C program is generated from the Java layouts themselves, so a field
  * added to a binding is checked without touching this test, and compiled with gcc against
- * {@code <linux/kvm.h>}: a wrong offset cannot pass.
+ * {@code <linux/kvm.h>} and glibc's {@code <sys/socket.h>}, {@code <sys/un.h>}, {@code <fcntl.h>},
+ * {@code <unistd.h>}, {@code <sys/file.h>}, {@code <errno.h>} and the other headers of {@code libc_h}:
+ * a wrong offset or constant cannot pass. Covers {@code org.jbhyve.bindings.linux.kvm},
+ * {@code org.jbhyve.bindings.linux.socket} and the structs and constants of {@code org.jbhyve.bindings.libc}.
  */
 class LinuxLayoutTest {
 
@@ -52,11 +58,27 @@ class LinuxLayoutTest {
     /** Bound as a prefix of the C struct (the C struct continues with parts not bound). */
     private static final Set<String> PREFIX_ONLY = Set.of("kvm_run");
 
-    /** Classes of constants, each checked against the C macros of the same name. */
-    private static final List<Class<?>> CONSTANT_HOLDERS = List.of(kvm_h.class, kvm_para_h.class);
+    /** Packages whose every struct class is checked (besides libc's {@code pollfd} and {@code timespec}). */
+    private static final List<String> STRUCT_PACKAGES = List.of(
+            "org.jbhyve.bindings.linux.kvm", "org.jbhyve.bindings.linux.socket");
 
-    /** Constants of kvm_h that are not C macros or enumerators. */
-    private static final Set<String> NOT_IN_C = Set.of("KVMIO");
+    /** Classes of constants, each checked against the C macros of the same name. */
+    private static final List<Class<?>> CONSTANT_HOLDERS = List.of(kvm_h.class, kvm_para_h.class, libc_h.class,
+            Errno.class, socket_h.class);
+
+    /** Constants that are not C macros or enumerators, and are not checked. */
+    private static final Set<String> NOT_IN_C = Set.of("kvm_h.KVMIO");
+
+    /** Constants that are not C macros or enumerators: the C expression each stands for. */
+    private static final Map<String, String> C_EXPRESSIONS = Map.of(
+            "libc_h.SIGSET_T_SIZE", "sizeof(sigset_t)",
+            "libc_h.SIGINFO_T_SIZE", "sizeof(siginfo_t)",
+            "socket_h.SUN_PATH_SIZE", "sizeof(((struct sockaddr_un *)0)->sun_path)",
+            "socket_h.CMSG_ALIGNMENT", "CMSG_ALIGN(1)",
+            "socket_h.CMSG_DATA_OFFSET", "CMSG_LEN(0)");
+
+    /** Data lengths for which socket_h's CMSG_LEN and CMSG_SPACE are compared with the C macros. */
+    private static final int[] CMSG_DATA_LENGTHS = {0, 1, 4, 7, 8, 9, 12, 16, 17, 100, 255, 4096};
 
     private static Map<String, Long> cValues;
     private static final List<String> expectations = new ArrayList<>();
@@ -67,10 +89,21 @@ class LinuxLayoutTest {
                 .as("the Linux UAPI headers (Debian package linux-libc-dev) must be installed to check the bindings")
                 .exists();
         StringBuilder c = new StringBuilder("""
+                #define _GNU_SOURCE
                 #include <stddef.h>
                 #include <stdio.h>
+                #include <errno.h>
+                #include <fcntl.h>
                 #include <poll.h>
+                #include <signal.h>
                 #include <time.h>
+                #include <unistd.h>
+                #include <sys/eventfd.h>
+                #include <sys/file.h>
+                #include <sys/mman.h>
+                #include <sys/socket.h>
+                #include <sys/uio.h>
+                #include <sys/un.h>
                 #include <linux/kvm.h>
                 #include <asm/kvm_para.h>
                 int main(void) {
@@ -85,11 +118,14 @@ class LinuxLayoutTest {
             walk(c, name, cType, "", layout, 0);
         }
         for (Class<?> holder : CONSTANT_HOLDERS) {
-            for (Field f : holder.getFields()) {
-                if (Modifier.isStatic(f.getModifiers()) && !NOT_IN_C.contains(f.getName())) {
-                    c.append(line("const " + f.getName(), "(unsigned long long)(" + f.getName() + ")"));
-                }
+            for (Field f : constants(holder)) {
+                String key = holder.getSimpleName() + "." + f.getName();
+                c.append(line("const " + key, "(unsigned long long)(" + C_EXPRESSIONS.getOrDefault(key, f.getName()) + ")"));
             }
+        }
+        for (int n : CMSG_DATA_LENGTHS) {
+            c.append(line("macro CMSG_LEN(" + n + ")", "CMSG_LEN(" + n + ")"));
+            c.append(line("macro CMSG_SPACE(" + n + ")", "CMSG_SPACE(" + n + ")"));
         }
         c.append("return 0; }\n");
         Path src = dir.resolve("layouts.c");
@@ -102,6 +138,29 @@ class LinuxLayoutTest {
             int sp = l.lastIndexOf(' ');
             cValues.put(l.substring(0, sp), Long.parseUnsignedLong(l.substring(sp + 1)));
         }
+    }
+
+    /**
+     * The constants of a holder: its public static integer fields (and {@code MemorySegment} ones, which
+     * stand for a pointer-valued macro such as {@code SIG_IGN}), less {@link #NOT_IN_C}.
+     */
+    private static List<Field> constants(Class<?> holder) {
+        List<Field> result = new ArrayList<>();
+        for (Field f : holder.getFields()) {
+            Class<?> t = f.getType();
+            boolean integer = t == int.class || t == long.class || t == short.class || t == byte.class;
+            if (Modifier.isStatic(f.getModifiers()) && (integer || t == MemorySegment.class)
+                    && !NOT_IN_C.contains(holder.getSimpleName() + "." + f.getName())) {
+                result.add(f);
+            }
+        }
+        return result;
+    }
+
+    /** A constant's value as a 64-bit pattern: the number, or a segment's address. */
+    private static long value(Field f) throws IllegalAccessException {
+        Object v = f.get(null);
+        return v instanceof MemorySegment m ? m.address() : ((Number) v).longValue();
     }
 
     private static String line(String key, String expr) {
@@ -135,15 +194,19 @@ class LinuxLayoutTest {
 
     private static List<Class<?>> structClasses() throws Exception {
         List<Class<?>> result = new ArrayList<>(List.of(pollfd.class, timespec.class));
-        Path pkg = Path.of(kvm_h.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .resolve("org/jbhyve/bindings/linux/kvm");
-        try (Stream<Path> files = Files.list(pkg)) {
-            for (Path p : files.sorted().toList()) {
-                String f = p.getFileName().toString();
-                if (!f.endsWith(".class") || f.contains("$")) continue;
-                Class<?> cls = Class.forName("org.jbhyve.bindings.linux.kvm." + f.substring(0, f.length() - 6));
-                if (hasMethod(cls, "layout")) result.add(cls);
+        Path classes = Path.of(kvm_h.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        for (String name : STRUCT_PACKAGES) {
+            Path pkg = classes.resolve(name.replace('.', '/'));
+            int before = result.size();
+            try (Stream<Path> files = Files.list(pkg)) {
+                for (Path p : files.sorted().toList()) {
+                    String f = p.getFileName().toString();
+                    if (!f.endsWith(".class") || f.contains("$")) continue;
+                    Class<?> cls = Class.forName(name + "." + f.substring(0, f.length() - 6));
+                    if (hasMethod(cls, "layout")) result.add(cls);
+                }
             }
+            assertThat(result.size() - before).as("struct classes found in " + name).isPositive();
         }
         assertThat(result).as("struct classes found").hasSizeGreaterThan(30);
         return result;
@@ -166,7 +229,7 @@ class LinuxLayoutTest {
     void everyLayoutOffsetAndSizeMatchesTheCHeaders() {
         List<String> wrong = new ArrayList<>();
         for (String key : expectations) {
-            if (key.startsWith("const ")) continue;
+            if (key.startsWith("const ") || key.startsWith("macro ")) continue;
             long c = cValues.get(key);
             if (key.startsWith("sizeof ")) continue;
             long java = Long.parseLong(key.substring(key.lastIndexOf(' ') + 1));
@@ -212,10 +275,9 @@ class LinuxLayoutTest {
         List<String> wrong = new ArrayList<>();
         int checked = 0;
         for (Class<?> holder : CONSTANT_HOLDERS) {
-            for (Field f : holder.getFields()) {
-                if (!Modifier.isStatic(f.getModifiers()) || NOT_IN_C.contains(f.getName())) continue;
-                long java = ((Number) f.get(null)).longValue();
-                long c = cValues.get("const " + f.getName());
+            for (Field f : constants(holder)) {
+                long java = value(f);
+                long c = cValues.get("const " + holder.getSimpleName() + "." + f.getName());
                 if (java != c) {
                     wrong.add(holder.getSimpleName() + "." + f.getName() + " = 0x" + Long.toHexString(java)
                             + " but C says 0x" + Long.toHexString(c));
@@ -227,5 +289,37 @@ class LinuxLayoutTest {
         assertThat(checked).isGreaterThan(100);
         // a spot check that the helper is not trivially consistent with itself
         assertThat(kvm_h.KVM_RUN).isEqualTo(0xAE80L);
+    }
+
+    @Test
+    void everySocketStructAndLibcConstantIsChecked() throws Exception {
+        List<String> structs = structClasses().stream().map(Class::getName)
+                .filter(n -> n.startsWith("org.jbhyve.bindings.linux.socket.")).toList();
+        assertThat(structs).containsExactlyInAnyOrder("org.jbhyve.bindings.linux.socket.cmsghdr",
+                "org.jbhyve.bindings.linux.socket.iovec", "org.jbhyve.bindings.linux.socket.msghdr",
+                "org.jbhyve.bindings.linux.socket.sockaddr_un");
+        for (String c : List.of("msghdr", "cmsghdr", "sockaddr_un", "iovec")) {
+            assertThat(cValues).containsKey("sizeof " + c);
+        }
+        for (String k : List.of("libc_h.O_NOFOLLOW", "libc_h.SEEK_DATA", "libc_h.SEEK_HOLE", "libc_h.LOCK_EX",
+                "libc_h.LOCK_NB", "libc_h.SOCK_NONBLOCK", "libc_h.SHUT_RDWR", "libc_h.MSG_CMSG_CLOEXEC",
+                "libc_h.MSG_CTRUNC", "libc_h.SIG_IGN", "Errno.EWOULDBLOCK", "Errno.EINPROGRESS",
+                "socket_h.SUN_PATH_SIZE", "socket_h.CMSG_DATA_OFFSET")) {
+            assertThat(cValues).containsKey("const " + k);
+        }
+    }
+
+    @Test
+    void cmsgMacrosMatchTheCHeaders() {
+        List<String> wrong = new ArrayList<>();
+        for (int n : CMSG_DATA_LENGTHS) {
+            long len = cValues.get("macro CMSG_LEN(" + n + ")");
+            long space = cValues.get("macro CMSG_SPACE(" + n + ")");
+            if (socket_h.CMSG_LEN(n) != len) wrong.add("CMSG_LEN(" + n + ") = " + socket_h.CMSG_LEN(n) + " but C says " + len);
+            if (socket_h.CMSG_SPACE(n) != space) wrong.add("CMSG_SPACE(" + n + ") = " + socket_h.CMSG_SPACE(n) + " but C says " + space);
+        }
+        assertThat(wrong).isEmpty();
+        assertThat(cValues.get("macro CMSG_LEN(4)")).isEqualTo(20);
+        assertThat(cValues.get("macro CMSG_SPACE(4)")).isEqualTo(24);
     }
 }

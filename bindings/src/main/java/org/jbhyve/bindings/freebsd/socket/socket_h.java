@@ -29,6 +29,21 @@ public class socket_h {
     /** Control message carrying descriptors ({@code int[]}). */
     public static final int SCM_RIGHTS = 1;
 
+    // Not in the reference: from FreeBSD's sys/socket.h (AF_UNIX, SOCK_STREAM and SHUT_* are the same
+    // as Linux's and are in org.jbhyve.bindings.libc.libc_h).
+    /** {@code socket}/{@code socketpair}/{@code accept4} type flag: close on exec (Linux: 0x80000). */
+    public static final int SOCK_CLOEXEC = 0x10000000;
+    /** {@code socket}/{@code socketpair}/{@code accept4} type flag: non-blocking (Linux: 0x800). */
+    public static final int SOCK_NONBLOCK = 0x20000000;
+    /** {@code msg_flags}: control data was truncated (Linux: 0x8). */
+    public static final int MSG_CTRUNC = 0x20;
+    /** Send/receive flag: do not block (Linux: 0x40). */
+    public static final int MSG_DONTWAIT = 0x80;
+    /** Send flag: no SIGPIPE on a closed peer (Linux: 0x4000). */
+    public static final int MSG_NOSIGNAL = 0x20000;
+    /** {@code recvmsg} flag: received descriptors are close-on-exec (Linux: 0x40000000). */
+    public static final int MSG_CMSG_CLOEXEC = 0x40000;
+
     /** Bytes in {@code sockaddr_un.sun_path}. */
     public static final int SUN_PATH_SIZE = 104;
 

@@ -69,6 +69,17 @@ class SocketStructsTest {
         assertThat(socket_h.CMSG_SPACE(3 * Integer.BYTES)).isEqualTo(32);
     }
 
+    /** Not in the reference: FreeBSD's sys/socket.h (regenerate.sh compares them on a FreeBSD host). */
+    @Test
+    void socketAndMessageFlags() {
+        assertThat(socket_h.SOCK_CLOEXEC).isEqualTo(0x10000000);
+        assertThat(socket_h.SOCK_NONBLOCK).isEqualTo(0x20000000);
+        assertThat(socket_h.MSG_CTRUNC).isEqualTo(0x20);
+        assertThat(socket_h.MSG_DONTWAIT).isEqualTo(0x80);
+        assertThat(socket_h.MSG_NOSIGNAL).isEqualTo(0x20000);
+        assertThat(socket_h.MSG_CMSG_CLOEXEC).isEqualTo(0x40000);
+    }
+
     @Test
     void buildsAnScmRightsMessageLikeLibnvFdSend() {
         try (Arena arena = Arena.ofConfined()) {

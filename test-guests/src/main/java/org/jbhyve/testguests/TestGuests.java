@@ -57,6 +57,14 @@ public final class TestGuests {
     /** The magic at {@link #DEMO_MAGIC_ADDRESS}, without its terminating NUL. */
     public static final String DEMO_MAGIC = "jbhdemo";
 
+    /** The sector (512-byte units) the {@code virtioblk} guest writes, reads back and leaves in the image. */
+    public static final int VIRTIOBLK_SECTOR = 2;
+
+    /** Byte {@code i} (0-511) of the pattern the {@code virtioblk} guest writes: {@code i * 3 + 1}, truncated. */
+    public static byte virtioBlkPattern(int i) {
+        return (byte) (i * 3 + 1);
+    }
+
     static final String RESOURCE_DIR = "guests/";
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final Map<String, Path> EXTRACTED = new ConcurrentHashMap<>();

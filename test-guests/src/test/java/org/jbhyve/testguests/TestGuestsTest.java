@@ -197,6 +197,41 @@ class TestGuestsTest {
         assertThat(file).contains(text);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"virtioblk", "virtiornd", "virtiocon"})
+    void virtioGuestsAreLoadableElf64X86_64Executables(String name) throws IOException {
+        assertThat(TestGuests.names()).contains(name);
+        guestIsALoadableElf64X86_64Executable(name);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "virtioblk=blk capacity ",
+        "virtioblk= queue ",
+        "virtioblk=blk id ",
+        "virtioblk=blk ok\n",
+        "virtioblk=blk fail ",
+        "virtiornd=rnd ok\n",
+        "virtiornd=rnd fail ",
+        "virtiocon=con port ",
+        "virtiocon= name ",
+        "virtiocon=con port 0 open\n",
+        "virtiocon=hello from virtio-console\n",
+        "virtiocon=con got ",
+        "virtiocon=con ok\n",
+        "virtiocon=con fail ",
+    })
+    void virtioGuestsContainTheTextTheyPrint(String spec) throws IOException {
+        guestContainsTheTextItPrints(spec);
+    }
+
+    @Test
+    void virtioBlkPatternIsTheGuestsFormula() {
+        assertThat(TestGuests.VIRTIOBLK_SECTOR).isEqualTo(2);
+        assertThat(TestGuests.virtioBlkPattern(0)).isEqualTo((byte) 1);
+        assertThat(TestGuests.virtioBlkPattern(100)).isEqualTo((byte) 301);
+    }
+
     @Test
     void multibootIsAnElf32MultibootKernel() throws IOException {
         byte[] file = Files.readAllBytes(TestGuests.path(TestGuests.MULTIBOOT_GUEST));

@@ -169,7 +169,9 @@ public final class VmRuntime implements AutoCloseable {
         PciDeviceFactory factory = PciDeviceFactory.standard();
         for (String node : pciNodes(config)) {
             String emu = config.get(node + ".device").orElseThrow();
-            bus.add(factory.create(emu, config, node, PciAddress.fromNode(node), platform));
+            PciDevice dev = factory.create(emu, config, node, PciAddress.fromNode(node), platform);
+            bus.add(dev);
+            if (dev instanceof AutoCloseable c) closeables.add(c); // I/O threads, image files, sockets
         }
         lifecycles.add(bus);
         return bus;

@@ -24,12 +24,15 @@ public final class PciDeviceFactory {
 
     private final Map<String, Constructor> constructors = new LinkedHashMap<>();
 
-    /** A registry with {@code hostbridge}, {@code amd_hostbridge} and {@code lpc}. */
+    /** A registry with every PCI emulation jbhyve implements. */
     public static PciDeviceFactory standard() {
         PciDeviceFactory f = new PciDeviceFactory();
         f.register(HostBridge.EMULATION, HostBridge::create);
         f.register(HostBridge.AMD_EMULATION, HostBridge::createAmd);
         f.register(LpcBridge.EMULATION, LpcBridge::create);
+        f.register(org.jbhyve.bhyve.devices.virtio.VirtioBlk.EMULATION, org.jbhyve.bhyve.devices.virtio.VirtioBlk::create);
+        f.register(org.jbhyve.bhyve.devices.virtio.VirtioRnd.EMULATION, org.jbhyve.bhyve.devices.virtio.VirtioRnd::create);
+        f.register(org.jbhyve.bhyve.devices.virtio.VirtioConsole.EMULATION, org.jbhyve.bhyve.devices.virtio.VirtioConsole::create);
         return f;
     }
 

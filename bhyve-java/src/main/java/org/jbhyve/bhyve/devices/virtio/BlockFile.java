@@ -1,0 +1,277 @@
+package org.jbhyve.bhyve.devices.virtio;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import org.jbhyve.bhyve.config.ConfigException;
+
+/**
+ * A raw disk image as bhyve's block_if opens it: {@code ro} (and a read-only file, which bhyve also
+ * falls back to), {@code nocache} (O_DIRECT), {@code sync}/{@code direct} (O_SYNC), {@code nodelete}
+ * (no discard), {@code sectorsize=logical[/physical]} (powers of two, logical at least 512 and at most
+ * physical; by default 512 and the file system's block size, or the block size for both under
+ * {@code nocache}, whose O_DIRECT I/O must be block aligned).
+ *
+ * <p>Reads and writes go straight between the file and guest memory (a {@link MemorySegment} of
+ * guest RAM as a direct buffer), except under O_DIRECT, which needs aligned buffers: then through an
+ * aligned bounce buffer, and a request not aligned to the file system block fails as it would in
+ * bhyve. Discard is fallocate(PUNCH_HOLE) where the file system has it (probed at open), write
+ * zeroes fallocate(ZERO_RANGE) or PUNCH_HOLE, else written zeros. Used by one I/O thread at a time.
+ */
+final class BlockFile implements AutoCloseable {
+    /** Options from the config node (bhyve's block_if keys). */
+    record Options(Path path, boolean readOnly, boolean noCache, boolean sync, boolean noDelete, int logicalSector,
+            int physicalSector) {}
+
+    private static final int BOUNCE_SIZE = 1 << 20;
+    private static final int ZERO_CHUNK = 64 << 10;
+
+    private final Path path;
+    private final FileChannel channel;
+    private final boolean readOnly;
+    private final boolean direct;
+    private final long size;
+    private final int logicalSector;
+    private final int physicalSector;
+    private final int directAlignment;
+    private final Fallocate fallocate;
+    private final boolean canPunchHole;
+    private boolean canZeroRange;
+    private ByteBuffer bounce;
+
+    private BlockFile(Path path, FileChannel channel, boolean readOnly, boolean direct, int directAlignment, long size,
+            int logical, int physical, Fallocate fallocate, boolean canPunchHole, boolean canZeroRange) {
+        this.path = path;
+        this.channel = channel;
+        this.readOnly = readOnly;
+        this.direct = direct;
+        this.directAlignment = directAlignment;
+        this.size = size;
+        this.logicalSector = logical;
+        this.physicalSector = physical;
+        this.fallocate = fallocate;
+        this.canPunchHole = canPunchHole;
+        this.canZeroRange = canZeroRange;
+    }
+
+    /**
+     * Opens the image; problems are {@link ConfigException}s that say what to do.
+     *
+     * @param warn receives non-fatal notes (fallbacks)
+     */
+    static BlockFile open(Options o, String who, Consumer<String> warn) {
+        Path path = o.path();
+        if (!Files.exists(path)) {
+            throw new ConfigException(who + ": backing file " + path + " does not exist (create it first, e.g. truncate -s 1G "
+                    + path + ")");
+        }
+        if (Files.isDirectory(path)) throw new ConfigException(who + ": backing file " + path + " is a directory");
+        boolean readOnly = o.readOnly();
+        boolean direct = o.noCache();
+        FileChannel ch = null;
+        while (ch == null) {
+            Set<OpenOption> opts = new HashSet<>();
+            opts.add(StandardOpenOption.READ);
+            if (!readOnly) opts.add(StandardOpenOption.WRITE);
+            if (o.sync()) opts.add(StandardOpenOption.SYNC);
+            if (direct) opts.add(com.sun.nio.file.ExtendedOpenOption.DIRECT);
+            try {
+                ch = FileChannel.open(path, opts);
+            } catch (AccessDeniedException e) {
+                if (readOnly) throw new ConfigException(who + ": cannot open " + path + ": permission denied");
+                warn.accept("cannot open " + path + " for writing (permission denied); using it read-only as bhyve does");
+                readOnly = true;
+            } catch (NoSuchFileException e) {
+                throw new ConfigException(who + ": backing file " + path + " does not exist");
+            } catch (IOException | UnsupportedOperationException e) {
+                if (direct) {
+                    warn.accept("nocache: the file system of " + path + " refuses O_DIRECT (" + e.getMessage()
+                            + "); using the page cache");
+                    direct = false;
+                } else if (!readOnly && e instanceof FileSystemException fse && fse.getReason() != null
+                        && fse.getReason().contains("Read-only")) {
+                    warn.accept(path + " is on a read-only file system; using it read-only as bhyve does");
+                    readOnly = true;
+                } else {
+                    throw new ConfigException(who + ": cannot open " + path + ": " + e.getMessage());
+                }
+            }
+        }
+        try {
+            long size = ch.size();
+            int fsBlock = blockSize(path);
+            // Under O_DIRECT the JDK wants file-system-block alignment: tell the guest so by default.
+            int logical = o.logicalSector() > 0 ? o.logicalSector() : direct ? fsBlock : 512;
+            if (direct && logical < fsBlock) {
+                warn.accept("nocache: " + path + " needs " + fsBlock + "-byte aligned requests; with sectorsize="
+                        + logical + " smaller ones fail (give sectorsize=" + fsBlock + ")");
+            }
+            int physical = o.physicalSector() > 0 ? o.physicalSector() : Math.max(logical, fsBlock);
+            Fallocate fa = null;
+            boolean punch = false, zero = false;
+            if (!readOnly) {
+                Optional<Fallocate> f = Fallocate.open(path);
+                if (f.isPresent()) {
+                    fa = f.get();
+                    // Beyond the end of the file with KEEP_SIZE: changes nothing, tells whether it is supported.
+                    punch = fa.call(Fallocate.FALLOC_FL_PUNCH_HOLE | Fallocate.FALLOC_FL_KEEP_SIZE, size, 1) == 0;
+                    zero = fa.call(Fallocate.FALLOC_FL_ZERO_RANGE | Fallocate.FALLOC_FL_KEEP_SIZE, size, 1) == 0;
+                }
+            }
+            return new BlockFile(path, ch, readOnly, direct, direct ? fsBlock : 1, size, logical, physical, fa, punch, zero);
+        } catch (IOException e) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            throw new ConfigException(who + ": cannot use " + path + ": " + e.getMessage());
+        }
+    }
+
+    private static int blockSize(Path path) {
+        try {
+            long b = Files.getFileStore(path).getBlockSize();
+            return b >= 512 && b <= (1 << 16) && Long.bitCount(b) == 1 ? (int) b : 4096;
+        } catch (IOException | UnsupportedOperationException e) {
+            return 4096;
+        }
+    }
+
+    Path path() { return path; }
+
+    long size() { return size; }
+
+    boolean readOnly() { return readOnly; }
+
+    boolean direct() { return direct; }
+
+    int logicalSector() { return logicalSector; }
+
+    int physicalSector() { return physicalSector; }
+
+    boolean canPunchHole() { return canPunchHole; }
+
+    // ---------------------------------------------------------------- I/O
+
+    /** Reads {@code dst.byteSize()} bytes at {@code position} into {@code dst} (buffered mode). */
+    void read(long position, MemorySegment dst) throws IOException {
+        ByteBuffer b = dst.asByteBuffer();
+        while (b.hasRemaining()) {
+            int n = channel.read(b, position + b.position());
+            if (n < 0) throw new IOException("unexpected end of " + path + " at " + (position + b.position()));
+        }
+    }
+
+    /** Writes {@code src} at {@code position} (buffered mode). */
+    void write(long position, MemorySegment src) throws IOException {
+        if (readOnly) throw new IOException(path + " is read-only");
+        ByteBuffer b = src.asByteBuffer();
+        while (b.hasRemaining()) channel.write(b, position + b.position());
+    }
+
+    /** Copies data between the file and a request in O_DIRECT mode, through the aligned bounce buffer. */
+    interface BounceCopy {
+        /** Moves {@code chunk.remaining()} bytes at request offset {@code done} into or out of {@code chunk}. */
+        void copy(long done, MemorySegment chunk);
+    }
+
+    /** O_DIRECT read of {@code length} bytes at {@code position}, handing each aligned chunk to {@code out}. */
+    void readDirect(long position, long length, BounceCopy out) throws IOException {
+        checkAligned(position, length);
+        for (long done = 0; done < length; ) {
+            int chunk = (int) Math.min(BOUNCE_SIZE, length - done);
+            ByteBuffer b = bounce().clear().limit(chunk);
+            while (b.hasRemaining()) {
+                int n = channel.read(b, position + done + b.position());
+                if (n < 0) throw new IOException("unexpected end of " + path);
+            }
+            out.copy(done, MemorySegment.ofBuffer(b.flip()));
+            done += chunk;
+        }
+    }
+
+    /** O_DIRECT write of {@code length} bytes at {@code position}, filling each aligned chunk from {@code in}. */
+    void writeDirect(long position, long length, BounceCopy in) throws IOException {
+        if (readOnly) throw new IOException(path + " is read-only");
+        checkAligned(position, length);
+        for (long done = 0; done < length; ) {
+            int chunk = (int) Math.min(BOUNCE_SIZE, length - done);
+            ByteBuffer b = bounce().clear().limit(chunk);
+            in.copy(done, MemorySegment.ofBuffer(b));
+            while (b.hasRemaining()) channel.write(b, position + done + b.position());
+            done += chunk;
+        }
+    }
+
+    private void checkAligned(long position, long length) throws IOException {
+        if (position % directAlignment != 0 || length % directAlignment != 0) {
+            throw new IOException("nocache (O_DIRECT) needs requests aligned to " + directAlignment + " bytes; got "
+                    + length + " bytes at " + position + " (give the disk sectorsize=" + directAlignment + ")");
+        }
+    }
+
+    private ByteBuffer bounce() {
+        if (bounce == null) bounce = ByteBuffer.allocateDirect(BOUNCE_SIZE + directAlignment).alignedSlice(directAlignment);
+        return bounce;
+    }
+
+    /** Makes everything written so far durable (fsync). */
+    void flush() throws IOException {
+        if (!readOnly) channel.force(true);
+    }
+
+    /** Deallocates {@code [position, position + length)}; reads then return zeros. */
+    void punchHole(long position, long length) throws IOException {
+        if (readOnly) throw new IOException(path + " is read-only");
+        if (!canPunchHole) throw new IOException("discard is not supported on " + path);
+        fallocate.require(Fallocate.FALLOC_FL_PUNCH_HOLE | Fallocate.FALLOC_FL_KEEP_SIZE, position, length);
+    }
+
+    /** Zeroes {@code [position, position + length)}, deallocating it if {@code mayUnmap} and possible. */
+    void writeZeroes(long position, long length, boolean mayUnmap) throws IOException {
+        if (readOnly) throw new IOException(path + " is read-only");
+        if (mayUnmap && canPunchHole) {
+            fallocate.require(Fallocate.FALLOC_FL_PUNCH_HOLE | Fallocate.FALLOC_FL_KEEP_SIZE, position, length);
+            return;
+        }
+        if (canZeroRange) {
+            int e = fallocate.call(Fallocate.FALLOC_FL_ZERO_RANGE | Fallocate.FALLOC_FL_KEEP_SIZE, position, length);
+            if (e == 0) return;
+            canZeroRange = false; // fall back to writing zeros from now on
+        }
+        if (direct) {
+            writeDirect(position, length, (done, chunk) -> chunk.fill((byte) 0));
+            return;
+        }
+        ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ZERO_CHUNK, length));
+        for (long done = 0; done < length; ) {
+            int n = (int) Math.min(zeros.capacity(), length - done);
+            ByteBuffer b = zeros.clear().limit(n);
+            while (b.hasRemaining()) channel.write(b, position + done + b.position());
+            done += n;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            channel.close();
+        } finally {
+            if (fallocate != null) fallocate.close();
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package org.jbhyve.bhyve.devices.virtio;
+
+import java.io.IOException;
+import java.net.SocketException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+
+import org.jbhyve.bhyve.config.ConfigException;
+
+/**
+ * The host end of one virtio-console port: a UNIX socket the device listens on (bhyve's
+ * {@code NAME=/path/to/socket}: one client at a time, later ones are closed at once), or, as a jbhyve
+ * extension, an existing regular file that output is appended to (no input).
+ *
+ * <p>Output from the guest is queued here (at most {@link #OUTPUT_CAPACITY} bytes) and written by
+ * the port's writer thread, so a slow client never blocks a vCPU; while the queue is full the device
+ * leaves the guest's buffers on the ring. Without a client, output is dropped, as in bhyve. Input is
+ * read by a reader thread and handed to {@link Sink#input}, which blocks until the guest has
+ * buffers for it.
+ */
+final class ConsolePort implements AutoCloseable {
+    /** Bytes of guest output queued for the host before the device stops taking more. */
+    static final int OUTPUT_CAPACITY = 256 << 10;
+
+    /** What the port tells the device. */
+    interface Sink {
+        /** Bytes from the host for the guest; blocks until they are delivered or the port closes. */
+        void input(ConsolePort port, byte[] data, int length);
+
+        /** A client connected or went away. */
+        void connected(ConsolePort port, boolean connected);
+
+        /** Output queue space was freed (the device may take more output from the guest). */
+        void outputDrained(ConsolePort port);
+    }
+
+    private final int id;
+    private final String name;
+    private final Path path;
+    private final Sink sink;
+    private final boolean file;
+    private final ServerSocketChannel server;
+    private final FileChannel fileChannel;
+    private final ArrayDeque<byte[]> output = new ArrayDeque<>();
+    private int queued;
+    private SocketChannel client;
+    private volatile boolean closed;
+    private final Thread writer;
+    private final Thread acceptor;
+
+    private ConsolePort(int id, String name, Path path, Sink sink, boolean file, ServerSocketChannel server,
+            FileChannel fileChannel, String owner) {
+        this.id = id;
+        this.name = name;
+        this.path = path;
+        this.sink = sink;
+        this.file = file;
+        this.server = server;
+        this.fileChannel = fileChannel;
+        this.writer = Thread.ofPlatform().daemon().name(owner + " port" + id + " out").unstarted(this::writeLoop);
+        this.acceptor = file ? null : Thread.ofPlatform().daemon().name(owner + " port" + id + " accept").unstarted(this::acceptLoop);
+    }
+
+    /**
+     * Opens the port's host end: an existing regular file is appended to; anything else is a UNIX
+     * socket path to listen on (a stale socket nobody listens on is replaced).
+     */
+    static ConsolePort open(int id, String name, Path path, Sink sink, String owner) {
+        try {
+            BasicFileAttributes a = Files.exists(path, LinkOption.NOFOLLOW_LINKS)
+                    ? Files.readAttributes(path, BasicFileAttributes.class) : null;
+            if (a != null && a.isRegularFile()) {
+                FileChannel fc = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                return new ConsolePort(id, name, path, sink, true, null, fc, owner);
+            }
+            if (a != null) {
+                if (!a.isOther() || !stale(path)) {
+                    throw new ConfigException(owner + ": port " + name + ": " + path + " already exists and is "
+                            + (a.isOther() ? "a socket another process listens on" : "not a socket or regular file")
+                            + " (give an unused path for the socket)");
+                }
+                Files.delete(path);
+            }
+            ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                s.bind(UnixDomainSocketAddress.of(path), 1);
+            } catch (IOException e) {
+                s.close();
+                throw e;
+            }
+            return new ConsolePort(id, name, path, sink, false, s, null, owner);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException(owner + ": port " + name + ": cannot listen on " + path + ": " + e.getMessage());
+        }
+    }
+
+    /** A socket file that refuses connections: left over from an earlier run. */
+    private static boolean stale(Path path) {
+        try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    void start() {
+        writer.start();
+        if (acceptor != null) acceptor.start();
+    }
+
+    int id() { return id; }
+
+    String name() { return name; }
+
+    Path path() { return path; }
+
+    boolean isFile() { return file; }
+
+    /** True when output has somewhere to go (a connected client, or the file). */
+    synchronized boolean connected() {
+        return file || client != null;
+    }
+
+    /** Bytes that fit into the output queue now. */
+    synchronized int room() {
+        return OUTPUT_CAPACITY - queued;
+    }
+
+    synchronized int queued() {
+        return queued;
+    }
+
+    /** Queues guest output (the caller checked {@link #room()}). Dropped without a client. */
+    synchronized void write(byte[] data) {
+        if (!connected() || data.length == 0) return;
+        output.add(data);
+        queued += data.length;
+        notifyAll();
+    }
+
+    /** The queued output, for a snapshot. */
+    synchronized byte[] pendingOutput() {
+        ByteBuffer b = ByteBuffer.allocate(queued);
+        for (byte[] chunk : output) b.put(chunk);
+        return b.array();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            SocketChannel c;
+            try {
+                c = server.accept();
+            } catch (IOException e) {
+                return; // closed
+            }
+            boolean accepted;
+            synchronized (this) {
+                accepted = client == null && !closed;
+                if (accepted) client = c;
+            }
+            if (!accepted) {
+                try {
+                    c.close(); // one client at a time, as bhyve
+                } catch (IOException ignored) {
+                    // nothing to do
+                }
+                continue;
+            }
+            sink.connected(this, true);
+            Thread.ofPlatform().daemon().name(acceptor.getName().replace("accept", "in")).start(() -> readLoop(c));
+        }
+    }
+
+    private void readLoop(SocketChannel c) {
+        ByteBuffer buf = ByteBuffer.allocate(4096);
+        try {
+            while (!closed) {
+                buf.clear();
+                int n = c.read(buf);
+                if (n < 0) break;
+                if (n > 0) sink.input(this, buf.array(), n);
+            }
+        } catch (IOException e) {
+            // the client went away
+        }
+        disconnect(c);
+    }
+
+    private void disconnect(SocketChannel c) {
+        boolean was;
+        synchronized (this) {
+            was = client == c;
+            if (was) {
+                client = null;
+                output.clear();
+                queued = 0;
+                notifyAll();
+            }
+        }
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+        if (was && !closed) {
+            sink.connected(this, false);
+            sink.outputDrained(this);
+        }
+    }
+
+    private void writeLoop() {
+        while (!closed) {
+            byte[] chunk;
+            SocketChannel c;
+            synchronized (this) {
+                while (output.isEmpty() && !closed) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (closed) return;
+                chunk = output.peek();
+                c = client;
+            }
+            try {
+                ByteBuffer b = ByteBuffer.wrap(chunk);
+                if (file) {
+                    while (b.hasRemaining()) fileChannel.write(b);
+                } else if (c != null) {
+                    while (b.hasRemaining()) c.write(b);
+                }
+            } catch (ClosedChannelException | SocketException e) {
+                if (c != null) disconnect(c);
+            } catch (IOException e) {
+                if (c != null) disconnect(c);
+                else if (file) closed = true; // the file is gone for good
+            }
+            synchronized (this) {
+                if (output.peek() == chunk) {
+                    output.poll();
+                    queued -= chunk.length;
+                }
+            }
+            sink.outputDrained(this);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        SocketChannel c;
+        synchronized (this) {
+            c = client;
+            client = null;
+            notifyAll();
+        }
+        try {
+            if (c != null) c.close();
+            if (server != null) {
+                server.close();
+                Files.deleteIfExists(path);
+            }
+            if (fileChannel != null) fileChannel.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+}

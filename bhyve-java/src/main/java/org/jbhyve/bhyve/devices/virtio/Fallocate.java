@@ -1,0 +1,91 @@
+package org.jbhyve.bhyve.devices.virtio;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+import org.jbhyve.bindings.libc.Errno;
+import org.jbhyve.bindings.libc.libc_h;
+
+/**
+ * Linux {@code fallocate(2)} on a file of its own descriptor, for discard (PUNCH_HOLE) and write
+ * zeroes (ZERO_RANGE) of virtio-blk: the one thing {@link java.nio.channels.FileChannel} cannot do.
+ * The descriptor is opened by path next to the channel; both refer to the same inode, and the block
+ * device's single I/O thread orders their use.
+ *
+ * <p>{@link #open} gives nothing on other systems (FreeBSD's equivalent is fspacectl(2), not bound
+ * here) and when the library has no {@code fallocate}: the device then does not offer discard.
+ * (The downcall is here, not in {@code bindings}, because that module is not this package's to
+ * change; it has the jextract shape and can move there unchanged.)
+ */
+final class Fallocate implements AutoCloseable {
+    static final int FALLOC_FL_KEEP_SIZE = 0x01;
+    static final int FALLOC_FL_PUNCH_HOLE = 0x02;
+    static final int FALLOC_FL_ZERO_RANGE = 0x10;
+
+    private static final boolean LINUX = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
+    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    private static final VarHandle ERRNO_HANDLE = Linker.Option.captureStateLayout()
+            .varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+    /** {@code int fallocate(int fd, int mode, off_t offset, off_t len)}, or null where there is none. */
+    private static final MethodHandle FALLOCATE = LINUX ? Linker.nativeLinker().defaultLookup().find("fallocate")
+            .map(a -> Linker.nativeLinker().downcallHandle(a,
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), ERRNO))
+            .orElse(null) : null;
+
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment errno = arena.allocate(Linker.Option.captureStateLayout());
+    private final int fd;
+
+    private Fallocate(int fd) {
+        this.fd = fd;
+    }
+
+    /** A writable descriptor on {@code path} for fallocate, or empty where fallocate is unavailable. */
+    static Optional<Fallocate> open(Path path) {
+        if (FALLOCATE == null) return Optional.empty();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment err = libc_h.allocateErrnoState(a);
+            int fd = libc_h.open(err, a.allocateFrom(path.toString()), libc_h.O_RDWR | libc_h.O_CLOEXEC, 0);
+            if (fd < 0) return Optional.empty();
+            return Optional.of(new Fallocate(fd));
+        }
+    }
+
+    /** Calls fallocate; 0 on success, else the errno. */
+    synchronized int call(int mode, long offset, long length) {
+        try {
+            int r = (int) FALLOCATE.invokeExact(errno, fd, mode, offset, length);
+            return r == 0 ? 0 : (int) ERRNO_HANDLE.get(errno, 0L);
+        } catch (Throwable t) {
+            throw new IllegalStateException("fallocate downcall failed", t);
+        }
+    }
+
+    /** Like {@link #call} but an error is an IOException naming the errno. */
+    void require(int mode, long offset, long length) throws IOException {
+        int e = call(mode, offset, length);
+        if (e != 0) {
+            throw new IOException("fallocate(mode 0x" + Integer.toHexString(mode) + ", offset " + offset + ", length "
+                    + length + "): " + Errno.describe(e) + " (" + Errno.name(e) + ")");
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try (Arena a = Arena.ofConfined()) {
+            libc_h.close(libc_h.allocateErrnoState(a), fd);
+        }
+        arena.close();
+    }
+}

@@ -1,0 +1,262 @@
+package org.jbhyve.bhyve.devices.virtio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.jbhyve.bhyve.devices.virtio.Virtio.*;
+import static org.jbhyve.bhyve.devices.virtio.VirtioConsole.*;
+
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jbhyve.bhyve.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * virtio-console with port 0 on a UNIX socket (bhyve's {@code port1=/path}): guest output reaches the
+ * connected client, client input reaches the guest's receive buffers, output without a client is
+ * dropped, the MULTIPORT control protocol announces the port and its client, and a regular file as
+ * the path collects the output.
+ */
+class VirtioConsoleTest {
+    private static final long OUT = 0x400000, IN = 0x410000, CTL_IN = 0x420000, CTL_OUT = 0x430000;
+
+    @TempDir
+    Path dir;
+
+    private VirtioHarness console(Path path) {
+        return new VirtioHarness(VirtioHarness.config(EMULATION, VirtioHarness.NODE + ".port.0.name", "port1",
+                VirtioHarness.NODE + ".port.0.path", path.toString()), (c, n, a, p) -> VirtioConsole.create(c, n, a, p));
+    }
+
+    private static GuestRing queue(VirtioHarness h, int q, long pfn) {
+        h.lout(LEGACY_QUEUE_SEL, 2, q);
+        GuestRing r = GuestRing.legacy(h.memory(), pfn, QUEUE_SIZE);
+        h.lout(LEGACY_QUEUE_PFN, 4, (int) pfn);
+        return r;
+    }
+
+    /** Legacy bring-up with {@code features}; rings for port 0 (and the control pair with MULTIPORT). */
+    private static GuestRing[] bringUp(VirtioHarness h, int features) {
+        h.lout(LEGACY_STATUS, 1, STATUS_ACKNOWLEDGE | STATUS_DRIVER);
+        h.lout(LEGACY_GUEST_FEATURES, 4, features);
+        GuestRing[] r = new GuestRing[4];
+        r[0] = queue(h, 0, 0x100);
+        r[1] = queue(h, 1, 0x110);
+        if ((features & (1 << F_MULTIPORT)) != 0) {
+            r[2] = queue(h, 2, 0x120);
+            r[3] = queue(h, 3, 0x130);
+        }
+        h.lout(LEGACY_STATUS, 1, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_DRIVER_OK);
+        return r;
+    }
+
+    private static void send(VirtioHarness h, GuestRing tx, int q, byte[] data, int slot) {
+        h.memory().write(OUT + 0x100L * slot, data);
+        tx.desc(slot, OUT + 0x100L * slot, data.length, 0, 0);
+        tx.offer(slot);
+        h.lout(LEGACY_QUEUE_NOTIFY, 2, q);
+    }
+
+    private static String readLine(SocketChannel c) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        ByteBuffer b = ByteBuffer.allocate(1);
+        while (true) {
+            b.clear();
+            if (c.read(b) < 0) throw new AssertionError("closed after " + sb);
+            char ch = (char) b.get(0);
+            if (ch == '\n') return sb.toString();
+            sb.append(ch);
+        }
+    }
+
+    private static SocketChannel connect(VirtioHarness h, Path sock) throws Exception {
+        SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(sock));
+        assertThat(VirtioHarness.await(() -> ((VirtioConsole) h.dev).portConnected(0), 5000)).isTrue();
+        return c;
+    }
+
+    @Test
+    void guestOutputReachesTheSocketClientAndClientInputReachesTheGuest() throws Exception {
+        Path sock = dir.resolve("con.sock");
+        try (VirtioHarness h = console(sock)) {
+            assertThat(h.cfgRead(org.jbhyve.bhyve.devices.pci.PciRegisters.DEVICE, 2)).isEqualTo(0x1003);
+            assertThat(Files.exists(sock)).isTrue();
+            GuestRing[] r = bringUp(h, 0);
+            try (SocketChannel client = connect(h, sock)) {
+                send(h, r[1], 1, "hello from the guest\n".getBytes(StandardCharsets.US_ASCII), 0);
+                assertThat(readLine(client)).isEqualTo("hello from the guest");
+                assertThat(r[1].usedIdx()).isEqualTo(1);
+                assertThat(r[1].usedLength(0)).isZero();
+
+                r[0].desc(0, IN, 64, DESC_F_WRITE, 0);
+                r[0].offer(0);
+                h.lout(LEGACY_QUEUE_NOTIFY, 2, 0);
+                client.write(ByteBuffer.wrap("ping\n".getBytes(StandardCharsets.US_ASCII)));
+                assertThat(VirtioHarness.await(() -> r[0].usedIdx() == 1, 5000)).isTrue();
+                assertThat(r[0].usedLength(0)).isEqualTo(5);
+                byte[] got = new byte[5];
+                h.memory().read(IN, got, 0, 5);
+                assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo("ping\n");
+                assertThat(h.intx().raises()).isPositive();
+
+                // A second client is turned away while the first is connected.
+                try (SocketChannel second = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+                    assertThat(second.read(ByteBuffer.allocate(1))).isEqualTo(-1);
+                }
+            }
+        }
+        assertThat(Files.exists(sock)).as("the socket is removed on close").isFalse();
+    }
+
+    @Test
+    void outputWithoutAClientIsDropped() throws Exception {
+        try (VirtioHarness h = console(dir.resolve("con.sock"))) {
+            GuestRing[] r = bringUp(h, 0);
+            send(h, r[1], 1, "nobody listens\n".getBytes(StandardCharsets.US_ASCII), 0);
+            assertThat(r[1].usedIdx()).isEqualTo(1);
+        }
+    }
+
+    private static List<int[]> controlMessages(VirtioHarness h, GuestRing rx, int from, int to) {
+        List<int[]> out = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            int slot = rx.usedId(i);
+            ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            byte[] raw = new byte[8];
+            h.memory().read(CTL_IN + 0x100L * slot, raw, 0, 8);
+            b.put(raw).flip();
+            out.add(new int[] {b.getInt(0), b.getShort(4), b.getShort(6), rx.usedLength(i)});
+        }
+        return out;
+    }
+
+    private static void control(VirtioHarness h, GuestRing tx, int slot, int id, int event, int value) {
+        byte[] m = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(id).putShort((short) event)
+                .putShort((short) value).array();
+        h.memory().write(CTL_OUT + 0x100L * slot, m);
+        tx.desc(slot, CTL_OUT + 0x100L * slot, 8, 0, 0);
+        tx.offer(slot);
+        h.lout(LEGACY_QUEUE_NOTIFY, 2, CONTROL_TX);
+    }
+
+    @Test
+    void multiportAnnouncesThePortItsNameAndItsClient() throws Exception {
+        Path sock = dir.resolve("con.sock");
+        try (VirtioHarness h = console(sock)) {
+            assertThat(h.lin(LEGACY_HOST_FEATURES, 4) & 7).isEqualTo(7);
+            GuestRing[] r = bringUp(h, 1 << F_MULTIPORT);
+            for (int i = 0; i < 8; i++) {
+                r[2].desc(i, CTL_IN + 0x100L * i, 0x100, DESC_F_WRITE, 0);
+                r[2].offer(i);
+            }
+            h.lout(LEGACY_QUEUE_NOTIFY, 2, CONTROL_RX);
+            control(h, r[3], 0, 0, DEVICE_READY, 1);
+            assertThat(r[2].usedIdx()).isEqualTo(2);
+            List<int[]> msgs = controlMessages(h, r[2], 0, 2);
+            assertThat(msgs.get(0)).containsExactly(0, DEVICE_ADD, 1, 8);
+            assertThat(msgs.get(1)).containsExactly(0, PORT_NAME, 1, 8 + 5);
+            byte[] name = new byte[5];
+            h.memory().read(CTL_IN + 0x100L * r[2].usedId(1) + 8, name, 0, 5);
+            assertThat(new String(name, StandardCharsets.US_ASCII)).isEqualTo("port1");
+
+            control(h, r[3], 1, 0, PORT_READY, 1);
+            assertThat(r[2].usedIdx()).as("no client yet: no PORT_OPEN").isEqualTo(2);
+            try (SocketChannel client = connect(h, sock)) {
+                assertThat(VirtioHarness.await(() -> r[2].usedIdx() == 3, 5000)).isTrue();
+                assertThat(controlMessages(h, r[2], 2, 3).getFirst()).containsExactly(0, PORT_OPEN, 1, 8);
+            }
+            assertThat(VirtioHarness.await(() -> r[2].usedIdx() == 4, 5000)).isTrue();
+            assertThat(controlMessages(h, r[2], 3, 4).getFirst()).containsExactly(0, PORT_OPEN, 0, 8);
+        }
+    }
+
+    @Test
+    void whenTheVmsMemoryIsGoneTheDeviceReleasesItsSocket() throws Exception {
+        Path sock = dir.resolve("con.sock");
+        VirtioHarness h = console(sock);
+        GuestRing[] r = bringUp(h, 1 << F_MULTIPORT);
+        r[2].desc(0, CTL_IN, 0x100, DESC_F_WRITE, 0);
+        r[2].offer(0);
+        control(h, r[3], 0, 0, DEVICE_READY, 1);
+        control(h, r[3], 1, 0, PORT_READY, 1);
+        h.platform.close(); // the VM ended; VmRuntime does not close PCI devices
+        try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+            // Telling the driver about the client touches the ring: the device notices and shuts down.
+            assertThat(VirtioHarness.await(() -> !Files.exists(sock), 5000)).isTrue();
+            assertThat(client.read(ByteBuffer.allocate(1))).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void snapshotKeepsTheControlStateAndUnsentOutput() throws Exception {
+        Path sock = dir.resolve("con.sock");
+        org.jbhyve.snapshot.format.StateRecord saved;
+        try (VirtioHarness h = console(sock)) {
+            GuestRing[] r = bringUp(h, 1 << F_MULTIPORT);
+            control(h, r[3], 0, 0, DEVICE_READY, 1); // no control buffers: DEVICE_ADD and PORT_NAME wait
+            h.dev.pause();
+            saved = h.dev.saveState();
+        }
+        org.jbhyve.snapshot.format.StateRecord device = saved.record("model").record("device");
+        assertThat(device.bool("device_ready")).isTrue();
+        assertThat(device.records("control")).hasSize(2);
+        try (VirtioHarness h = console(sock)) {
+            h.dev.pause();
+            h.dev.restoreState(saved, h.dev.stateVersion());
+            GuestRing crx = GuestRing.legacy(h.memory(), 0x120, QUEUE_SIZE); // restored ring, same RAM layout
+            for (int i = 0; i < 2; i++) {
+                crx.desc(i, CTL_IN + 0x100L * i, 0x100, DESC_F_WRITE, 0);
+                crx.offer(i);
+            }
+            h.dev.resume();
+            assertThat(crx.usedIdx()).as("the waiting control messages go out once buffers come").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anExistingRegularFileCollectsTheOutput() throws Exception {
+        Path log = dir.resolve("console.log");
+        Files.writeString(log, "before\n");
+        try (VirtioHarness h = console(log)) {
+            GuestRing[] r = bringUp(h, 0);
+            send(h, r[1], 1, "from the guest\n".getBytes(StandardCharsets.US_ASCII), 0);
+            assertThat(VirtioHarness.await(() -> {
+                try {
+                    return Files.readString(log).equals("before\nfrom the guest\n");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }, 5000)).isTrue();
+        }
+    }
+
+    @Test
+    void socketPathsInUseOrOfTheWrongKindAreRefusedAndStaleOnesReplaced() throws Exception {
+        Path sock = dir.resolve("busy.sock");
+        try (ServerSocketChannel other = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            other.bind(UnixDomainSocketAddress.of(sock));
+            assertThatThrownBy(() -> console(sock)).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("another process listens on");
+        }
+        // `other` is closed but its socket file stays behind: a stale socket, replaced.
+        assertThat(Files.exists(sock)).isTrue();
+        try (VirtioHarness h = console(sock)) {
+            assertThat(((VirtioConsole) h.dev).portPath(0)).isEqualTo(sock);
+        }
+        assertThatThrownBy(() -> console(dir)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not a socket or regular file");
+        assertThatThrownBy(() -> new VirtioHarness(VirtioHarness.config(EMULATION, VirtioHarness.NODE + ".port.16.name",
+                "x", VirtioHarness.NODE + ".port.16.path", dir.resolve("x").toString()), VirtioConsole::create))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("invalid port 16");
+    }
+}

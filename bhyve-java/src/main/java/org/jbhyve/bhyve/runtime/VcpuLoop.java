@@ -18,10 +18,12 @@ final class VcpuLoop implements Runnable {
     private final MmioBus mmio;
     private final VmStateMachine state;
     private final boolean strictIo;
+    private final boolean strictMsr;
     private final BiConsumer<ExitStatus, String> end;
 
-    VcpuLoop(Vcpu vcpu, IoBus io, MmioBus mmio, VmStateMachine state, boolean strictIo,
+    VcpuLoop(Vcpu vcpu, IoBus io, MmioBus mmio, VmStateMachine state, boolean strictIo, boolean strictMsr,
              BiConsumer<ExitStatus, String> end) {
+        this.strictMsr = strictMsr;
         this.vcpu = vcpu;
         this.io = io;
         this.mmio = mmio;
@@ -39,6 +41,7 @@ final class VcpuLoop implements Runnable {
                 switch (exit) {
                     case VmExit.PortIo p -> portIo(p);
                     case VmExit.Mmio m -> mmio(m);
+                    case VmExit.MsrAccess m -> msr(m);
                     case VmExit.Stopped s -> {
                         if (!state.awaitRunnable(vcpu.id())) return;
                     }
@@ -85,6 +88,19 @@ final class VcpuLoop implements Runnable {
 
     private void unhandledPort(VmExit.PortIo p) {
         throw new IllegalStateException("unhandled I/O port access with x86.strictio set: " + p);
+    }
+
+    /**
+     * An MSR the kernel does not emulate (FreeBSD hands these to userland): bhyve's rule — with
+     * {@code x86.strictmsr} (the default) the access faults with #GP, otherwise reads return 0 and
+     * writes are ignored.
+     */
+    private void msr(VmExit.MsrAccess m) {
+        if (strictMsr) {
+            m.fault();
+        } else if (!m.isWrite()) {
+            m.setValue(0);
+        }
     }
 
     private void mmio(VmExit.Mmio m) {

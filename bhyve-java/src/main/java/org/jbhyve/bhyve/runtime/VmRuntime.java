@@ -110,7 +110,7 @@ public final class VmRuntime implements AutoCloseable {
             }
             for (Vcpu v : vm.vcpus()) {
                 VcpuLoop loop = new VcpuLoop(v, platform.io(), platform.mmio(), state,
-                        config.getBoolean("x86.strictio", false), this::end);
+                        config.getBoolean("x86.strictio", false), config.getBoolean("x86.strictmsr", true), this::end);
                 vcpuThreads.add(Thread.ofPlatform().name("vcpu " + v.id()).daemon().unstarted(loop));
             }
         } catch (RuntimeException e) {

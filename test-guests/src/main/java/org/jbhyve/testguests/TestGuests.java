@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * The test guests built by this module: freestanding x86-64 ELF executables, on the
  * classpath as {@code guests/<name>.elf}. See this module's README for the boot contract
  * they expect and what each one does and prints. All of them are ELF64 images for the
- * 64-bit boot contract except {@value #MULTIBOOT_GUEST}, an ELF32 Multiboot kernel.
+ * 64-bit boot contract except {@value #MULTIBOOT_GUEST} and {@value #TOUCH_MULTIBOOT_GUEST},
+ * ELF32 Multiboot kernels.
  *
  * <pre>{@code
  * Path elf = TestGuests.path("serial");
@@ -43,6 +44,16 @@ public final class TestGuests {
      * Multiboot (v1) kernel, to be loaded by a Multiboot loader.
      */
     public static final String MULTIBOOT_GUEST = "multiboot";
+    /**
+     * The Multiboot build of the {@code touch} guest (ci/bench-snapshot's guest): like
+     * {@link #MULTIBOOT_GUEST}, an ELF32 i386 Multiboot kernel, not an ELF64 image. It takes
+     * {@code touch=<MiB>} on its command line.
+     */
+    public static final String TOUCH_MULTIBOOT_GUEST = "touch-mb";
+    /** Guest-physical address of the first page {@code touch} and {@code touch-mb} write (16 MiB). */
+    public static final long TOUCH_BASE = 16L << 20;
+    /** MiB that {@code touch} (always) and {@code touch-mb} (without {@code touch=<MiB>}) write. */
+    public static final int TOUCH_DEFAULT_MIB = 256;
     /** Where the {@code pcienum} guest expects PCI ECAM (bus 0 only). */
     public static final long PCI_ECAM_BASE = 0xe000_0000L;
     /** The ISA IRQ (IOAPIC pin) of COM1, used by {@code uartirq} and {@code demo}. */
@@ -63,6 +74,21 @@ public final class TestGuests {
     /** Byte {@code i} (0-511) of the pattern the {@code virtioblk} guest writes: {@code i * 3 + 1}, truncated. */
     public static byte virtioBlkPattern(int i) {
         return (byte) (i * 3 + 1);
+    }
+
+    /** How many sectors the {@code blkloop} guest cycles through: write {@code k} goes to {@link #blkLoopSector}. */
+    public static final int BLKLOOP_SECTORS = 64;
+
+    /** The sector (512-byte units) the {@code blkloop} guest's write number {@code k} goes to: {@code k mod 64 + 1}. */
+    public static long blkLoopSector(long k) {
+        return Long.remainderUnsigned(k, BLKLOOP_SECTORS) + 1;
+    }
+
+    /** The 512 bytes the {@code blkloop} guest's write {@code k} puts there: 64 little-endian 64-bit words, each {@code k}. */
+    public static byte[] blkLoopPattern(long k) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(512).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        while (b.hasRemaining()) b.putLong(k);
+        return b.array();
     }
 
     static final String RESOURCE_DIR = "guests/";

@@ -198,7 +198,7 @@ class TestGuestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"virtioblk", "virtiornd", "virtiocon"})
+    @ValueSource(strings = {"virtioblk", "virtiornd", "virtiocon", "virtionet"})
     void virtioGuestsAreLoadableElf64X86_64Executables(String name) throws IOException {
         assertThat(TestGuests.names()).contains(name);
         guestIsALoadableElf64X86_64Executable(name);
@@ -220,6 +220,11 @@ class TestGuestsTest {
         "virtiocon=con got ",
         "virtiocon=con ok\n",
         "virtiocon=con fail ",
+        "virtionet=net mac ",
+        "virtionet=net got ",
+        "virtionet=pong from guest",
+        "virtionet=net ok\n",
+        "virtionet=net fail ",
     })
     void virtioGuestsContainTheTextTheyPrint(String spec) throws IOException {
         guestContainsTheTextItPrints(spec);
@@ -308,5 +313,92 @@ class TestGuestsTest {
         assertThat(extracted).isRegularFile().isNotEqualTo(jar);
         assertThat(extracted.getFileName().toString()).startsWith("jbhyve-guest-serial-").endsWith(".elf");
         assertThat(Files.readAllBytes(extracted)).isEqualTo(bytes);
+    }
+
+    @Test
+    void blkloopIsALoadableElf64X86_64Executable() throws IOException {
+        assertThat(TestGuests.names()).contains("blkloop");
+        guestIsALoadableElf64X86_64Executable("blkloop");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "blkloop=blkloop ready\n",
+        "blkloop=wrote ",
+        "blkloop=blkloop fail ",
+        "blkloop= at ",
+    })
+    void blkloopContainsTheTextItPrints(String spec) throws IOException {
+        guestContainsTheTextItPrints(spec);
+    }
+
+    @Test
+    void blkLoopSectorAndPatternAreTheGuestsFormula() {
+        assertThat(TestGuests.BLKLOOP_SECTORS).isEqualTo(64);
+        assertThat(TestGuests.blkLoopSector(0)).isEqualTo(1);
+        assertThat(TestGuests.blkLoopSector(63)).isEqualTo(64);
+        assertThat(TestGuests.blkLoopSector(64)).isEqualTo(1);
+        byte[] p = TestGuests.blkLoopPattern(0x0102);
+        assertThat(p).hasSize(512);
+        assertThat(ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN).getLong(504)).isEqualTo(0x0102);
+        assertThat(p[0]).isEqualTo((byte) 2);
+        assertThat(p[1]).isEqualTo((byte) 1);
+        assertThat(p[2]).isZero();
+    }
+
+    @Test
+    void touchGuestsAreListed() {
+        assertThat(TestGuests.names()).contains("touch", TestGuests.TOUCH_MULTIBOOT_GUEST);
+        assertThat(TestGuests.TOUCH_BASE).isEqualTo(16L << 20);
+        assertThat(TestGuests.TOUCH_DEFAULT_MIB).isEqualTo(256);
+    }
+
+    @Test
+    void touchIsALoadableElf64X86_64Executable() throws IOException {
+        guestIsALoadableElf64X86_64Executable("touch");
+    }
+
+    @Test
+    void touchMbIsAnElf32MultibootKernelLikeMultiboot() throws IOException {
+        byte[] file = Files.readAllBytes(TestGuests.path(TestGuests.TOUCH_MULTIBOOT_GUEST));
+        Elf elf = parse32(file);
+        assertThat(elf.machine()).as("e_machine").isEqualTo(EM_386);
+        assertLoadable(elf, file);
+        ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        int at = -1;
+        for (int off = 0; off + 12 <= Math.min(file.length, 8192) && at < 0; off += 4) {
+            if (b.getInt(off) == MULTIBOOT_MAGIC) at = off;
+        }
+        assertThat(at).as("offset of the Multiboot header in the first 8 KiB").isNotNegative();
+        int flags = b.getInt(at + 4);
+        assertThat(b.getInt(at) + flags + b.getInt(at + 8)).as("magic + flags + checksum").isZero();
+        assertThat(flags).as("flags: page-align modules, memory information, no a.out kludge").isEqualTo(0x3);
+        int header = at;
+        assertThat(elf.loads()).as("the header is inside a PT_LOAD segment's file bytes").anySatisfy(s ->
+                assertThat((long) header).isGreaterThanOrEqualTo(s.offset()).isLessThan(s.offset() + s.filesz()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "touch=touch ",
+        "touch= MiB from 16 MiB (",
+        "touch=default",
+        "touch=touched ",
+        "touch=clamped to ",
+        "touch= MiB: RAM ends at ",
+        "touch=tick ",
+        "touch-mb=touch=",
+        "touch-mb=touch ",
+        "touch-mb= MiB from 16 MiB (",
+        "touch-mb=cmdline",
+        "touch-mb=default",
+        "touch-mb=touched ",
+        "touch-mb=clamped to ",
+        "touch-mb=tick ",
+        "touch-mb=exception ",
+        "touch-mb=touch-mb: not loaded by a Multiboot loader (eax=",
+    })
+    void touchGuestsContainTheTextTheyPrint(String spec) throws IOException {
+        guestContainsTheTextItPrints(spec);
     }
 }

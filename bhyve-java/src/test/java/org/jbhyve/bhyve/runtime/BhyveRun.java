@@ -78,6 +78,14 @@ final class BhyveRun implements AutoCloseable {
             throw e;
         }
         run.runtime = vm;
+        // The TCP backend accepts on its own thread and drops output while it has no client: wait
+        // until it has taken our connection, so the guest's first line is not lost.
+        for (var uart : vm.uarts()) {
+            if (uart.backend() instanceof org.jbhyve.bhyve.devices.uart.TcpBackend tcp) {
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+                while (!tcp.hasClient() && System.nanoTime() < deadline) Thread.sleep(5);
+            }
+        }
         Thread.ofPlatform().name("bhyve-main").daemon().start(() -> {
             try {
                 int code;

@@ -7,6 +7,7 @@ import org.jbhyve.bindings.libc.timespec;
 import org.jbhyve.bindings.linux.kvm.kvm_h;
 import org.jbhyve.bindings.linux.kvm.kvm_para_h;
 import org.jbhyve.bindings.linux.socket.socket_h;
+import org.jbhyve.bindings.linux.tun.tun_h;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +33,8 @@ import static org.assertj.core.api.Assertions.fail;
  * {@code <linux/kvm.h>} and glibc's {@code <sys/socket.h>}, {@code <sys/un.h>}, {@code <fcntl.h>},
  * {@code <unistd.h>}, {@code <sys/file.h>}, {@code <errno.h>} and the other headers of {@code libc_h}:
  * a wrong offset or constant cannot pass. Covers {@code org.jbhyve.bindings.linux.kvm},
- * {@code org.jbhyve.bindings.linux.socket} and the structs and constants of {@code org.jbhyve.bindings.libc}.
+ * {@code org.jbhyve.bindings.linux.socket}, {@code org.jbhyve.bindings.linux.tun} ({@code <linux/if_tun.h>},
+ * {@code <net/if.h>}, {@code <linux/if_packet.h>}) and the structs and constants of {@code org.jbhyve.bindings.libc}.
  */
 class LinuxLayoutTest {
 
@@ -60,11 +62,12 @@ class LinuxLayoutTest {
 
     /** Packages whose every struct class is checked (besides libc's {@code pollfd} and {@code timespec}). */
     private static final List<String> STRUCT_PACKAGES = List.of(
-            "org.jbhyve.bindings.linux.kvm", "org.jbhyve.bindings.linux.socket");
+            "org.jbhyve.bindings.linux.kvm", "org.jbhyve.bindings.linux.socket",
+            "org.jbhyve.bindings.linux.tun");
 
     /** Classes of constants, each checked against the C macros of the same name. */
     private static final List<Class<?>> CONSTANT_HOLDERS = List.of(kvm_h.class, kvm_para_h.class, libc_h.class,
-            Errno.class, socket_h.class);
+            Errno.class, socket_h.class, tun_h.class);
 
     /** Constants that are not C macros or enumerators, and are not checked. */
     private static final Set<String> NOT_IN_C = Set.of("kvm_h.KVMIO");
@@ -104,6 +107,11 @@ class LinuxLayoutTest {
                 #include <sys/socket.h>
                 #include <sys/uio.h>
                 #include <sys/un.h>
+                #include <sys/ioctl.h>
+                #include <net/if.h>
+                #include <linux/if_tun.h>
+                #include <linux/if_packet.h>
+                #include <linux/if_ether.h>
                 #include <linux/kvm.h>
                 #include <asm/kvm_para.h>
                 int main(void) {

@@ -33,6 +33,7 @@ public final class PciDeviceFactory {
         f.register(org.jbhyve.bhyve.devices.virtio.VirtioBlk.EMULATION, org.jbhyve.bhyve.devices.virtio.VirtioBlk::create);
         f.register(org.jbhyve.bhyve.devices.virtio.VirtioRnd.EMULATION, org.jbhyve.bhyve.devices.virtio.VirtioRnd::create);
         f.register(org.jbhyve.bhyve.devices.virtio.VirtioConsole.EMULATION, org.jbhyve.bhyve.devices.virtio.VirtioConsole::create);
+        f.register(org.jbhyve.bhyve.devices.virtio.VirtioNet.EMULATION, org.jbhyve.bhyve.devices.virtio.VirtioNet::create);
         return f;
     }
 

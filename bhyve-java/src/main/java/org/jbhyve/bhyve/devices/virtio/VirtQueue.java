@@ -375,6 +375,15 @@ public final class VirtQueue {
      * publishing the used index with release semantics.
      */
     void push(int head, long written) throws RingViolation {
+        pushUnpublished(head, written);
+        publishUsed();
+    }
+
+    /**
+     * Writes the next used entry without moving the used index the driver sees: several entries
+     * (one received packet spread over mergeable buffers) become visible at once by {@link #publishUsed}.
+     */
+    void pushUnpublished(int head, long written) throws RingViolation {
         long entry = usedAddr + 4 + 8L * (nextUsed % size);
         try {
             memory.writeInt(entry, head);
@@ -383,6 +392,10 @@ public final class VirtQueue {
             throw new RingViolation("queue " + index + ": used ring entry at 0x" + Long.toHexString(entry) + " left guest RAM");
         }
         nextUsed = (nextUsed + 1) & 0xffff;
+    }
+
+    /** Publishes the used index with release semantics: every entry written before is visible first. */
+    void publishUsed() throws RingViolation {
         VarHandle.releaseFence();
         put16(usedAddr + 2, nextUsed);
     }

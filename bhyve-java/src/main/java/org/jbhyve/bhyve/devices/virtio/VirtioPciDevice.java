@@ -252,6 +252,33 @@ public abstract class VirtioPciDevice extends PciDevice {
         }
     }
 
+    /**
+     * Returns {@code count} chains taken with {@link #take}, in order, with the bytes written into
+     * each, and publishes them to the driver at once (the used index moves once): for a packet
+     * spread over several buffers, which the driver must see together.
+     */
+    protected final void giveBack(VirtQueue q, DescriptorChain[] chains, long[] written, int count) {
+        synchronized (lock()) {
+            try {
+                boolean any = false;
+                for (int i = 0; i < count; i++) {
+                    DescriptorChain c = chains[i];
+                    if (!gone && c.generation == q.generation() && q.ready() && !q.broken()) {
+                        q.pushUnpublished(c.head(), written[i]);
+                        any = true;
+                    }
+                }
+                if (any && !gone && q.ready() && !q.broken()) q.publishUsed();
+            } catch (RingViolation e) {
+                fail(q, e.getMessage());
+            } catch (IllegalStateException e) {
+                memoryGone(e);
+            } finally {
+                for (int i = 0; i < count; i++) finished();
+            }
+        }
+    }
+
     /** Gives up a taken chain without returning it to the driver (the queue is broken anyway). */
     protected final void abandon(DescriptorChain c) {
         synchronized (lock()) {

@@ -20,7 +20,7 @@ class PciDeviceFactoryTest {
     @Test
     void knowsThePlatformDevicesByBhyveName() {
         PciDeviceFactory f = PciDeviceFactory.standard();
-        assertThat(f.emulations()).containsExactly("amd_hostbridge", "hostbridge", "lpc", "virtio-blk", "virtio-console", "virtio-rnd");
+        assertThat(f.emulations()).containsExactly("amd_hostbridge", "hostbridge", "lpc", "virtio-blk", "virtio-console", "virtio-net", "virtio-rnd");
         PciDevice hb = f.create("hostbridge", cfg, "pci.0.0.0", PciAddress.of(0, 0, 0), platform);
         PciDevice amd = f.create("amd_hostbridge", cfg, "pci.0.0.0", PciAddress.of(0, 0, 0), platform);
         PciDevice lpc = f.create("lpc", cfg, "pci.0.31.0", PciAddress.fromNode("pci.0.31.0"), platform);

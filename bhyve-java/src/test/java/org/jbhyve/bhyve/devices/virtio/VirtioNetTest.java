@@ -1,0 +1,304 @@
+package org.jbhyve.bhyve.devices.virtio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.jbhyve.bhyve.devices.virtio.Virtio.*;
+import static org.jbhyve.bhyve.devices.virtio.VirtioNet.*;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.jbhyve.bhyve.config.ConfigException;
+import org.jbhyve.bhyve.config.ConfigTree;
+import org.jbhyve.bhyve.devices.pci.PciAddress;
+import org.jbhyve.bindings.linux.tun.tun_h;
+import org.junit.jupiter.api.Test;
+
+/**
+ * virtio-net on an in-memory backend: configuration (MAC, MTU, features by backend), transmit with
+ * the header translated for the backend, receive into mergeable buffers published together and
+ * into big-packet chains, waiting for receive buffers, offloads passed to the backend, and a
+ * driver's broken receive buffer.
+ */
+class VirtioNetTest {
+    static final byte[] MAC = {0x58, (byte) 0x9c, (byte) 0xfc, 1, 2, 3};
+    static final long RX_PFN = 0x100, TX_PFN = 0x200;
+
+    /** A backend in memory: frames sent are collected, frames to receive are queued. */
+    static final class FakeBackend implements NetBackend {
+        final int header;
+        final List<byte[]> sent = new CopyOnWriteArrayList<>();
+        final LinkedBlockingQueue<byte[]> incoming = new LinkedBlockingQueue<>();
+        volatile int offloads = -1;
+        volatile boolean closed;
+
+        FakeBackend(int header) {
+            this.header = header;
+        }
+
+        @Override public int headerBytes() { return header; }
+        @Override public boolean offloads() { return header != 0; }
+        @Override public void setOffloads(int tunFlags) { offloads = tunFlags; }
+        @Override public void send(MemorySegment frame) { sent.add(frame.toArray(ValueLayout.JAVA_BYTE)); }
+
+        @Override
+        public int receive(MemorySegment buffer, int timeoutMillis) throws java.io.IOException {
+            try {
+                byte[] f = incoming.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+                if (f == null || f.length == 0) return 0;
+                MemorySegment.copy(f, 0, buffer, ValueLayout.JAVA_BYTE, 0, f.length);
+                return f.length;
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+        }
+
+        @Override public void wakeup() { incoming.add(new byte[0]); }
+        @Override public String name() { return "fake0"; }
+        @Override public void close() { closed = true; }
+    }
+
+    static VirtioHarness net(FakeBackend b, int mtu, String... keyValues) {
+        return new VirtioHarness(VirtioHarness.config(EMULATION, keyValues),
+                (c, n, a, p) -> new VirtioNet(c, a, p, b, MAC, mtu));
+    }
+
+    /** Legacy bring-up of both queues with {@code features}. */
+    static GuestRing[] legacyUp(VirtioHarness h, int features) {
+        h.lout(LEGACY_STATUS, 1, 0);
+        h.lout(LEGACY_STATUS, 1, STATUS_ACKNOWLEDGE | STATUS_DRIVER);
+        h.lout(LEGACY_GUEST_FEATURES, 4, features);
+        GuestRing[] rings = new GuestRing[2];
+        long[] pfns = {RX_PFN, TX_PFN};
+        for (int q = 0; q < 2; q++) {
+            h.lout(LEGACY_QUEUE_SEL, 2, q);
+            int size = h.lin(LEGACY_QUEUE_NUM, 2);
+            rings[q] = GuestRing.legacy(h.memory(), pfns[q], size);
+            h.lout(LEGACY_QUEUE_PFN, 4, (int) pfns[q]);
+        }
+        h.lout(LEGACY_STATUS, 1, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_DRIVER_OK);
+        return rings;
+    }
+
+    static byte[] frame(int length, int seed) {
+        byte[] f = new byte[length];
+        for (int i = 0; i < 6; i++) f[i] = MAC[i];
+        for (int i = 6; i < length; i++) f[i] = (byte) (i * 7 + seed);
+        f[12] = (byte) 0x88;
+        f[13] = (byte) 0xb5;
+        return f;
+    }
+
+    @Test
+    void identityConfigAndFeaturesFollowTheBackend() throws Exception {
+        try (VirtioHarness h = net(new FakeBackend(12), 9000)) {
+            assertThat(h.cfgRead(0, 4)).isEqualTo(0x1000 << 16 | VENDOR);
+            assertThat(h.cfgRead(0x2c, 4) >>> 16).as("subsystem = type 1").isEqualTo(TYPE_NET);
+            assertThat(h.cfgRead(0x08, 4) >>> 24).as("class network").isEqualTo(2);
+            for (int i = 0; i < 6; i++) assertThat((byte) h.lin(LEGACY_CONFIG_NO_MSIX + i, 1)).isEqualTo(MAC[i]);
+            assertThat(h.lin(LEGACY_CONFIG_NO_MSIX + 6, 2)).as("link up").isEqualTo(S_LINK_UP);
+            assertThat(h.lin(LEGACY_CONFIG_NO_MSIX + 10, 2)).isEqualTo(9000);
+            long f = h.dev.offeredFeatures();
+            for (int b : new int[] {F_MAC, F_STATUS, F_MRG_RXBUF, F_MTU, F_CSUM, F_GUEST_CSUM, F_HOST_TSO4, F_GUEST_TSO6}) {
+                assertThat(f & bit(b)).as("feature " + b).isNotZero();
+            }
+        }
+        try (VirtioHarness h = net(new FakeBackend(0), 0)) {
+            long f = h.dev.offeredFeatures();
+            assertThat(f & (bit(F_CSUM) | bit(F_GUEST_CSUM) | bit(F_HOST_TSO4) | bit(F_GUEST_TSO4) | bit(F_MTU)))
+                    .as("no offloads without a header from the backend, no MTU unless given").isZero();
+            assertThat(f & bit(F_MRG_RXBUF)).isNotZero();
+        }
+    }
+
+    @Test
+    void macFromOptionOrStablyFromTheVmName() {
+        PciAddress at = PciAddress.of(0, 3, 0);
+        ConfigTree c = new ConfigTree();
+        c.set("name", "vm1");
+        byte[] a = VirtioNet.mac(c, at.node(), at, "t");
+        assertThat(a).startsWith((byte) 0, (byte) 0xa0, (byte) 0x98);
+        assertThat(VirtioNet.mac(c, at.node(), at, "t")).isEqualTo(a);
+        ConfigTree other = new ConfigTree();
+        other.set("name", "vm2");
+        assertThat(VirtioNet.mac(other, at.node(), at, "t")).isNotEqualTo(a);
+        assertThat(VirtioNet.mac(c, PciAddress.of(0, 4, 0).node(), PciAddress.of(0, 4, 0), "t")).isNotEqualTo(a);
+
+        c.set(at.node() + ".mac", "58:9c:fc:01:02:03");
+        assertThat(VirtioNet.mac(c, at.node(), at, "t")).isEqualTo(MAC);
+        for (String bad : new String[] {"01:00:5e:00:00:01", "00:00:00:00:00:00", "58:9c:fc:01:02", "zz:9c:fc:01:02:03"}) {
+            c.set(at.node() + ".mac", bad);
+            assertThatThrownBy(() -> VirtioNet.mac(c, at.node(), at, "t")).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(bad);
+        }
+        c.set(at.node() + ".mtu", "67");
+        assertThatThrownBy(() -> VirtioNet.mtu(c, at.node(), "t")).isInstanceOf(ConfigException.class);
+        c.set(at.node() + ".mtu", "1500");
+        assertThat(VirtioNet.mtu(c, at.node(), "t")).isEqualTo(1500);
+        assertThatThrownBy(() -> VirtioNet.backendName(c, at.node(), "t")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tapN");
+        c.set(at.node() + ".backend", "/dev/tap3");
+        assertThat(VirtioNet.backendName(c, at.node(), "t")).isEqualTo("tap3");
+        c.set(at.node() + ".backend", "netgraph,path=a:");
+        assertThatThrownBy(() -> VirtioNet.backendName(c, at.node(), "t")).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void transmitPassesTheHeaderAndFrameToTheBackend() throws Exception {
+        FakeBackend b = new FakeBackend(12);
+        try (VirtioHarness h = net(b, 0)) {
+            GuestRing tx = legacyUp(h, (int) bit(F_MRG_RXBUF) | (int) bit(F_CSUM))[TX];
+            byte[] hdr = {1, 0, 0, 0, 0, 0, 34, 0, 16, 0, 7, 7}; // NEEDS_CSUM, csum_start 34, offset 16, junk num_buffers
+            byte[] f = frame(60, 1);
+            h.memory().write(0x400000, hdr, 0, 12);
+            h.memory().write(0x400100, f, 0, 20);
+            h.memory().write(0x400200, f, 20, 40);
+            tx.desc(0, 0x400000, 12, DESC_F_NEXT, 1);
+            tx.desc(1, 0x400100, 20, DESC_F_NEXT, 2);
+            tx.desc(2, 0x400200, 40, 0, 0);
+            tx.offer(0);
+            h.lout(LEGACY_QUEUE_NOTIFY, 2, TX);
+            assertThat(tx.usedIdx()).isEqualTo(1);
+            assertThat(tx.usedLength(0)).isZero();
+            assertThat(b.sent).hasSize(1);
+            byte[] got = b.sent.get(0);
+            assertThat(got).hasSize(72);
+            assertThat(java.util.Arrays.copyOf(got, 12)).isEqualTo(new byte[] {1, 0, 0, 0, 0, 0, 34, 0, 16, 0, 0, 0});
+            assertThat(java.util.Arrays.copyOfRange(got, 12, 72)).isEqualTo(f);
+
+            // Too short for header + Ethernet header: dropped, completed, logged once.
+            tx.desc(3, 0x400000, 12, 0, 0);
+            tx.offer(3);
+            h.lout(LEGACY_QUEUE_NOTIFY, 2, TX);
+            assertThat(tx.usedIdx()).isEqualTo(2);
+            assertThat(b.sent).hasSize(1);
+            assertThat(h.logs()).anyMatch(l -> l.contains("less than"));
+        }
+    }
+
+    @Test
+    void transmitWithoutBackendHeaderStripsTheGuestsTenByteHeader() throws Exception {
+        FakeBackend b = new FakeBackend(0);
+        try (VirtioHarness h = net(b, 0)) {
+            GuestRing tx = legacyUp(h, 0)[TX];
+            byte[] f = frame(64, 2);
+            h.memory().write(0x400000, new byte[10], 0, 10);
+            h.memory().write(0x40000a, f, 0, 64);
+            tx.desc(0, 0x400000, 74, 0, 0);
+            tx.offer(0);
+            h.lout(LEGACY_QUEUE_NOTIFY, 2, TX);
+            assertThat(b.sent).containsExactly(f);
+        }
+    }
+
+    @Test
+    void aLargeFrameSpreadsOverMergeableBuffersPublishedTogether() throws Exception {
+        FakeBackend b = new FakeBackend(12);
+        try (VirtioHarness h = net(b, 0)) {
+            GuestRing rx = legacyUp(h, (int) bit(F_MRG_RXBUF))[RX];
+            for (int i = 0; i < 4; i++) {
+                rx.desc(i, 0x500000 + 0x1000L * i, 1526, DESC_F_WRITE, 0);
+                rx.offer(i);
+            }
+            h.lout(LEGACY_QUEUE_NOTIFY, 2, RX);
+            byte[] f = frame(4000, 3);
+            byte[] in = new byte[12 + f.length];
+            in[0] = 1; // NEEDS_CSUM from the tap: not passed on (GUEST_CSUM not negotiated)
+            System.arraycopy(f, 0, in, 12, f.length);
+            b.incoming.add(in);
+            assertThat(VirtioHarness.await(() -> rx.usedIdx() == 3, 5000)).as(h.logs().toString()).isTrue();
+            assertThat(rx.usedLength(0)).isEqualTo(1526);
+            assertThat(rx.usedLength(1)).isEqualTo(1526);
+            assertThat(rx.usedLength(2)).isEqualTo(12 + 4000 - 2 * 1526);
+            byte[] hdr = new byte[12];
+            h.memory().read(0x500000, hdr, 0, 12);
+            assertThat(hdr).isEqualTo(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0});
+            byte[] got = new byte[f.length];
+            h.memory().read(0x500000 + 12, got, 0, 1514);
+            h.memory().read(0x501000, got, 1514, 1526);
+            h.memory().read(0x502000, got, 1514 + 1526, f.length - 1514 - 1526);
+            assertThat(got).isEqualTo(f);
+        }
+    }
+
+    @Test
+    void withoutMergeableBuffersAFrameMustFitOneChain() throws Exception {
+        FakeBackend b = new FakeBackend(12);
+        try (VirtioHarness h = net(b, 0)) {
+            GuestRing rx = legacyUp(h, 0)[RX];
+            rx.desc(0, 0x500000, 10, DESC_F_WRITE | DESC_F_NEXT, 1); // header
+            rx.desc(1, 0x501000, 1514, DESC_F_WRITE, 0);
+            rx.offer(0);
+            h.lout(LEGACY_QUEUE_NOTIFY, 2, RX);
+            byte[] big = new byte[12 + 2000];
+            b.incoming.add(big); // does not fit: dropped, the chain kept
+            byte[] f = frame(100, 4);
+            byte[] in = new byte[12 + 100];
+            System.arraycopy(f, 0, in, 12, 100);
+            b.incoming.add(in);
+            assertThat(VirtioHarness.await(() -> rx.usedIdx() == 1, 5000)).isTrue();
+            assertThat(rx.usedId(0)).isZero();
+            assertThat(rx.usedLength(0)).isEqualTo(10 + 100);
+            byte[] got = new byte[100];
+            h.memory().read(0x501000, got, 0, 100);
+            assertThat(got).isEqualTo(f);
+            assertThat(h.logs()).anyMatch(l -> l.contains("does not fit"));
+        }
+    }
+
+    @Test
+    void aFrameWaitsForReceiveBuffers() throws Exception {
+        FakeBackend b = new FakeBackend(0);
+        try (VirtioHarness h = net(b, 0)) {
+            GuestRing rx = legacyUp(h, (int) bit(F_MRG_RXBUF))[RX];
+            byte[] f = frame(60, 5);
+            b.incoming.add(f);
+            Thread.sleep(100);
+            assertThat(rx.usedIdx()).isZero();
+            rx.desc(0, 0x500000, 2048, DESC_F_WRITE, 0);
+            rx.offer(0);
+            h.lout(LEGACY_QUEUE_NOTIFY, 2, RX);
+            assertThat(VirtioHarness.await(() -> rx.usedIdx() == 1, 5000)).isTrue();
+            assertThat(rx.usedLength(0)).isEqualTo(12 + 60);
+            byte[] got = new byte[60];
+            h.memory().read(0x500000 + 12, got, 0, 60);
+            assertThat(got).isEqualTo(f);
+            assertThat(h.memory().readShort(0x500000 + 10)).as("num_buffers").isEqualTo((short) 1);
+        }
+    }
+
+    @Test
+    void offloadsTheGuestAcceptsGoToTheBackendAtDriverOk() throws Exception {
+        FakeBackend b = new FakeBackend(12);
+        try (VirtioHarness h = net(b, 0)) {
+            h.enableMsix();
+            h.modernSetup(RX, bit(F_VERSION_1) | bit(F_GUEST_CSUM) | bit(F_GUEST_TSO4) | bit(F_GUEST_ECN), 0x100000, 256);
+            assertThat(b.offloads).isEqualTo(tun_h.TUN_F_CSUM | tun_h.TUN_F_TSO4 | tun_h.TUN_F_TSO_ECN);
+        }
+        FakeBackend plain = new FakeBackend(12);
+        try (VirtioHarness h = net(plain, 0)) {
+            h.modernSetup(RX, bit(F_VERSION_1) | bit(F_GUEST_TSO4), 0x100000, 256);
+            assertThat(plain.offloads).as("TSO without checksum offload is not possible").isZero();
+        }
+    }
+
+    @Test
+    void aReceiveBufferWithoutRoomForTheHeaderBreaksTheQueue() throws Exception {
+        FakeBackend b = new FakeBackend(0);
+        try (VirtioHarness h = net(b, 0)) {
+            GuestRing rx = legacyUp(h, (int) bit(F_MRG_RXBUF))[RX];
+            rx.desc(0, 0x500000, 4, DESC_F_WRITE, 0);
+            rx.offer(0);
+            h.lout(LEGACY_QUEUE_NOTIFY, 2, RX);
+            b.incoming.add(frame(60, 6));
+            assertThat(VirtioHarness.await(() -> h.logs().stream().anyMatch(l -> l.contains("receive buffer")), 5000))
+                    .isTrue();
+            assertThat(rx.usedIdx()).isZero();
+        }
+        assertThat(b.closed).isTrue();
+    }
+}

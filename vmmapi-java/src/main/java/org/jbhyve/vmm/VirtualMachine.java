@@ -59,6 +59,9 @@ public interface VirtualMachine extends AutoCloseable {
      */
     List<KernelState> saveKernelState();
 
+    /** The names {@link #saveKernelState()} produces on this backend (what a snapshot reader must accept). */
+    List<String> kernelStateNames();
+
     /**
      * Puts back blobs from {@link #saveKernelState()}, in the order the backend needs whatever the
      * order of the list. Meant for a fresh VM with the same configuration whose vCPUs have not run. The

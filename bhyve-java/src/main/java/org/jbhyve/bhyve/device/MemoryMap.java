@@ -8,8 +8,8 @@ public final class MemoryMap {
     private MemoryMap() {}
 
     // ---- RAM (see GuestMemory): [0, min(mem, 3 GiB)) and [4 GiB, 4 GiB + rest) ----
-    public static final long LOWMEM_LIMIT = 3L << 30;
-    public static final long HIGHMEM_BASE = 4L << 30;
+    public static final long LOWMEM_LIMIT = org.jbhyve.vmm.GuestMemory.LOWMEM_LIMIT;
+    public static final long HIGHMEM_BASE = org.jbhyve.vmm.GuestMemory.HIGHMEM_BASE;
 
     // ---- PCI ----
     /** PCI I/O BARs are allocated in [PCI_IO_BASE, PCI_IO_LIMIT). */

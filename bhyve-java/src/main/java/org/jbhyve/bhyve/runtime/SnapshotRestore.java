@@ -40,10 +40,6 @@ final class SnapshotRestore {
         return r;
     }
 
-    /** The KVM kernel-state chunks this build knows. */
-    static final List<String> KVM_KERNEL_CHUNKS = List.of("kvm.irqchip.pic-master", "kvm.irqchip.pic-slave",
-            "kvm.irqchip.ioapic", "kvm.pit", "kvm.clock");
-
     /** Refuses, before the VM exists, a snapshot whose shape the config cannot honour. */
     static void checkCompatible(SnapshotReader r, int vcpus, long memoryBytes) {
         if (r.vcpuCount() != vcpus) {
@@ -78,12 +74,10 @@ final class SnapshotRestore {
      * devices read (a newer required chunk is refused here, with its name and version), and restores.
      */
     static void restore(Path file, VirtualMachine vm, List<Snapshottable> devices) {
-        ChunkRegistry registry = registry(devices, KVM_KERNEL_CHUNKS);
+        ChunkRegistry registry = registry(devices, vm.kernelStateNames());
         try (SnapshotReader r = SnapshotReader.open(file, ReadOptions.restore(registry))) {
             restore(r, vm, devices);
-        } catch (SnapshotFormatException e) {
-            throw new ConfigException("cannot restore " + file + ": " + e.getMessage());
-        } catch (java.io.IOException e) {
+        } catch (java.io.IOException e) { // SnapshotFormatException included
             throw new ConfigException("cannot restore " + file + ": " + e.getMessage());
         }
     }
@@ -95,7 +89,7 @@ final class SnapshotRestore {
             for (Chunk c : r.chunks()) byLabel.put(c.name() + "/" + c.instance(), c);
             List<KernelState> kernel = new ArrayList<>();
             for (Chunk c : r.chunks()) {
-                if (c.status() != Chunk.Status.SKIPPED && c.name().startsWith("kvm.")) {
+                if (c.status() != Chunk.Status.SKIPPED && vm.kernelStateNames().contains(c.name())) {
                     kernel.add(KernelStateRecord.decode(c.name(), c.version(), c.entry().producer(), c.record()));
                 }
             }
@@ -114,9 +108,7 @@ final class SnapshotRestore {
             }
             // Kernel state last: the kvmclock restarts from its saved value right before the guest runs.
             vm.restoreKernelState(kernel);
-        } catch (SnapshotFormatException e) {
-            throw new ConfigException("cannot restore " + r.file() + ": " + e.getMessage());
-        } catch (IllegalArgumentException e) {
+        } catch (SnapshotFormatException | IllegalArgumentException e) {
             throw new ConfigException("cannot restore " + r.file() + ": " + e.getMessage());
         }
     }

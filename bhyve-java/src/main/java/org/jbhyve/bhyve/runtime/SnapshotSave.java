@@ -28,7 +28,7 @@ final class SnapshotSave {
     static String write(SnapshotTarget target, VmRuntime runtime) throws Exception {
         VirtualMachine vm = runtime.vm();
         SnapshotMetadata meta = SnapshotMetadata.of(vm.name(), vm.vcpus().size(),
-                new LinkedHashMap<>(runtime.config().flatten()), HostInfo.detect("kvm"));
+                new LinkedHashMap<>(runtime.config().flatten()), HostInfo.detect(runtime.backendName()));
         try (SnapshotWriter w = switch (target) {
             case SnapshotTarget.File f -> SnapshotWriter.create(f.path(), meta);
             case SnapshotTarget.InDirectory d -> SnapshotWriter.create(d.dirFd(), d.name(), meta);
@@ -39,7 +39,7 @@ final class SnapshotSave {
                     .putU64("memory_size", mem.size())
                     .putU64("lowmem_size", mem.lowmemSize())
                     .putU64("highmem_size", mem.highmemSize())
-                    .putString("backend", "kvm")
+                    .putString("backend", runtime.backendName())
                     .build());
             for (KernelState k : vm.saveKernelState()) {
                 w.addChunk(k.name(), "", k.version(), true, k.producer(), KernelStateRecord.encode(k));

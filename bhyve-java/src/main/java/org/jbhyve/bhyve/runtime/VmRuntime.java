@@ -75,7 +75,7 @@ public final class VmRuntime implements AutoCloseable {
         checkEmulations(config);
         if (restoreFrom != null) {
             SnapshotRestore.checkCompatible(restoreFrom, topology.cpus(), memoryBytes);
-            if (config.contains("bootrom") || config.contains("lpc.bootrom")) {
+            if (hasBootrom(config)) {
                 // The ROM and its flash VARS are device memory outside RAM; mapping them back without
                 // the reset-vector boot path is not written yet.
                 throw new ConfigException("snapshot " + restoreFrom.file() + " is of a UEFI (bootrom) guest; "
@@ -84,13 +84,15 @@ public final class VmRuntime implements AutoCloseable {
         }
         // A restored guest is already booted: its RAM, firmware tables included, comes from the snapshot.
         this.loader = restoreFrom == null ? BootLoaders.fromConfig(config, memoryBytes) : null;
+        if (loader != null) closeables.add(loader); // a boot ROM holds its VARS file open and mapped
         this.state = new VmStateMachine(topology.cpus());
 
-        this.hypervisor = Hypervisor.open();
+        Hypervisor opened = null;
         VirtualMachine created = null;
         try {
+            opened = Hypervisor.open();
             MemorySource ram = restoreFrom == null ? MemoryBacking.MEMFD : SnapshotRestore.memorySource(restoreFrom);
-            created = hypervisor.createVm(new VmConfig(name, topology.cpus(), memoryBytes, true, ram));
+            created = opened.createVm(new VmConfig(name, topology.cpus(), memoryBytes, true, ram));
             this.vm = created;
             this.platform = new VmPlatform(vm, log);
             this.pciBus = buildPci();
@@ -104,7 +106,6 @@ public final class VmRuntime implements AutoCloseable {
             if (restoreFrom == null) {
                 writeFirmwareTables(topology.cpus());
                 loader.load(vm, platform.mmio());
-                closeables.add(loader);
             } else {
                 SnapshotRestore.restore(Path.of(restoreFrom.file()), vm, snapshottables());
             }
@@ -116,9 +117,14 @@ public final class VmRuntime implements AutoCloseable {
         } catch (RuntimeException e) {
             closeQuietly();
             if (created != null) created.close();
-            hypervisor.close();
+            if (opened != null) opened.close();
             throw e;
         }
+        this.hypervisor = opened;
+    }
+
+    private static boolean hasBootrom(ConfigTree cfg) {
+        return cfg.contains("bootrom") || cfg.contains("lpc.bootrom");
     }
 
     /** Builds the VM {@code config} describes; nothing runs until {@link #start()}. */
@@ -177,13 +183,13 @@ public final class VmRuntime implements AutoCloseable {
         return bus;
     }
 
-    private boolean hasLpcBridge() {
-        return pciBus.devices().stream().anyMatch(d -> d instanceof LpcBridge);
+    private Optional<PciDevice> lpcBridge() {
+        return pciBus.devices().stream().filter(d -> d instanceof LpcBridge).findFirst();
     }
 
     /** COM ports, firmware config, test devices: bhyve attaches them to the LPC bridge. */
     private void buildLpcDevices(int cpus, long memoryBytes) {
-        boolean lpc = hasLpcBridge();
+        boolean lpc = lpcBridge().isPresent();
         for (int i = 0; i < 4; i++) {
             String node = "lpc.com" + (i + 1);
             if (!config.contains(node)) continue;
@@ -195,7 +201,7 @@ public final class VmRuntime implements AutoCloseable {
             lifecycles.add(uart);
             closeables.add(uart);
         }
-        boolean bootrom = config.contains("bootrom") || config.contains("lpc.bootrom");
+        boolean bootrom = hasBootrom(config);
         switch (FirmwareInterface.fromConfig(config)) {
             case QEMU -> lifecycles.add(FwCfg.fromConfig(config, platform, cpus, memoryBytes, uuid()));
             case BHYVE -> {
@@ -230,10 +236,10 @@ public final class VmRuntime implements AutoCloseable {
                     new AddressWindow(w.mem32Base(), w.mem32Limit()), new AddressWindow(w.mem64Base(), w.mem64Limit()),
                     w.bus() == 0 ? routes : List.of()));
         }
-        pciBus.devices().stream().filter(d -> d instanceof LpcBridge).findFirst()
-                .ifPresent(d -> b.lpcBridge(d.address().slot(), d.address().function()));
+        Optional<PciDevice> lpc = lpcBridge();
+        lpc.ifPresent(d -> b.lpcBridge(d.address().slot(), d.address().function()));
         for (int i = 0; i < 4; i++) {
-            if (config.contains("lpc.com" + (i + 1)) && hasLpcBridge()) b.isa(IsaDevice.Uart.com(i + 1));
+            if (config.contains("lpc.com" + (i + 1)) && lpc.isPresent()) b.isa(IsaDevice.Uart.com(i + 1));
         }
         AcpiMachine machine = b.build();
         if (config.getBoolean("acpi_tables", true)) AcpiTables.write(machine, vm.memory());
@@ -257,6 +263,9 @@ public final class VmRuntime implements AutoCloseable {
 
     public ConfigTree config() { return config; }
 
+    /** The hypervisor backend this VM runs on ("kvm", "freebsd-vmm"). */
+    public String backendName() { return hypervisor.backendName(); }
+
     /** Starts every vCPU thread; the BSP runs from the loader's entry, APs wait for INIT/SIPI. */
     public void start() {
         startedAt = System.nanoTime();
@@ -272,7 +281,7 @@ public final class VmRuntime implements AutoCloseable {
     }
 
     private void end(ExitStatus status, int exitCode, String reason) {
-        if (state.end(status, reason) || state.state() == VmState.SUSPENDED && exitCode >= 0) {
+        if (state.end(status, reason)) {
             if (exitCode >= 0) processExitCode = exitCode;
             for (Vcpu v : vm.vcpus()) v.kick();
         }
@@ -288,7 +297,17 @@ public final class VmRuntime implements AutoCloseable {
     /** Pauses every vCPU and device (at an instruction boundary, I/O quiesced). */
     public void pause(Duration timeout) throws InterruptedException {
         state.pause(() -> vm.vcpus().forEach(Vcpu::kick), timeout);
-        for (Lifecycle l : lifecycles) l.pause();
+        int paused = 0;
+        try {
+            for (Lifecycle l : lifecycles) {
+                l.pause();
+                paused++;
+            }
+        } catch (RuntimeException e) {
+            for (int i = 0; i < paused; i++) lifecycles.get(i).resume();
+            state.resume();
+            throw e;
+        }
     }
 
     public void resume() {
@@ -322,23 +341,19 @@ public final class VmRuntime implements AutoCloseable {
      */
     public String checkpoint(SnapshotTarget target, boolean suspend) throws Exception {
         synchronized (checkpointLock) {
-            pause(Duration.ofSeconds(30));
-            boolean resumeAfter = true;
             try {
+                pause(Duration.ofSeconds(30));
                 state.beginCheckpoint();
                 String written = SnapshotSave.write(target, this);
                 checkpoints++;
+                // With suspend the VM is now SUSPENDED (exit status 0) and its parked vCPU threads end.
                 state.endCheckpoint(suspend);
-                if (suspend) {
-                    resumeAfter = false;
-                    end(ExitStatus.REBOOT, 0, "suspended to " + written);
-                }
                 return written;
             } catch (Exception | Error e) {
                 if (state.state() == VmState.CHECKPOINTING) state.endCheckpoint(false);
                 throw e;
             } finally {
-                if (resumeAfter && state.state() == VmState.PAUSED) resume();
+                if (state.state() == VmState.PAUSED) resume();
             }
         }
     }

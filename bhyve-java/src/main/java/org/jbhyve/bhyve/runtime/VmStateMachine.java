@@ -59,6 +59,7 @@ public final class VmStateMachine {
             while (parked < vcpus && !state.isTerminal()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
+                    if (state == VmState.PAUSED) move(VmState.RUNNING); // let the parked ones go again
                     throw new IllegalStateException("only " + parked + " of " + vcpus + " vCPUs stopped within " + timeout);
                 }
                 wait(Math.max(1, left / 1_000_000));
@@ -98,11 +99,6 @@ public final class VmStateMachine {
             }
         }
         return state == VmState.RUNNING;
-    }
-
-    /** True when vCPU threads should stop running the guest (any state but RUNNING). */
-    public synchronized boolean mustStop() {
-        return state != VmState.RUNNING;
     }
 
     /** Ends the VM with {@code status}; the first reason wins. Returns true if this call ended it. */

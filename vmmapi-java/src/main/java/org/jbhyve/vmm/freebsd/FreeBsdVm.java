@@ -364,6 +364,11 @@ public final class FreeBsdVm implements VirtualMachine {
         check("vm_lapic_msi", api.lapicMsi(ctx, address, Integer.toUnsignedLong(data)));
     }
 
+    @Override
+    public List<String> kernelStateNames() {
+        return FreeBsdKernelState.names();
+    }
+
     /**
      * {@inheritDoc}
      *

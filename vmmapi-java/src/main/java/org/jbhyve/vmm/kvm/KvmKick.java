@@ -51,6 +51,7 @@ final class KvmKick {
     private final MemorySegment errno;
     private final Object lock = new Object();
     private Thread boundThread;              // the thread whose mask is prepared (vCPU thread only)
+    private long boundPthread;               // its pthread_t (vCPU thread only)
     private long runningThread;              // pthread_t while inside KVM_RUN, else 0; guarded by lock
     private boolean closed;                  // guarded by lock
 
@@ -73,9 +74,8 @@ final class KvmKick {
     void enter() {
         Thread me = Thread.currentThread();
         if (me != boundThread) bind(me);
-        long self = libc_h.pthread_self();
         synchronized (lock) {
-            runningThread = self;
+            runningThread = boundPthread;
         }
     }
 
@@ -98,6 +98,7 @@ final class KvmKick {
             vcpu.ioctl("KVM_SET_SIGNAL_MASK", KVM_SET_SIGNAL_MASK, mask);
         }
         boundThread = me;
+        boundPthread = libc_h.pthread_self();
     }
 
     /** True while the vCPU thread is inside KVM_RUN. */

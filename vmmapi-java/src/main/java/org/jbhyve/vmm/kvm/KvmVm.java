@@ -206,6 +206,12 @@ public final class KvmVm implements VirtualMachine {
         }
     }
 
+    @Override
+    public List<String> kernelStateNames() {
+        return List.of(KvmKernelState.PIC_MASTER, KvmKernelState.PIC_SLAVE, KvmKernelState.IOAPIC,
+                KvmKernelState.PIT, KvmKernelState.CLOCK);
+    }
+
     /**
      * {@inheritDoc}
      *

@@ -43,6 +43,14 @@ public interface VirtualMachine extends AutoCloseable {
      */
     java.lang.foreign.MemorySegment mapMemory(String name, long gpa, long size, boolean readOnly);
 
+    /**
+     * The descriptor guest RAM is a shared mapping of, when it is one (memfd-backed RAM): lowmem at file
+     * offset 0, highmem right after it. Lets a checkpoint find never-touched RAM without reading it.
+     */
+    default java.util.OptionalInt ramFd() {
+        return java.util.OptionalInt.empty();
+    }
+
     /** Delivers an MSI: {@code address} in the 0xfeexxxxx window, {@code data} the message. */
     void sendMsi(long address, int data);
 

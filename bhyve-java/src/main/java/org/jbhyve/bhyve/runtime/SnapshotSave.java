@@ -51,7 +51,13 @@ final class SnapshotSave {
             for (Snapshottable s : runtime.snapshottables()) {
                 w.addChunk(s.stateName(), "", s.stateVersion(), true, s.saveState());
             }
-            for (GuestMemory.Region r : mem.regions()) w.addRamRegion(r.gpa(), r.host());
+            // memfd-backed RAM: lowmem at offset 0, highmem after it (see VirtualMachine.ramFd)
+            int ramFd = vm.ramFd().orElse(-1);
+            int index = 0;
+            for (GuestMemory.Region r : mem.regions()) {
+                long fdOffset = r.gpa() == 0 ? 0 : mem.lowmemSize();
+                w.addRamRegion("region" + index++, r.gpa(), r.host(), ramFd, fdOffset);
+            }
             w.commit();
             return w.path();
         }

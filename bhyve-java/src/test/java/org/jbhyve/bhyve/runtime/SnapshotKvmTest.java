@@ -67,6 +67,29 @@ class SnapshotKvmTest {
         }
     }
 
+    static long vmRssKib() throws java.io.IOException {
+        for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (l.startsWith("VmRSS:")) return Long.parseLong(l.replaceAll("[^0-9]", ""));
+        }
+        throw new AssertionError("no VmRSS in /proc/self/status");
+    }
+
+    @Test
+    void checkpointingAMostlyIdleGuestDoesNotAllocateItsRam(@TempDir Path dir) throws Exception {
+        List<String> args = new ArrayList<>(demoArgs());
+        args.set(args.indexOf("32M"), "1G");
+        try (BhyveRun run = BhyveRun.start(args)) {
+            run.awaitOutput(o -> lastTick(o) >= 1, T);
+            long before = vmRssKib();
+            run.runtime.checkpoint(new SnapshotTarget.File(dir.resolve("idle")), false);
+            long grownMib = (vmRssKib() - before) / 1024;
+            // never-touched memfd pages are found with SEEK_DATA/SEEK_HOLE and not read
+            assertThat(grownMib).as("VmRSS growth in MiB for a checkpoint of a 1 GiB guest").isLessThan(128);
+            run.type("q");
+            assertThat(run.exitStatus(T)).isEqualTo(ExitStatus.POWEROFF.code());
+        }
+    }
+
     @Test
     void suspendThenRestoreContinuesTheCounterWithoutRebooting(@TempDir Path dir) throws Exception {
         Path snap = dir.resolve("suspended");

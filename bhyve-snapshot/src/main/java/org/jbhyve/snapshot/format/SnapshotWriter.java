@@ -365,6 +365,18 @@ public final class SnapshotWriter implements AutoCloseable {
      * {@code ram.crc}. The memory must not change until this returns (pause the vCPUs first).
      */
     public RamRegion addRamRegion(String regionName, long gpa, MemorySegment memory) throws IOException {
+        return addRamRegion(regionName, gpa, memory, -1, 0);
+    }
+
+    /**
+     * Like {@link #addRamRegion(String, long, MemorySegment)}, for RAM that is a shared mapping of
+     * {@code backingFd} at {@code backingOffset} (e.g. a memfd). 2 MiB blocks the file reports as holes
+     * (SEEK_DATA/SEEK_HOLE; swapped-out shmem pages still count as data) are stored as holes without
+     * reading them: reading a never-touched page of such memory would allocate it, so a checkpoint of
+     * a mostly idle guest would fill its whole RAM on the host.
+     */
+    public RamRegion addRamRegion(String regionName, long gpa, MemorySegment memory, int backingFd, long backingOffset)
+            throws IOException {
         ensureOpen();
         Objects.requireNonNull(memory, "memory");
         Objects.requireNonNull(regionName, "regionName");
@@ -385,7 +397,8 @@ public final class SnapshotWriter implements AutoCloseable {
         long populated;
         try {
             Fs.ftruncate(fd, offset + size, what + ": extending the file");
-            populated = writeRam(memory, offset, crcs, what);
+            java.util.BitSet dataBlocks = backingFd >= 0 ? dataBlocks(backingFd, backingOffset, size) : null;
+            populated = writeRam(memory, offset, crcs, what, dataBlocks);
         } catch (Fs.ErrnoException e) {
             throw fail(e, what);
         } catch (RuntimeException | Error e) {
@@ -426,10 +439,34 @@ public final class SnapshotWriter implements AutoCloseable {
      * of populated pages. Big regions are split into contiguous ranges of 2 MiB blocks handled by up to
      * four threads: the writes are positional and the ranges disjoint, so their order does not matter.
      */
-    private long writeRam(MemorySegment mem, long fileOffset, int[] crcs, String what) throws Fs.ErrnoException {
+    /**
+     * Which 2 MiB blocks of {@code [offset, offset+size)} in {@code fd} hold data; null (scan everything)
+     * when the file system cannot tell.
+     */
+    private static java.util.BitSet dataBlocks(int fd, long offset, long size) {
+        java.util.BitSet blocks = new java.util.BitSet();
+        try {
+            long pos = offset, end = offset + size;
+            while (pos < end) {
+                long data = Fs.seekData(fd, pos);
+                if (data < 0 || data >= end) break;
+                long hole = Math.min(Fs.seekHole(fd, data), end);
+                blocks.set((int) ((data - offset) / BLOCK), (int) ((hole - offset + BLOCK - 1) / BLOCK));
+                pos = hole;
+            }
+            return blocks;
+        } catch (Fs.ErrnoException e) {
+            return null;
+        }
+    }
+
+    private long writeRam(MemorySegment mem, long fileOffset, int[] crcs, String what, java.util.BitSet dataBlocks)
+            throws Fs.ErrnoException {
         int threads = (int) Math.min(Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()),
                 mem.byteSize() / (PARALLEL_THRESHOLD / 2));
-        if (threads < 2 || mem.byteSize() < PARALLEL_THRESHOLD) return writeBlocks(mem, fileOffset, crcs, 0, crcs.length, what);
+        if (threads < 2 || mem.byteSize() < PARALLEL_THRESHOLD) {
+            return writeBlocks(mem, fileOffset, crcs, 0, crcs.length, what, dataBlocks);
+        }
         MemorySegment shared;
         if (mem.isAccessibleBy(Thread.ofPlatform().unstarted(() -> {}))) {
             shared = mem; // shared, global or automatic arena, or heap memory
@@ -438,7 +475,7 @@ public final class SnapshotWriter implements AutoCloseable {
             // arena under them: an unscoped view of the same memory is safe for that long.
             shared = MemorySegment.ofAddress(mem.address()).reinterpret(mem.byteSize());
         } else {
-            return writeBlocks(mem, fileOffset, crcs, 0, crcs.length, what);
+            return writeBlocks(mem, fileOffset, crcs, 0, crcs.length, what, dataBlocks);
         }
         ramWriteFailed = false;
         long[] populated = new long[threads];
@@ -450,7 +487,7 @@ public final class SnapshotWriter implements AutoCloseable {
             int index = t;
             workers[t] = Thread.ofPlatform().name("snapshot-ram-" + t).start(() -> {
                 try {
-                    populated[index] = writeBlocks(shared, fileOffset, crcs, from, to, what);
+                    populated[index] = writeBlocks(shared, fileOffset, crcs, from, to, what, dataBlocks);
                 } catch (Throwable e) {
                     failures[index] = e;
                     ramWriteFailed = true;
@@ -481,8 +518,8 @@ public final class SnapshotWriter implements AutoCloseable {
     }
 
     /** {@link #writeRam} for blocks {@code [fromBlock, toBlock)}. */
-    private long writeBlocks(MemorySegment mem, long fileOffset, int[] crcs, int fromBlock, int toBlock, String what)
-            throws Fs.ErrnoException {
+    private long writeBlocks(MemorySegment mem, long fileOffset, int[] crcs, int fromBlock, int toBlock, String what,
+                             java.util.BitSet dataBlocks) throws Fs.ErrnoException {
         MemorySegment zero = Zero.BLOCK_OF_ZEROS;
         long size = mem.byteSize();
         long rangeEnd = Math.min(size, toBlock * BLOCK);
@@ -494,7 +531,8 @@ public final class SnapshotWriter implements AutoCloseable {
             long bs = b * BLOCK;
             long be = Math.min(size, bs + BLOCK);
             long len = be - bs;
-            long first = MemorySegment.mismatch(mem, bs, be, zero, 0, len);
+            // a block the backing file reports as a hole is zero and is not read (reading would allocate it)
+            long first = dataBlocks != null && !dataBlocks.get(b) ? -1 : MemorySegment.mismatch(mem, bs, be, zero, 0, len);
             if (first < 0) { // the whole block is zero: a hole
                 crcs[b] = crcOfZeros(len);
                 if (runStart >= 0) {

@@ -138,6 +138,11 @@ public final class KvmVm implements VirtualMachine {
     public int memoryFd() { return memfd; }
 
     @Override
+    public java.util.OptionalInt ramFd() {
+        return memfd >= 0 ? java.util.OptionalInt.of(memfd) : java.util.OptionalInt.empty();
+    }
+
+    @Override
     public VmConfig config() { return config; }
 
     @Override

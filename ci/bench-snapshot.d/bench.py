@@ -1,0 +1,748 @@
+#!/usr/bin/env python3
+"""The snapshot benchmark behind ci/bench-snapshot (see ci/bench-snapshot.md).
+
+Runs jbhyve and QEMU on the same Multiboot guest (test-guests' touch-mb) and measures, in one run:
+
+1. checkpoint of a running 1 GiB guest with 256 MiB touched: jbhyve's `bhyvectl --checkpoint` (the
+   command, and the request alone from an already running client JVM), QEMU 7.2's
+   `migrate "exec:cat > FILE"` (to 'completed', and with the file fsynced), and the floor, `dd` of
+   the 256 MiB the guest touched with conv=fsync (and of 256 MiB of random bytes); times, file sizes,
+   and the VMMs' resident memory;
+2. restore of 256 MiB, 1 GiB and 4 GiB guests with 64 MiB touched, until the guest's first output
+   after the restore: `bhyve -r` against `qemu -incoming "exec:cat FILE"`, both from process start,
+   and both with the VMM process already running (jbhyve: bhyve's entry point called in a warm JVM;
+   QEMU: `-incoming defer` + QMP `migrate-incoming`).
+
+Called by ci/bench-snapshot with everything built; not meant to be run by hand (see --help there).
+"""
+import argparse
+import errno
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import struct
+import subprocess
+import sys
+import threading
+import time
+
+MiB = 1 << 20
+
+
+def now():
+    return time.monotonic_ns()
+
+
+def ms(ns):
+    return ns / 1e6
+
+
+class Failure(Exception):
+    """A step that did not do what it must: the run stops with this one sentence."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Child processes: every one in its own process group, its output lines timestamped on arrival.
+
+PROCS = []
+
+
+class Proc:
+    """A child process in its own process group; what it writes is kept as timestamped chunks (as read
+    from the pipe) and as lines, each line stamped with the arrival of the chunk that ended it."""
+
+    def __init__(self, name, argv, stdin=subprocess.DEVNULL, env=None):
+        self.name = name
+        self.argv = argv
+        self.chunks = {"out": [], "err": []}
+        self.lines = {"out": [], "err": []}
+        self.cv = threading.Condition()
+        self.closed = {"out": False, "err": False}
+        self.t_spawn = now()
+        self.p = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  start_new_session=True, env=env)
+        PROCS.append(self)
+        for key, stream in (("out", self.p.stdout), ("err", self.p.stderr)):
+            threading.Thread(target=self._pump, args=(key, stream.fileno()), daemon=True).start()
+
+    def _pump(self, key, fd):
+        partial = b""
+        while True:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                data = b""
+            t = now()
+            with self.cv:
+                if not data:
+                    self.closed[key] = True
+                    self.cv.notify_all()
+                    return
+                self.chunks[key].append((t, data))
+                *complete, partial = (partial + data).split(b"\n")
+                for c in complete:
+                    self.lines[key].append((t, c.decode("utf-8", "replace").rstrip("\r")))
+                self.cv.notify_all()
+
+    def _wait(self, find, timeout, what):
+        deadline = time.monotonic() + timeout
+        with self.cv:
+            while True:
+                found = find()
+                if found is not None:
+                    return found
+                if all(self.closed.values()) and self.p.poll() is not None:
+                    raise Failure("%s ended (status %s) before %s; its stderr ends with:\n%s"
+                                  % (self.name, self.p.returncode, what, self.tail()))
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise Failure("%s: no %s within %d s; its stderr ends with:\n%s"
+                                  % (self.name, what, timeout, self.tail()))
+                self.cv.wait(min(left, 0.5))
+
+    def wait_line(self, pred, key="out", after=0, timeout=120, what=None):
+        """The first (time, line) of stream `key` completed after `after` for which pred(line) holds."""
+        lines = self.lines[key]
+
+        def find():
+            for t, line in lines:
+                if t >= after and pred(line):
+                    return t, line
+            return None
+        return self._wait(find, timeout, what or "expected output")
+
+    def wait_output(self, after, timeout=120, what=None):
+        """(time, text) of the first stdout bytes read after `after`: the time they arrived, and the text
+        from them up to the next newline (waiting for it). Bytes before `after`, such as the unended
+        line of a VM that ran earlier on the same stdout, are not part of it."""
+        chunks = self.chunks["out"]
+
+        def find():
+            got = [(t, d) for t, d in chunks if t >= after]
+            if not got:
+                return None
+            text = b"".join(d for _, d in got)
+            if b"\n" not in text:
+                return None
+            return got[0][0], text.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
+        return self._wait(find, timeout, what or "output")
+
+    def tail(self, n=15):
+        with self.cv:
+            return "\n".join("  " + l for _, l in self.lines["err"][-n:]) or "  (nothing)"
+
+    def kill(self):
+        if self.p.poll() is None:
+            try:
+                os.killpg(self.p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        try:
+            self.p.wait(10)
+        except subprocess.TimeoutExpired:
+            pass
+        if self in PROCS:
+            PROCS.remove(self)
+
+
+def kill_all():
+    for p in list(PROCS):
+        p.kill()
+
+
+# ---------------------------------------------------------------------------------------------
+# QEMU's QMP, just enough of it.
+
+class Qmp:
+    def __init__(self, path, timeout=60):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.sock.connect(path)
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                self.sock.close()
+                if time.monotonic() > deadline:
+                    raise Failure("QEMU's QMP socket %s did not come up within %d s" % (path, timeout))
+                time.sleep(0.02)
+        self.file = self.sock.makefile("rwb", buffering=0)
+        self.events = []
+        self._read()  # the greeting
+        self.execute("qmp_capabilities")
+
+    def _read(self):
+        line = self.file.readline()
+        if not line:
+            raise Failure("QEMU closed its QMP socket")
+        msg = json.loads(line)
+        if "event" in msg:
+            self.events.append((now(), msg))
+        return msg
+
+    def execute(self, command, **arguments):
+        req = {"execute": command}
+        if arguments:
+            req["arguments"] = arguments
+        self.file.write((json.dumps(req) + "\n").encode())
+        while True:
+            msg = self._read()
+            if "return" in msg:
+                return msg["return"]
+            if "error" in msg:
+                raise Failure("QEMU refused %s: %s" % (command, msg["error"].get("desc", msg["error"])))
+
+    def wait_migration(self, after, timeout=300):
+        """Time of the MIGRATION event with status completed received after `after`."""
+        self.sock.settimeout(timeout)
+        try:
+            while True:
+                for t, msg in self.events:
+                    if t >= after and msg["event"] == "MIGRATION":
+                        status = msg["data"]["status"]
+                        if status == "completed":
+                            return t
+                        if status in ("failed", "cancelled"):
+                            raise Failure("QEMU's migration ended with status %s" % status)
+                self._read()
+        except socket.timeout:
+            raise Failure("QEMU's migration did not complete within %d s" % timeout)
+        finally:
+            self.sock.settimeout(None)
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+def rss_mib(pid):
+    """The process's resident memory (VmRSS) in MiB."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def children_of(pid):
+    kids = []
+    try:
+        for task in os.listdir("/proc/%d/task" % pid):
+            with open("/proc/%d/task/%s/children" % (pid, task)) as f:
+                kids += [int(k) for k in f.read().split()]
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return kids
+
+
+def wait_no_children(pid, timeout=60):
+    deadline = time.monotonic() + timeout
+    while children_of(pid):
+        if time.monotonic() > deadline:
+            raise Failure("QEMU's migration helper (exec:cat) did not exit within %d s" % timeout)
+        time.sleep(0.001)
+
+
+# ---------------------------------------------------------------------------------------------
+
+class Bench:
+    def __init__(self, a):
+        self.a = a
+        self.work = a.work
+        self.ctl = os.path.join(a.work, "control")
+        os.mkdir(self.ctl, 0o700)
+        self.results = {}
+        self.seq = 0
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def log(self, msg):
+        print(msg, flush=True)
+
+    def path(self, name):
+        return os.path.join(self.work, name)
+
+    def name(self, prefix):
+        self.seq += 1
+        return "%s-%d" % (prefix, self.seq)
+
+    def rm(self, *paths):
+        for p in paths:
+            try:
+                os.unlink(p)
+            except FileNotFoundError:
+                pass
+
+    def settle(self):
+        """Writes back what is dirty on the work directory's file system and commits its journal (and
+        with it the discards of files just deleted, on a file system mounted with -o discard such as
+        the root file system of the machines this was written on), so that a timed write does not pay
+        for an earlier one."""
+        subprocess.run(["sync", "-f", self.work], check=True)
+
+    def sizes_of(self, path):
+        st = os.stat(path)
+        return st.st_size, st.st_blocks * 512
+
+    def jbhyve_boot(self, mem, touch_mib):
+        vm = self.name("jb")
+        argv = [self.a.bhyve, "-c", "1", "-m", mem, "-s", "0,hostbridge", "-s", "31,lpc", "-l", "com1,stdio",
+                "-o", "boot.kernel=" + self.a.guest, "-o", "boot.cmdline=touch=%d" % touch_mib,
+                "-o", "control.dir=" + self.ctl, vm]
+        p = Proc("bhyve (%s, %s)" % (vm, mem), argv)
+        self.wait_touched(p, touch_mib)
+        return vm, p
+
+    def qemu_argv(self, mem, touch_mib, extra):
+        return [self.a.qemu, "-enable-kvm", "-cpu", "host,-arch-capabilities", "-m", mem, "-nodefaults",
+                "-display", "none", "-serial", "stdio", "-no-reboot",
+                "-kernel", self.a.guest, "-append", "touch=%d" % touch_mib] + extra
+
+    def qemu_boot(self, mem, touch_mib):
+        qmp_path = self.path(self.name("qmp") + ".sock")
+        p = Proc("qemu (%s)" % mem, self.qemu_argv(mem, touch_mib, ["-qmp", "unix:%s,server=on,wait=off" % qmp_path]))
+        self.wait_touched(p, touch_mib)
+        qmp = Qmp(qmp_path)
+        qmp.execute("migrate-set-capabilities", capabilities=[{"capability": "events", "state": True}])
+        # Unlimited bandwidth, as libvirt sets it for a save to a file (QEMU's default is 128 MiB/s).
+        qmp.execute("migrate-set-parameters", **{"max-bandwidth": 1 << 40})
+        return p, qmp
+
+    def wait_touched(self, p, touch_mib):
+        t, line = p.wait_line(lambda l: l.startswith("touched ") or l.startswith("exception")
+                              or l.startswith("clamped"), timeout=180, what="'touched %d MiB'" % touch_mib)
+        if line != "touched %d MiB" % touch_mib:
+            raise Failure("%s: the guest said '%s', expected 'touched %d MiB'" % (p.name, line, touch_mib))
+        p.wait_line(lambda l: l.startswith("tick "), after=t, what="a tick after touching")
+
+    def wait_tick(self, p, after, what):
+        return p.wait_line(lambda l: l.startswith("tick "), after=after, timeout=60, what=what)
+
+    def qemu_migrate(self, p, qmp, path):
+        """migrate to `path`; returns (ns to 'completed', ns to completed + file fsynced)."""
+        self.rm(path)
+        self.settle()
+        t0 = now()
+        qmp.execute("migrate", uri="exec:cat > '%s'" % path)
+        t1 = qmp.wait_migration(t0)
+        wait_no_children(p.p.pid)  # the cat that writes the file
+        fd = os.open(path, os.O_RDONLY)
+        os.fsync(fd)
+        os.close(fd)
+        t2 = now()
+        return t1 - t0, t2 - t0
+
+    def runner(self, label):
+        fifo = self.path(self.name("requests") + ".fifo")
+        os.mkfifo(fifo, 0o600)
+        argv = [self.a.java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xss1m",
+                "-cp", self.a.runner_cp, "org.jbhyve.bench.snapshot.InProcessRunner", fifo]
+        p = Proc(label, argv)
+        deadline = time.monotonic() + 120
+        while True:  # the runner opens its end once its JVM is up; a plain open would wait for ever if it died
+            try:
+                fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+                break
+            except OSError as e:
+                if e.errno != errno.ENXIO:
+                    raise
+                if p.p.poll() is not None or time.monotonic() > deadline:
+                    raise Failure("%s did not start (status %s); its stderr ends with:\n%s"
+                                  % (label, p.p.poll(), p.tail()))
+                time.sleep(0.01)
+        os.set_blocking(fd, True)
+        return p, os.fdopen(fd, "w", buffering=1)
+
+    def runner_call(self, p, requests, id_, mode, main, args, wait_end=True, timeout=300):
+        t_sent = now()
+        requests.write("\t".join([id_, mode, main] + args) + "\n")
+        t_start, line = p.wait_line(lambda l: l.startswith("inproc: start %s " % id_), key="err", after=t_sent,
+                                    what="the start of request %s" % id_)
+        start = int(line.split()[3])
+        if not wait_end:
+            return start, None, None
+        end, status = self.runner_end(p, id_, t_sent, timeout)
+        return start, end, status
+
+    def runner_end(self, p, id_, after, timeout=300):
+        t, line = p.wait_line(lambda l: l.startswith("inproc: end %s " % id_), key="err", after=after,
+                              timeout=timeout, what="the end of request %s" % id_)
+        f = line.split()
+        return int(f[3]), int(f[4])
+
+    # -- 1. checkpoint --------------------------------------------------------------------------
+
+    def checkpoint(self):
+        a = self.a
+        touched = 256
+        self.log("checkpoint: booting a 1 GiB guest touching %d MiB in jbhyve and in QEMU..." % touched)
+        vm, jb = self.jbhyve_boot("1G", touched)
+        qp, qmp = self.qemu_boot("1G", touched)
+        client, requests = self.runner("bhyvectl in a warm JVM")
+        self.runner_call(client, requests, "warmup", "fg", "org.jbhyve.bhyvectl.Main",
+                         ["--vm=" + vm, "--control-dir=" + self.ctl, "--get-stats"])
+
+        # What dd copies, from files cached in memory and already on disk: the touched pages' contents
+        # (page i holds i + 1 as a little-endian u32, then zeros: what the guest wrote, and what both
+        # VMMs write), and as a reference the same amount of random bytes, which no storage layer
+        # can compress.
+        src, src_random = self.path("dd-source-pages"), self.path("dd-source-random")
+        with open(src, "wb") as f, open(src_random, "wb") as g:
+            for m in range(touched):
+                chunk = bytearray(MiB)
+                for page in range(256):
+                    struct.pack_into("<I", chunk, page * 4096, m * 256 + page + 1)
+                f.write(chunk)
+                g.write(os.urandom(MiB))
+            for h in (f, g):
+                h.flush()
+                os.fsync(h.fileno())
+        dd_out, jb_file, jb_file2, q_file = (self.path(n) for n in ("dd.out", "ckpt.jbs", "ckpt-warm.jbs", "ckpt.qemu"))
+
+        rss_before = (rss_mib(jb.p.pid), rss_mib(qp.p.pid))
+        keys = ("dd", "dd_random", "bhyvectl", "request", "qemu", "qemu_fsync")
+        r, first = {k: [] for k in keys}, {k: [] for k in keys}
+        sizes = {}
+
+        def dd(rr, key, source):
+            self.rm(dd_out)
+            self.settle()
+            t0 = now()
+            subprocess.run(["dd", "if=" + source, "of=" + dd_out, "bs=1M", "count=%d" % touched, "conv=fsync",
+                            "status=none"], check=True)
+            rr[key].append(now() - t0)
+            sizes[key] = self.sizes_of(dd_out)
+            self.rm(dd_out)
+
+        def bhyvectl(rr, i):
+            self.rm(jb_file)
+            self.settle()
+            t0 = now()
+            out = subprocess.run([a.bhyvectl, "--vm=" + vm, "--control-dir=" + self.ctl, "--checkpoint=" + jb_file],
+                                 capture_output=True, text=True)
+            t1 = now()
+            if out.returncode != 0:
+                raise Failure("bhyvectl --checkpoint failed (status %d): %s" % (out.returncode, out.stderr.strip()))
+            rr["bhyvectl"].append(t1 - t0)
+            sizes["jbhyve"] = self.sizes_of(jb_file)
+            self.wait_tick(jb, t1, "a tick after the checkpoint (the VM keeps running)")
+
+        def request(rr, i):
+            self.rm(jb_file2)
+            self.settle()
+            start, end, status = self.runner_call(client, requests, "ckpt%d" % i, "fg", "org.jbhyve.bhyvectl.Main",
+                                                  ["--vm=" + vm, "--control-dir=" + self.ctl,
+                                                   "--checkpoint=" + jb_file2])
+            if status != 0:
+                raise Failure("the in-JVM bhyvectl --checkpoint failed (status %d):\n%s" % (status, client.tail()))
+            rr["request"].append(end - start)
+            self.wait_tick(jb, now(), "a tick after the checkpoint (the VM keeps running)")
+            if i == 0:
+                out = subprocess.run([a.bhyvectl, "--verify=" + jb_file2], capture_output=True, text=True)
+                if out.returncode != 0:
+                    raise Failure("bhyvectl --verify %s failed: %s" % (jb_file2, (out.stdout + out.stderr).strip()))
+            self.rm(jb_file2)
+
+        def qemu(rr, i):
+            done, synced = self.qemu_migrate(qp, qmp, q_file)
+            rr["qemu"].append(done)
+            rr["qemu_fsync"].append(synced)
+            sizes["qemu"] = self.sizes_of(q_file)
+            info = qmp.execute("query-migrate")
+            sizes["qemu_info"] = (info.get("total-time"), info.get("downtime"))
+            t_cont = now()
+            qmp.execute("cont")
+            self.wait_tick(qp, t_cont, "a tick after 'cont'")
+
+        # Round 0 warms up and is reported apart: the first big write on this file system, and a VMM's
+        # first checkpoint (class loading, JIT, and in jbhyve the first read of never-touched guest
+        # RAM), are slower than the rest.
+        steps = [lambda rr, i: dd(rr, "dd", src), lambda rr, i: dd(rr, "dd_random", src_random), bhyvectl, request, qemu]
+        for i in range(a.runs + 1):
+            rr = first if i == 0 else r
+            self.log("checkpoint: %s (dd, bhyvectl --checkpoint, the request in a warm JVM, QEMU migrate)..."
+                     % ("round 0, warm-up" if i == 0 else "run %d of %d" % (i, a.runs)))
+            # A different step goes first in each run: whatever the previous step leaves behind (the
+            # file system's discards of deleted files, writeback) does not always fall on the same one.
+            for k in range(len(steps)):
+                steps[(k + i) % len(steps)](rr, i)
+        sizes["rss"] = rss_before + (rss_mib(jb.p.pid), rss_mib(qp.p.pid))
+        self.results["checkpoint"] = (r, sizes, touched, first)
+        qmp.close()
+        requests.close()
+        for p in (client, jb, qp):
+            p.kill()
+        self.rm(src, src_random, jb_file, q_file)
+
+    # -- 2. restore ----------------------------------------------------------------------------
+
+    def restore(self):
+        a = self.a
+        touched = 64
+        snaps = {}
+        for mem in a.sizes:
+            self.log("restore: making the %s snapshots (guest touching %d MiB), jbhyve and QEMU..." % (mem, touched))
+            vm, jb = self.jbhyve_boot(mem, touched)
+            jf = self.path("restore-%s.jbs" % mem)
+            out = subprocess.run([a.bhyvectl, "--vm=" + vm, "--control-dir=" + self.ctl, "--suspend=" + jf],
+                                 capture_output=True, text=True)
+            if out.returncode != 0:
+                raise Failure("bhyvectl --suspend failed (status %d): %s" % (out.returncode, out.stderr.strip()))
+            jb.kill()
+            qp, qmp = self.qemu_boot(mem, touched)
+            qf = self.path("restore-%s.qemu" % mem)
+            self.qemu_migrate(qp, qmp, qf)
+            qmp.close()
+            qp.kill()
+            snaps[mem] = (jf, qf, self.sizes_of(jf), self.sizes_of(qf))
+
+        self.settle()
+        aot = self.train_aot_cache(snaps[a.sizes[0]][0])
+        aot_env = dict(os.environ, JAVA_TOOL_OPTIONS="-XX:AOTCache=" + aot)
+        r = {k: {m: [] for m in a.sizes} for k in ("jb_cold", "jb_aot", "q_cold", "jb_warm", "jb_boot", "q_warm")}
+
+        # Cold: a new VMM process per restore, timed from just before it is started.
+        for i in range(a.runs):
+            self.log("restore: run %d of %d from process start (bhyve -r, qemu -incoming)..." % (i + 1, a.runs))
+            for mem in a.sizes:
+                jf, qf = snaps[mem][0], snaps[mem][1]
+                p = Proc("bhyve -r %s" % jf, [a.bhyve, "-r", jf, "-l", "com1,stdio", "-o", "control.dir=" + self.ctl,
+                                              self.name("rc")])
+                r["jb_cold"][mem].append(self.first_output(p, p.t_spawn))
+                p.kill()
+                p = Proc("bhyve -r %s (AOT cache)" % jf, [a.bhyve, "-r", jf, "-l", "com1,stdio", "-o",
+                                                         "control.dir=" + self.ctl, self.name("ra")], env=aot_env)
+                r["jb_aot"][mem].append(self.first_output(p, p.t_spawn))
+                p.kill()
+                p = Proc("qemu -incoming %s" % qf, self.qemu_argv(mem, touched, ["-incoming", "exec:cat '%s'" % qf]))
+                r["q_cold"][mem].append(self.first_output(p, p.t_spawn))
+                p.kill()
+
+        # Warm: the VMM process already runs; timed from the restore request.
+        self.log("restore: %d runs with the VMM process already running (bhyve's entry point in a warm JVM;"
+                 " qemu -incoming defer + migrate-incoming)..." % a.runs)
+        runner, requests = self.runner("bhyve in a warm JVM")
+        first = a.sizes[0]
+        self.warm_jbhyve(runner, requests, snaps[first][0], "warmup")
+        for i in range(a.runs):
+            for mem in a.sizes:
+                r["jb_warm"][mem].append(self.warm_jbhyve(runner, requests, snaps[mem][0], "w%d-%s" % (i, mem)))
+                r["jb_boot"][mem].append(self.warm_jbhyve_boot(runner, requests, mem, touched, "b%d-%s" % (i, mem)))
+                qmp_path = self.path(self.name("qmp") + ".sock")
+                p = Proc("qemu -incoming defer", self.qemu_argv(mem, touched,
+                                                                ["-incoming", "defer", "-qmp",
+                                                                 "unix:%s,server=on,wait=off" % qmp_path]))
+                qmp = Qmp(qmp_path)
+                t0 = now()
+                qmp.execute("migrate-incoming", uri="exec:cat '%s'" % snaps[mem][1])
+                r["q_warm"][mem].append(self.first_output(p, t0))
+                qmp.close()
+                p.kill()
+        requests.close()
+        runner.kill()
+        self.results["restore"] = (r, snaps, touched)
+
+    def train_aot_cache(self, snap):
+        """A JDK 25 AOT cache (JEP 483/514) of `bhyve -r`: one training restore that ends normally (the
+        cache is written when the JVM exits), so that a row can show what the JVM's start costs."""
+        self.log("restore: training a JDK AOT cache for bhyve -r (one restore, then --force-poweroff)...")
+        cache = self.path("bhyve.aot")
+        vm = self.name("aot")
+        env = dict(os.environ, JAVA_TOOL_OPTIONS="-XX:AOTCacheOutput=" + cache)
+        p = Proc("bhyve -r (AOT training)", [self.a.bhyve, "-r", snap, "-l", "com1,stdio", "-o", "control.dir=" + self.ctl,
+                                             vm], env=env)
+        self.first_output(p, p.t_spawn)
+        subprocess.run([self.a.bhyvectl, "--vm=" + vm, "--control-dir=" + self.ctl, "--force-poweroff"],
+                       capture_output=True, check=True)
+        try:
+            p.p.wait(120)
+        except subprocess.TimeoutExpired:
+            raise Failure("the AOT training run of bhyve did not exit within 120 s")
+        p.kill()
+        if not os.path.exists(cache):
+            raise Failure("the AOT training run wrote no cache %s; its stderr ends with:\n%s" % (cache, p.tail()))
+        return cache
+
+    def first_output(self, p, t0):
+        """ns from t0 to the guest's first output line after the restore, which must continue a tick line.
+
+        The checkpoint may have stopped the guest in the middle of printing "tick N": then the
+        restored guest's first output is the rest of that line ("ick 70", "0", or just the newline).
+        Anything else (such as "touch ...") means it booted again instead of continuing.
+        """
+        t, line = p.wait_output(t0, timeout=300, what="the guest's first output after the restore")
+        if not re.fullmatch(r"(tick |ick |ck |k | |)[0-9]*", line):
+            raise Failure("%s: the restored guest's first output is '%s', not the rest of a tick line: it did not continue"
+                          % (p.name, line))
+        return t - t0
+
+    def warm_jbhyve_boot(self, runner, requests, mem, touched, id_):
+        """The floor of a restore in the warm JVM: building and starting the same VM from scratch, to
+        the guest's first output (its first line, printed right after it starts)."""
+        vm = self.name("bw")
+        start, _, _ = self.runner_call(runner, requests, id_, "bg", "org.jbhyve.bhyve.Main",
+                                       ["-c", "1", "-m", mem, "-s", "0,hostbridge", "-s", "31,lpc", "-l", "com1,stdio",
+                                        "-o", "boot.kernel=" + self.a.guest, "-o", "boot.cmdline=touch=%d" % touched,
+                                        "-o", "control.dir=" + self.ctl, vm], wait_end=False)
+        t, line = runner.wait_output(start, what="the booted guest's first output")
+        if not line.startswith("touch "):
+            raise Failure("the guest booted in the warm JVM printed '%s' first, not its 'touch' line" % line)
+        t_destroy = now()
+        self.runner_call(runner, requests, id_ + "-destroy", "fg", "org.jbhyve.bhyvectl.Main",
+                         ["--vm=" + vm, "--control-dir=" + self.ctl, "--destroy"])
+        self.runner_end(runner, id_, t_destroy)
+        return t - start
+
+    def warm_jbhyve(self, runner, requests, snap, id_):
+        vm = self.name("rw")
+        start, _, _ = self.runner_call(runner, requests, id_, "bg", "org.jbhyve.bhyve.Main",
+                                       ["-r", snap, "-l", "com1,stdio", "-o", "control.dir=" + self.ctl, vm],
+                                       wait_end=False)
+        elapsed = self.first_output(runner, start)
+        t = now()
+        self.runner_call(runner, requests, id_ + "-destroy", "fg", "org.jbhyve.bhyvectl.Main",
+                         ["--vm=" + vm, "--control-dir=" + self.ctl, "--destroy"])
+        self.runner_end(runner, id_, t)
+        return elapsed
+
+    # -- report --------------------------------------------------------------------------------
+
+    def report(self):
+        noisy = []
+
+        def med(xs):
+            return statistics.median(xs)
+
+        def spread(xs):
+            """How far the runs spread around the median: max - min, or with 5 runs or more the range
+            of the runs left after dropping the fastest and the slowest, relative to the median."""
+            v = sorted(xs)
+            if len(v) >= 5:
+                v = v[1:-1]
+            return (v[-1] - v[0]) / med(xs) if med(xs) else 0
+
+        def cell(xs, label):
+            bad = len(xs) > 1 and spread(xs) > self.a.noise
+            if bad:
+                noisy.append("%-58s %6.0f - %.0f ms" % (label.strip(), ms(min(xs)), ms(max(xs))))
+            return "%7.0f" % ms(med(xs)) + ("*" if bad else " ")
+
+        def mib(b):
+            return "%8.1f MiB" % (b / MiB)
+
+        print()
+        if "checkpoint" in self.results:
+            r, sizes, touched, first = self.results["checkpoint"]
+            print("1. checkpoint of a running 1 GiB guest with %d MiB touched (ms, median of %d; * = noisy)"
+                  % (touched, self.a.runs))
+            print("                                                      time      file apparent    allocated")
+            rows = [
+                ("floor: dd the %d MiB touched, conv=fsync" % touched, r["dd"], sizes["dd"]),
+                ("(dd %d MiB of random bytes, conv=fsync)" % touched, r["dd_random"], sizes["dd_random"]),
+                ("jbhyve: bhyvectl --checkpoint, the command", r["bhyvectl"], sizes["jbhyve"]),
+                ("jbhyve: the request alone (warm bhyvectl JVM)", r["request"], sizes["jbhyve"]),
+                ("QEMU: migrate exec:cat to 'completed'", r["qemu"], sizes["qemu"]),
+                ("QEMU: ... and the file fsynced", r["qemu_fsync"], sizes["qemu"]),
+            ]
+            for label, xs, (app, alloc) in rows:
+                print("  %-48s %s  %s  %s" % (label, cell(xs, label), mib(app), mib(alloc)))
+            total, downtime = sizes["qemu_info"]
+            print("  (QEMU's own figures, last run: total-time %s ms, downtime %s ms; its VM is paused at the end of"
+                  " a migration and is resumed with 'cont')" % (total, downtime))
+            jb_req, jb_cmd, dd, qf = med(r["request"]), med(r["bhyvectl"]), med(r["dd"]), med(r["qemu_fsync"])
+            print("  round 0 (warm-up, not in the medians): dd %.0f, dd random %.0f, bhyvectl %.0f, request %.0f, "
+                  "QEMU %.0f / %.0f" % tuple(ms(first[k][0]) for k in ("dd", "dd_random", "bhyvectl", "request", "qemu",
+                                                                        "qemu_fsync")))
+            print("  VMM resident memory (VmRSS) after boot -> after the checkpoints: jbhyve %.0f -> %.0f MiB, "
+                  "QEMU %.0f -> %.0f MiB" % (sizes["rss"][0], sizes["rss"][2], sizes["rss"][1], sizes["rss"][3]))
+            print("  ratios: jbhyve request / dd floor %.2f; jbhyve request / QEMU+fsync %.2f; "
+                  "bhyvectl command / QEMU+fsync %.2f" % (jb_req / dd, jb_req / qf, jb_cmd / qf))
+            print("          allocated bytes jbhyve / QEMU %.2f; jbhyve allocated / touched %.3f"
+                  % (sizes["jbhyve"][1] / sizes["qemu"][1], sizes["jbhyve"][1] / (touched * MiB)))
+            print()
+        if "restore" in self.results:
+            r, snaps, touched = self.results["restore"]
+            sz = self.a.sizes
+            print("2. restore until the guest's first output after it (ms, median of %d; %d MiB touched; * = noisy)"
+                  % (self.a.runs, touched))
+            print("   %-46s" % "" + "".join("%10s" % m for m in sz) + "   %s/%s" % (sz[-1], sz[0]))
+
+            def row(label, series):
+                cells = "".join(" %s " % cell(series[m], "%s %s" % (label, m)) for m in sz)
+                print("  %-46s%s    %5.2f" % (label, cells, med(series[sz[-1]]) / med(series[sz[0]])))
+
+            def ratio(label, q, j):
+                print("  %-46s" % label + "".join("%9.2f " % (med(q[m]) / med(j[m])) for m in sz)
+                      + "   (target >= 10)")
+
+            row("jbhyve: bhyve -r, from process start", r["jb_cold"])
+            row("  the same with a JDK AOT cache (not default)", r["jb_aot"])
+            row("QEMU: -incoming exec:cat, from process start", r["q_cold"])
+            ratio("ratio QEMU / jbhyve", r["q_cold"], r["jb_cold"])
+            ratio("ratio QEMU / jbhyve with the AOT cache", r["q_cold"], r["jb_aot"])
+            row("jbhyve: restore request in a warm JVM", r["jb_warm"])
+            row("  floor: a fresh boot there, to its first line", r["jb_boot"])
+            row("QEMU: -incoming defer, from migrate-incoming", r["q_warm"])
+            ratio("ratio QEMU / jbhyve", r["q_warm"], r["jb_warm"])
+            print("  snapshot files (apparent / allocated MiB):  "
+                  + ";  ".join("%s jbhyve %.0f/%.1f, QEMU %.1f/%.1f" % (m, snaps[m][2][0] / MiB, snaps[m][2][1] / MiB,
+                                                                      snaps[m][3][0] / MiB, snaps[m][3][1] / MiB)
+                               for m in sz))
+            print()
+        if noisy:
+            print("NOISY (*): the runs of these series (without the fastest and the slowest, from 5 runs on) spread"
+                  " over more than %d%% of their median (load average now %s; a quieter host or more runs give"
+                  " tighter figures); all runs, min - max:"
+                  % (self.a.noise * 100, open("/proc/loadavg").read().split()[0]))
+            for item in noisy:
+                print("  " + item)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--bhyve", required=True)
+    ap.add_argument("--bhyvectl", required=True)
+    ap.add_argument("--java", required=True)
+    ap.add_argument("--runner-cp", required=True)
+    ap.add_argument("--qemu", required=True)
+    ap.add_argument("--guest", required=True)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--sizes", default="256M,1G,4G")
+    ap.add_argument("--only", choices=("checkpoint", "restore"))
+    ap.add_argument("--noise", type=float, default=0.25)
+    a = ap.parse_args()
+    a.sizes = a.sizes.split(",")
+
+    def on_signal(sig, frame):
+        kill_all()
+        sys.exit(128 + sig)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    b = Bench(a)
+    t0 = time.monotonic()
+    try:
+        if a.only in (None, "checkpoint"):
+            b.checkpoint()
+        if a.only in (None, "restore"):
+            b.restore()
+    except Failure as e:
+        kill_all()
+        print("bench-snapshot: %s" % e, file=sys.stderr)
+        return 1
+    finally:
+        kill_all()
+    b.report()
+    print("(measured in %.0f s; load average now %s)" % (time.monotonic() - t0,
+                                                       " ".join(open("/proc/loadavg").read().split()[:3])))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

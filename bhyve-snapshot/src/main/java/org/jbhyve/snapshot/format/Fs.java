@@ -18,6 +18,20 @@ import java.nio.file.Path;
  * {@code SEEK_DATA}/{@code SEEK_HOLE}, none of which {@code java.nio} offers on a descriptor.
  */
 final class Fs {
+    /**
+     * open(2) flags and errno values whose numbers differ between Linux and FreeBSD, chosen for the
+     * running OS (the snapshot files are written on both).
+     */
+    static final boolean FREEBSD = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("freebsd");
+    static final int O_RDONLY = libc_h.O_RDONLY;
+    static final int O_RDWR = libc_h.O_RDWR;
+    static final int O_CREAT = FREEBSD ? org.jbhyve.bindings.freebsd.libc.fcntl_h.O_CREAT : libc_h.O_CREAT;
+    static final int O_EXCL = FREEBSD ? org.jbhyve.bindings.freebsd.libc.fcntl_h.O_EXCL : libc_h.O_EXCL;
+    static final int O_NOFOLLOW = FREEBSD ? org.jbhyve.bindings.freebsd.libc.fcntl_h.O_NOFOLLOW : libc_h.O_NOFOLLOW;
+    static final int O_DIRECTORY = FREEBSD ? org.jbhyve.bindings.freebsd.libc.fcntl_h.O_DIRECTORY : libc_h.O_DIRECTORY;
+    static final int O_CLOEXEC = FREEBSD ? org.jbhyve.bindings.freebsd.libc.fcntl_h.O_CLOEXEC : libc_h.O_CLOEXEC;
+    static final int EWOULDBLOCK = FREEBSD ? org.jbhyve.bindings.freebsd.libc.errno_h.EWOULDBLOCK : Errno.EWOULDBLOCK;
+
     private Fs() {}
 
     /** A failed system call: {@code what} plus the errno, rendered "ENOSPC (no space left on device)". */
@@ -56,7 +70,7 @@ final class Fs {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment p = a.allocateFrom(path);
             while (true) {
-                int fd = libc_h.open(errnoState(), p, flags | libc_h.O_CLOEXEC, 0);
+                int fd = libc_h.open(errnoState(), p, flags | O_CLOEXEC, 0);
                 if (fd >= 0) return fd;
                 int e = errno();
                 if (e != Errno.EINTR) throw new ErrnoException("open " + path, e);
@@ -68,7 +82,7 @@ final class Fs {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment p = a.allocateFrom(name);
             while (true) {
-                int fd = libc_h.openat(errnoState(), dirfd, p, flags | libc_h.O_CLOEXEC, mode);
+                int fd = libc_h.openat(errnoState(), dirfd, p, flags | O_CLOEXEC, mode);
                 if (fd >= 0) return fd;
                 int e = errno();
                 if (e != Errno.EINTR) throw new ErrnoException("open " + name, e);
@@ -165,7 +179,7 @@ final class Fs {
         while (true) {
             if (libc_h.flock(errnoState(), fd, libc_h.LOCK_EX | libc_h.LOCK_NB) == 0) return true;
             int e = errno();
-            if (e == Errno.EWOULDBLOCK) return false;
+            if (e == EWOULDBLOCK) return false;
             if (e != Errno.EINTR) throw new ErrnoException("flock", e);
         }
     }

@@ -85,7 +85,7 @@ public final class SnapshotReader implements AutoCloseable {
         String display = file.toAbsolutePath().toString();
         int fd;
         try {
-            fd = Fs.open(display, libc_h.O_RDONLY);
+            fd = Fs.open(display, Fs.O_RDONLY);
         } catch (Fs.ErrnoException e) {
             throw new IOException("cannot open snapshot " + display + ": " + Fs.describe(e.errno), e);
         }
@@ -98,7 +98,7 @@ public final class SnapshotReader implements AutoCloseable {
         String display = Fs.describeDirectory(dirFd) + "/" + name;
         int fd;
         try {
-            fd = Fs.openat(dirFd, name, libc_h.O_RDONLY, 0);
+            fd = Fs.openat(dirFd, name, Fs.O_RDONLY, 0);
         } catch (Fs.ErrnoException e) {
             throw new IOException("cannot open snapshot " + display + ": " + Fs.describe(e.errno), e);
         }

@@ -97,7 +97,7 @@ public final class SnapshotWriter implements AutoCloseable {
             for (int attempt = 0; attempt < 16 && tmp == null; attempt++) {
                 String candidate = tempName(name);
                 tmpFd = Fs.openat(dirFd, candidate,
-                        libc_h.O_RDWR | libc_h.O_CREAT | libc_h.O_EXCL | libc_h.O_NOFOLLOW, 0600);
+                        Fs.O_RDWR | Fs.O_CREAT | Fs.O_EXCL | Fs.O_NOFOLLOW, 0600);
                 if (ownTemp(dirFd, candidate, tmpFd)) {
                     tmp = candidate;
                 } else {
@@ -130,7 +130,7 @@ public final class SnapshotWriter implements AutoCloseable {
         checkName(name);
         int dirFd;
         try {
-            dirFd = Fs.open(dir.toString(), libc_h.O_RDONLY | libc_h.O_DIRECTORY);
+            dirFd = Fs.open(dir.toString(), Fs.O_RDONLY | Fs.O_DIRECTORY);
         } catch (Fs.ErrnoException e) {
             throw new SnapshotWriteException(abs.toString(), "cannot write snapshot " + abs + ": cannot open its directory "
                     + dir + ": " + Fs.describe(e.errno), Errno.name(e.errno), e);
@@ -177,7 +177,7 @@ public final class SnapshotWriter implements AutoCloseable {
         if (!Fs.tryLock(fd)) return false; // a cleaner holds it and will remove it
         int again;
         try {
-            again = Fs.openat(dirFd, tmp, libc_h.O_RDONLY | libc_h.O_NOFOLLOW, 0);
+            again = Fs.openat(dirFd, tmp, Fs.O_RDONLY | Fs.O_NOFOLLOW, 0);
         } catch (Fs.ErrnoException e) {
             if (e.errno == Errno.ENOENT) return false; // removed before we locked it
             throw e;
@@ -199,7 +199,7 @@ public final class SnapshotWriter implements AutoCloseable {
         checkName(name);
         int dirFd;
         try {
-            dirFd = Fs.open(dir.toAbsolutePath().toString(), libc_h.O_RDONLY | libc_h.O_DIRECTORY);
+            dirFd = Fs.open(dir.toAbsolutePath().toString(), Fs.O_RDONLY | Fs.O_DIRECTORY);
         } catch (Fs.ErrnoException e) {
             return 0;
         }
@@ -225,7 +225,7 @@ public final class SnapshotWriter implements AutoCloseable {
         for (String c : candidates) {
             int cfd = -1;
             try {
-                cfd = Fs.openat(dirFd, c, libc_h.O_RDONLY | libc_h.O_NOFOLLOW, 0);
+                cfd = Fs.openat(dirFd, c, Fs.O_RDONLY | Fs.O_NOFOLLOW, 0);
                 if (Fs.tryLock(cfd) && Fs.unlinkat(dirFd, c)) removed++;
             } catch (Fs.ErrnoException e) {
                 // gone already, or not ours to remove: leave it

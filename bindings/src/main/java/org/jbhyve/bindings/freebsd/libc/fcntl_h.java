@@ -16,6 +16,12 @@ public class fcntl_h {
         // Should not be called directly
     }
 
+    /** Create if missing (Linux: 0100). */
+    public static final int O_CREAT = 0x0000_0200;
+    /** Truncate to length 0 (Linux: 01000). */
+    public static final int O_TRUNC = 0x0000_0400;
+    /** With O_CREAT: fail if the file exists (Linux: 0200). */
+    public static final int O_EXCL = 0x0000_0800;
     /** Do not follow a symbolic link in the last component (Linux: 0400000). */
     public static final int O_NOFOLLOW = 0x0000_0100;
     /** Fail unless the path is a directory (Linux: 0200000). */

@@ -16,6 +16,11 @@ class FreeBsdLibcConstantsTest {
     @Test
     void fcntlFlags() {
         assertThat(fcntl_h.O_NOFOLLOW).isEqualTo(0x0100);
+        assertThat(fcntl_h.O_CREAT).isEqualTo(0x0200);
+        assertThat(fcntl_h.O_TRUNC).isEqualTo(0x0400);
+        assertThat(fcntl_h.O_EXCL).isEqualTo(0x0800);
+        assertThat(fcntl_h.O_CREAT).isNotEqualTo(libc_h.O_CREAT);
+        assertThat(fcntl_h.O_EXCL).isNotEqualTo(libc_h.O_EXCL);
         assertThat(fcntl_h.O_DIRECTORY).isEqualTo(0x0002_0000);
         assertThat(fcntl_h.O_CLOEXEC).isEqualTo(0x0010_0000);
         // all three differ from Linux's, which is why they are here

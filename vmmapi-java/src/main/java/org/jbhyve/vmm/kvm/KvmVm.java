@@ -239,6 +239,9 @@ public final class KvmVm implements VirtualMachine {
     @Override
     public void restoreKernelState(List<org.jbhyve.vmm.state.KernelState> states) {
         KvmKernelState.restore(vm, config.name(), config.kernelIrqchip(), states);
+        if (hv.checkExtension(KVM_CAP_KVMCLOCK_CTRL) > 0) {
+            for (Vcpu v : vcpus) ((KvmVcpu) v).markPaused();
+        }
     }
 
     @Override

@@ -46,12 +46,34 @@ final class BhyveRun implements AutoCloseable {
 
     /** {@code bhyve -r FILE} with {@code args} plus {@code -l com1,tcp=...} and the VM name "test". */
     static BhyveRun restore(java.nio.file.Path file, List<String> args) throws Exception {
+        BhyveRun run = restoreNotStarted(file, args);
+        run.startVm();
+        return run;
+    }
+
+    /** Like {@link #restore}, but the restored VM does not run until {@link #startVm()}. */
+    static BhyveRun restoreNotStarted(java.nio.file.Path file, List<String> args) throws Exception {
         List<String> all = new ArrayList<>(List.of("-r", file.toString()));
         all.addAll(args);
-        return start(all, true);
+        return start(all, true, false);
     }
 
     private static BhyveRun start(List<String> args, boolean restore) throws Exception {
+        return start(args, restore, true);
+    }
+
+    /** Runs the VM built by a not-started run. */
+    void startVm() {
+        if (starter != null) {
+            Runnable s = starter;
+            starter = null;
+            s.run();
+        }
+    }
+
+    private Runnable starter;
+
+    private static BhyveRun start(List<String> args, boolean restore, boolean startNow) throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
@@ -86,7 +108,7 @@ final class BhyveRun implements AutoCloseable {
                 while (!tcp.hasClient() && System.nanoTime() < deadline) Thread.sleep(5);
             }
         }
-        Thread.ofPlatform().name("bhyve-main").daemon().start(() -> {
+        run.starter = () -> Thread.ofPlatform().name("bhyve-main").daemon().start(() -> {
             try {
                 int code;
                 try (vm) {
@@ -100,6 +122,7 @@ final class BhyveRun implements AutoCloseable {
                 run.exit.completeExceptionally(t);
             }
         });
+        if (startNow) run.startVm();
         return run;
     }
 
@@ -174,6 +197,10 @@ final class BhyveRun implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (starter != null && runtime != null) {
+            starter = null;
+            runtime.close(); // built but never started
+        }
         if (socket != null) socket.close();
     }
 }

@@ -104,13 +104,14 @@ class SnapshotKvmTest {
             assertThat(run.exitStatus(T)).as("bhyve exits 0 after a suspend").isZero();
             counterAtSuspend = Math.max(counterAtSuspend, lastTick(run.output()));
         }
-        try (BhyveRun restored = BhyveRun.restore(snap, List.of())) {
+        try (BhyveRun restored = BhyveRun.restoreNotStarted(snap, List.of())) {
             // Before the guest runs again: RAM, registers and devices are what the snapshot holds.
             long counter = restored.runtime.vm().memory().readLong(TestGuests.DEMO_TICKS_ADDRESS);
             assertThat(counter).isGreaterThanOrEqualTo(counterAtSuspend);
             VcpuState cpu = restored.runtime.vm().vcpu(0).saveState();
             assertThat(cpu.specialRegisters().cr3()).isEqualTo(cpuAtSuspend.specialRegisters().cr3());
             assertThat(cpu.cpuid()).isEqualTo(cpuAtSuspend.cpuid());
+            restored.startVm();
             restored.awaitOutput(o -> lastTick(o) > counter, T);
             String out = restored.output();
             assertThat(out).doesNotContain("jbhyve demo guest"); // no reboot banner

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 
@@ -37,7 +38,12 @@ import org.jbhyve.snapshot.format.StateRecord;
  * bytes, or malformed are IOERR; a chain without a writable status byte is a ring violation.
  *
  * <p>Requests are processed on the device's own I/O thread; a notification only wakes it, so a
- * slow disk never stalls a vCPU. Zero-copy: file I/O goes straight to and from guest memory.
+ * slow disk never stalls a vCPU. Zero-copy: file I/O goes straight to and from guest memory. The
+ * thread works in batches: it takes every available request (up to {@link #BATCH_MAX}) in one lock
+ * round trip, does the I/O and writes the status byte of each, then publishes them all with one
+ * used index update and raises at most one interrupt for the batch (none if the driver suppressed
+ * it: with EVENT_IDX only if the batch moved the used index past used_event). A pause or snapshot
+ * waits for the batch in flight. Idle, the thread spins briefly ({@link #SPIN_NANOS}) before it parks.
  */
 public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
     public static final String EMULATION = "virtio-blk";
@@ -67,8 +73,26 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
     private final long capacity;
     private final byte[] id;
     private final Thread ioThread;
+    /**
+     * How long the idle I/O thread spins for the next notification before it parks: a bound on the
+     * CPU burnt per idle period (at most 30 us), paid so that a driver resubmitting right after its
+     * completion interrupt does not also pay the wake-up of a parked thread.
+     */
+    static final long SPIN_NANOS = 30_000;
+
+    /**
+     * The most requests one batch takes before it publishes them (one used index update, at most
+     * one interrupt). Less than the queue: at a deep queue the driver then reaps and resubmits one
+     * batch while the device works on the next, instead of both taking turns over the whole queue
+     * (ci/bench-blk: 4 KiB QD32 at 0.69-0.76 of fio psync with 16, 0.57-0.65 with the queue size).
+     */
+    static final int BATCH_MAX = 16;
+
     private final Object kick = new Object();
-    private boolean kicked;
+    /** A notification arrived since the I/O thread last looked (set by vCPUs, cleared by the I/O thread). */
+    private volatile boolean kicked;
+    /** The I/O thread is (about to be) waiting on {@link #kick}: notifiers must wake it. */
+    private volatile boolean parked;
     private volatile boolean closed;
 
     public static VirtioBlk create(ConfigTree config, String node, PciAddress address, Platform platform) {
@@ -191,42 +215,68 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
 
     @Override
     protected void queueNotified(VirtQueue q) {
-        synchronized (kick) {
-            kicked = true;
-            kick.notifyAll();
+        kicked = true;
+        if (parked) {
+            synchronized (kick) {
+                kick.notifyAll();
+            }
         }
+    }
+
+    /**
+     * Waits for a notification: first spins for up to {@link #SPIN_NANOS} on the kick flag (a
+     * driver that submits again right after its completion interrupt then finds the thread awake,
+     * without a park/unpark pair), then parks. Returns false when the device is closing.
+     */
+    private boolean awaitKick() {
+        long deadline = System.nanoTime() + SPIN_NANOS;
+        while (!kicked && !closed && System.nanoTime() - deadline < 0) Thread.onSpinWait();
+        if (!kicked && !closed) {
+            synchronized (kick) {
+                parked = true; // a notifier that sets kicked after this sees parked and wakes us
+                try {
+                    while (!kicked && !closed) kick.wait();
+                } catch (InterruptedException e) {
+                    return false;
+                } finally {
+                    parked = false;
+                }
+            }
+        }
+        kicked = false;
+        return !closed;
     }
 
     private void ioLoop() {
         VirtQueue q = queue(0);
+        DescriptorChain[] batch = new DescriptorChain[BATCH_MAX];
+        long[] written = new long[BATCH_MAX];
         while (!closed) {
-            synchronized (kick) {
-                while (!kicked && !closed) {
-                    try {
-                        kick.wait();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                kicked = false;
-            }
+            if (!awaitKick()) return;
             do {
                 notifications(q, false);
-                DescriptorChain c;
-                while (!closed && (c = take(q)) != null) {
-                    long written;
-                    try {
-                        written = process(q, c);
-                    } catch (RuntimeException e) {
-                        abandon(c);
-                        if (memoryGone(e)) return; // the VM ended
-                        warnOnce("io-thread", "request failed: " + e);
-                        continue;
+                int n;
+                while (!closed && (n = takeBatch(q, batch, BATCH_MAX)) > 0) {
+                    boolean vmEnded = false;
+                    for (int i = 0; i < n; i++) {
+                        if (vmEnded) {
+                            written[i] = -1;
+                            continue;
+                        }
+                        try {
+                            written[i] = process(q, batch[i]);
+                        } catch (RuntimeException e) {
+                            written[i] = -1;
+                            if (memoryGone(e)) {
+                                vmEnded = true; // the VM ended: the rest of the batch is dropped
+                            } else {
+                                warnOnce("io-thread", "request failed: " + e);
+                            }
+                        }
                     }
-                    if (written >= 0) {
-                        giveBack(q, c, written);
-                        interruptIfNeeded(q);
-                    }
+                    complete(q, batch, written, n); // one used index update, at most one interrupt
+                    Arrays.fill(batch, 0, n, null);
+                    if (vmEnded) return;
                 }
             } while (!closed && !gone() && notifications(q, true));
             if (gone()) return;
@@ -237,13 +287,15 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
         return bytes % SECTOR == 0 && Long.compareUnsigned(sector, capacity) <= 0 && bytes / SECTOR <= capacity - sector;
     }
 
-    /** Handles one request; returns the bytes written into the chain, or -1 if it was abandoned. */
+    /**
+     * Handles one request and writes its status byte; returns the bytes written into the chain, or
+     * -1 if the chain is to be abandoned (the caller completes or abandons it either way).
+     */
     long process(VirtQueue q, DescriptorChain c) {
         long writable = c.writableBytes();
         if (writable < 1) {
             fail(q, String.format("queue %d: request (head %d) has no device-writable byte for its status", q.index(),
                     c.head()));
-            abandon(c);
             return -1;
         }
         long statusAt = writable - 1;

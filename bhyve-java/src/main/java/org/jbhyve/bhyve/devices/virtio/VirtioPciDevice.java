@@ -235,6 +235,75 @@ public abstract class VirtioPciDevice extends PciDevice {
     }
 
     /**
+     * Takes up to {@code max} available chains of {@code q} into {@code into} under one lock round
+     * trip; returns how many (0 under the same conditions {@link #take} gives null). A ring
+     * violation stops the batch there (handled as in {@link #take}); what was taken before it is
+     * returned and must be completed by {@link #complete}.
+     */
+    protected final int takeBatch(VirtQueue q, DescriptorChain[] into, int max) {
+        synchronized (lock()) {
+            if (gone || paused || quiescing || (status & STATUS_NEEDS_RESET) != 0) return 0;
+            int n = 0;
+            try {
+                long generation = q.generation();
+                while (n < max) {
+                    DescriptorChain c = q.pop(generation);
+                    if (c == null) break;
+                    into[n++] = c;
+                    inFlight++;
+                }
+            } catch (RingViolation e) {
+                fail(q, e.getMessage());
+            } catch (IllegalStateException e) {
+                memoryGone(e);
+            }
+            return n;
+        }
+    }
+
+    /**
+     * Completes a batch of chains taken with {@link #takeBatch}/{@link #take} under one lock round
+     * trip: every chain with {@code written[i] >= 0} goes onto the used ring in order and the used
+     * index moves once; chains with {@code written[i] < 0} are abandoned (not returned). Then, as
+     * {@link #interruptIfNeeded}, one interrupt if the driver wants one for the batch (with
+     * EVENT_IDX: if the used index passed used_event anywhere in the batch). Chains of a queue that
+     * was reset or disabled meanwhile are dropped silently.
+     */
+    protected final void complete(VirtQueue q, DescriptorChain[] chains, long[] written, int count) {
+        synchronized (lock()) {
+            boolean usable = false;
+            try {
+                boolean any = false;
+                for (int i = 0; i < count; i++) {
+                    DescriptorChain c = chains[i];
+                    if (written[i] >= 0 && !gone && c.generation == q.generation() && q.ready() && !q.broken()) {
+                        q.pushUnpublished(c.head(), written[i]);
+                        any = true;
+                    }
+                }
+                usable = !gone && q.ready() && !q.broken();
+                if (any && usable) q.publishUsed();
+            } catch (RingViolation e) {
+                fail(q, e.getMessage());
+                usable = false;
+            } catch (IllegalStateException e) {
+                memoryGone(e);
+                usable = false;
+            } finally {
+                for (int i = 0; i < count; i++) finished();
+            }
+            if (!usable || paused) return; // resume() raises what a pause held back
+            try {
+                if (q.needsInterrupt()) raise(ISR_QUEUE, q.msixVector());
+            } catch (RingViolation e) {
+                fail(q, e.getMessage());
+            } catch (IllegalStateException e) {
+                memoryGone(e);
+            }
+        }
+    }
+
+    /**
      * Returns a chain taken with {@link #take} to the driver with {@code written} bytes written. A
      * chain of a queue that was reset or disabled meanwhile is dropped silently.
      */

@@ -343,4 +343,19 @@ class VirtioBlkTest {
             }
         }
     }
+
+    @Test
+    void requestsAvailableTogetherCompleteAsOneBatchWithOneInterrupt() throws Exception {
+        Path img = image(1 << 20);
+        try (VirtioHarness h = blk(img)) {
+            Driver d = new Driver(h, 0);
+            h.dev.pause(); // the notifications below only queue the requests
+            for (int i = 0; i < 8; i++) d.submit(T_OUT, 8L * i, pattern(4096, i), false);
+            assertThat(d.ring.usedIdx()).isZero();
+            h.dev.resume();
+            for (int i = 0; i < 8; i++) assertThat(d.await(i)).isEqualTo(S_OK);
+            for (int i = 0; i < 8; i++) assertThat(fileBytes(img, 8L * 512 * i, 4096)).isEqualTo(pattern(4096, i));
+            assertThat(h.intx().raises()).as("one interrupt for the batch of 8").isEqualTo(1);
+        }
+    }
 }

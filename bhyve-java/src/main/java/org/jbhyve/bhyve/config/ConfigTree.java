@@ -23,11 +23,13 @@ public final class ConfigTree {
         Node() {}
     }
 
-    /** Sets {@code path} to {@code value}, creating intermediate nodes. */
-    public void set(String path, String value) {
-        String[] parts = split(path);
+    /**
+     * The node reached by the first {@code depth} parts of {@code parts}, created where missing;
+     * fails naming {@code what} if one of them already holds a value.
+     */
+    private Node walkCreating(String[] parts, int depth, String what) {
         Node n = root;
-        for (int i = 0; i < parts.length - 1; i++) {
+        for (int i = 0; i < depth; i++) {
             Object child = n.entries.get(parts[i]);
             if (child == null) {
                 Node created = new Node();
@@ -36,10 +38,17 @@ public final class ConfigTree {
             } else if (child instanceof Node node) {
                 n = node;
             } else {
-                throw new ConfigException("cannot set " + path + ": " + String.join(".", List.of(parts).subList(0, i + 1))
+                throw new ConfigException(what + ": " + String.join(".", List.of(parts).subList(0, i + 1))
                         + " already holds the value '" + child + "'");
             }
         }
+        return n;
+    }
+
+    /** Sets {@code path} to {@code value}, creating intermediate nodes. */
+    public void set(String path, String value) {
+        String[] parts = split(path);
+        Node n = walkCreating(parts, parts.length - 1, "cannot set " + path);
         String leaf = parts[parts.length - 1];
         if (n.entries.get(leaf) instanceof Node) {
             throw new ConfigException("cannot set " + path + ": it is a node with children, not a value");
@@ -56,20 +65,7 @@ public final class ConfigTree {
      */
     public void createNode(String path) {
         String[] parts = split(path);
-        Node n = root;
-        for (int i = 0; i < parts.length; i++) {
-            Object child = n.entries.get(parts[i]);
-            if (child == null) {
-                Node created = new Node();
-                n.entries.put(parts[i], created);
-                n = created;
-            } else if (child instanceof Node node) {
-                n = node;
-            } else {
-                throw new ConfigException("cannot create node " + path + ": "
-                        + String.join(".", List.of(parts).subList(0, i + 1)) + " already holds the value '" + child + "'");
-            }
-        }
+        walkCreating(parts, parts.length, "cannot create node " + path);
     }
 
     /** Sets {@code path} only if it has no value yet (bhyve's set_config_value_if_unset). */

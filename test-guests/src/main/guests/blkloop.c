@@ -69,17 +69,12 @@ int main(void)
 {
 	vio_runtime_init();
 
-	int slot = pci_find(VIRTIO_VENDOR, BLK_DEVICE);
-	if (slot < 0)
+	int base = vio_legacy_open(VIRTIO_VENDOR, BLK_DEVICE);
+	if (base == VIO_NO_DEVICE)
 		return fail("no 1af4:1001 on bus 0");
-	uint32_t bar0 = pci_read32((unsigned)slot, 0x10);
-	if (!(bar0 & 1))
+	if (base == VIO_NOT_IO_BAR)
 		return fail("bar0 is not an I/O bar");
-	io = (uint16_t)(bar0 & ~3u);
-	pci_write32((unsigned)slot, 0x04, pci_read32((unsigned)slot, 0x04) | 0x5); /* I/O + bus master */
-
-	outb(0, (uint16_t)(io + VL_STATUS));
-	outb(VS_ACK | VS_DRIVER, (uint16_t)(io + VL_STATUS));
+	io = (uint16_t)base;
 	uint32_t host = inl((uint16_t)(io + VL_HOST_FEATURES));
 	if (!(host & BLK_F_FLUSH))
 		return fail("no VIRTIO_BLK_F_FLUSH");

@@ -25,6 +25,21 @@ int pci_find(uint16_t vendor, uint16_t device)
 	return -1;
 }
 
+int vio_legacy_open(uint16_t vendor, uint16_t device)
+{
+	int slot = pci_find(vendor, device);
+	if (slot < 0)
+		return VIO_NO_DEVICE;
+	uint32_t bar0 = pci_read32((unsigned)slot, 0x10);
+	if (!(bar0 & 1))
+		return VIO_NOT_IO_BAR;
+	uint16_t io = (uint16_t)(bar0 & ~3u);
+	pci_write32((unsigned)slot, 0x04, pci_read32((unsigned)slot, 0x04) | 0x5); /* I/O + bus master */
+	outb(0, (uint16_t)(io + VL_STATUS));
+	outb(VS_ACK | VS_DRIVER, (uint16_t)(io + VL_STATUS));
+	return io;
+}
+
 void vring_init(struct vring *r, uintptr_t base, unsigned size)
 {
 	uintptr_t avail = base + 16 * size;

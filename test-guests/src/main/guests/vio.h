@@ -64,6 +64,15 @@ void vring_offer(struct vring *r, unsigned head);
 /* Waits up to `timeout_ticks` LAPIC ticks for the next used entry; returns its id (len in *len) or -1. */
 int vring_wait(struct vring *r, uint32_t *len, uint64_t timeout_ticks);
 
+/*
+ * Legacy-interface bring-up shared by the virtio guests: finds function 0 with these IDs, checks that
+ * BAR0 is an I/O BAR, enables I/O decode and bus mastering, resets the device and sets
+ * ACKNOWLEDGE|DRIVER. Returns the I/O base, or VIO_NO_DEVICE / VIO_NOT_IO_BAR.
+ */
+#define VIO_NO_DEVICE (-1)
+#define VIO_NOT_IO_BAR (-2)
+int vio_legacy_open(uint16_t vendor, uint16_t device);
+
 /* IDT, LAPIC and the ~10 ms tick every waiting guest needs. */
 void vio_runtime_init(void);
 

@@ -319,6 +319,17 @@ public final class libc_h {
 
     // ---- threads and signals ----------------------------------------------------------------
 
+    private static final class isatty {
+        static final MethodHandle HANDLE = downcall("isatty", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    /** {@code int isatty(int fd)}: 1 if {@code fd} is a terminal, else 0. */
+    public static int isatty(int fd) {
+        try {
+            return (int) isatty.HANDLE.invokeExact(fd);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
     private static final class pthread_self {
         static final MethodHandle HANDLE = downcall("pthread_self", FunctionDescriptor.of(JAVA_LONG));
     }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Optional;
+import org.jbhyve.bindings.libc.libc_h;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -25,6 +26,7 @@ public final class StdioBackend implements SerialBackend {
     private final Runnable restoreTerminal;
     private final boolean releasesClaim;
     private volatile boolean closed;
+    private volatile SerialBackend.Receiver receiver;
 
     /**
      * Claims the process's stdio.
@@ -67,6 +69,9 @@ public final class StdioBackend implements SerialBackend {
 
     /** Raw mode if stdin is a terminal; returns how to undo it (idempotent). */
     private static Runnable enterRawMode() {
+        // Asking the C library first spares starting an stty process (tens of milliseconds on a busy
+        // host, on the critical path of a restore) when stdin is a pipe or a file.
+        if (libc_h.isatty(0) == 0) return () -> { };
         Optional<String> saved = Stty.save(Stty.Target.STDIN);
         if (saved.isEmpty()) return () -> { }; // not a terminal: nothing to change
         terminalRaw = Stty.makeRaw(Stty.Target.STDIN);
@@ -84,7 +89,12 @@ public final class StdioBackend implements SerialBackend {
 
     @Override
     public void start(SerialBackend.Receiver receiver) {
-        // Reads of stdin cannot be interrupted; the thread is a daemon and is abandoned on close.
+        this.receiver = receiver;
+        if (releasesClaim) {
+            ProcessStdin.attach(in, receiver, log);
+            return;
+        }
+        // Reads of a stream cannot be interrupted; the thread is a daemon and is abandoned on close.
         Thread.ofPlatform().name("serial-stdin").daemon().start(() -> {
             try {
                 InputPump.forward(in, receiver, () -> closed);
@@ -92,6 +102,51 @@ public final class StdioBackend implements SerialBackend {
                 if (!closed) log.accept("reading stdin failed (" + e.getMessage() + "); no more serial input");
             }
         });
+    }
+
+    /**
+     * The process's stdin has one reader thread for the life of the process, handing bytes to the
+     * UART that owns stdio now. A read of stdin cannot be interrupted, so a reader per backend would
+     * outlive a closed backend and take input meant for the next one (a standby bhyve drops the
+     * machine it prepared and builds another). Input that comes while no UART owns stdio waits.
+     */
+    private static final class ProcessStdin implements SerialBackend.Receiver {
+        private static final ProcessStdin INSTANCE = new ProcessStdin();
+        private volatile SerialBackend.Receiver owner;
+        private boolean reading;
+
+        static synchronized void attach(InputStream in, SerialBackend.Receiver receiver, Consumer<String> log) {
+            INSTANCE.owner = receiver;
+            if (INSTANCE.reading) return;
+            INSTANCE.reading = true;
+            Thread.ofPlatform().name("serial-stdin").daemon().start(() -> {
+                try {
+                    InputPump.forward(in, INSTANCE, () -> false);
+                } catch (IOException e) {
+                    log.accept("reading stdin failed (" + e.getMessage() + "); no more serial input");
+                }
+            });
+        }
+
+        static void detach(SerialBackend.Receiver receiver) {
+            synchronized (ProcessStdin.class) {
+                if (INSTANCE.owner == receiver) INSTANCE.owner = null;
+            }
+        }
+
+        @Override
+        public boolean awaitRoom(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+            SerialBackend.Receiver r = owner;
+            if (r != null) return r.awaitRoom(timeout, unit);
+            unit.sleep(timeout);
+            return false;
+        }
+
+        @Override
+        public void receive(byte b) {
+            SerialBackend.Receiver r = owner;
+            if (r != null) r.receive(b);
+        }
     }
 
     @Override
@@ -120,6 +175,9 @@ public final class StdioBackend implements SerialBackend {
         }
         out.close();
         restoreTerminal.run();
-        if (releasesClaim) CLAIMED.set(false);
+        if (releasesClaim) {
+            ProcessStdin.detach(receiver);
+            CLAIMED.set(false);
+        }
     }
 }

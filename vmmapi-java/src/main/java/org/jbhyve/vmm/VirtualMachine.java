@@ -51,6 +51,19 @@ public interface VirtualMachine extends AutoCloseable {
         return java.util.OptionalInt.empty();
     }
 
+    /**
+     * Replaces guest RAM with {@code source}'s pages, as if the VM had been created with that
+     * {@link VmConfig#backing()}: how a VM built ahead of time (a standby's) takes a snapshot's RAM. Only
+     * for a VM whose vCPUs have never run and whose RAM nothing has written, because the old contents
+     * are dropped (KVM: the file is mapped over the same host addresses, so memory slots and every
+     * {@link GuestMemory} segment stay valid; FreeBSD: the file's non-zero blocks are copied in).
+     *
+     * @throws VmmException if the file does not cover the RAM or cannot be mapped; RAM is then unchanged
+     */
+    default void replaceRam(MemorySource.FilePrivate source) {
+        throw new UnsupportedOperationException("this backend cannot replace guest RAM of an existing VM");
+    }
+
     /** Delivers an MSI: {@code address} in the 0xfeexxxxx window, {@code data} the message. */
     void sendMsi(long address, int data);
 

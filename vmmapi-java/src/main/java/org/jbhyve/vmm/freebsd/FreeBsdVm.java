@@ -269,6 +269,12 @@ public final class FreeBsdVm implements VirtualMachine {
     @Override
     public VmConfig config() { return config; }
 
+    /** No file can be mapped into a FreeBSD guest: the snapshot's RAM is copied in (see the class comment). */
+    @Override
+    public void replaceRam(MemorySource.FilePrivate source) {
+        loadRam(source, memory);
+    }
+
     @Override
     public GuestMemory memory() { return memory; }
 

@@ -42,6 +42,44 @@ final class KvmMemory {
      * mappings keep it). Returns {lowmem, highmem or null}.
      */
     static MemorySegment[] mapFilePrivate(MemorySource.FilePrivate source, long low, long high, Arena owner) {
+        int fd = openCovering(source, low, high);
+        try {
+            // PROT_WRITE on a read-only fd is allowed for MAP_PRIVATE: writes never reach the file.
+            int flags = libc_h.MAP_PRIVATE | libc_h.MAP_NORESERVE;
+            MemorySegment lowSeg = map(low, flags, fd, source.lowmemOffset(), owner);
+            MemorySegment highSeg = high > 0 ? map(high, flags, fd, source.highmemOffset(), owner) : null;
+            return new MemorySegment[] {lowSeg, highSeg};
+        } finally {
+            closeFd(fd);
+        }
+    }
+
+    /**
+     * Maps {@code source}'s file {@code MAP_PRIVATE} over existing guest RAM, at the same host addresses
+     * ({@code MAP_FIXED} replaces the old pages atomically), so KVM's memory slots, which name those
+     * addresses, now show the file. {@code high} may be null.
+     */
+    static void remapFilePrivate(MemorySource.FilePrivate source, MemorySegment low, MemorySegment high) {
+        int fd = openCovering(source, low.byteSize(), high == null ? 0 : high.byteSize());
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment errno = libc_h.allocateErrnoState(a);
+            int flags = libc_h.MAP_PRIVATE | libc_h.MAP_NORESERVE | libc_h.MAP_FIXED;
+            for (MemorySegment region : high == null ? new MemorySegment[] {low} : new MemorySegment[] {low, high}) {
+                long offset = region == low ? source.lowmemOffset() : source.highmemOffset();
+                MemorySegment p = libc_h.mmap(errno, region, region.byteSize(), libc_h.PROT_READ | libc_h.PROT_WRITE,
+                        flags, fd, offset);
+                if (p.address() != region.address()) {
+                    throw VmmException.failed("mmap(MAP_FIXED, " + region.byteSize() + " bytes)", source.file().toString(),
+                            libc_h.errno(errno));
+                }
+            }
+        } finally {
+            closeFd(fd);
+        }
+    }
+
+    /** Opens {@code source}'s file read-only after checking that it covers lowmem and highmem. */
+    private static int openCovering(MemorySource.FilePrivate source, long low, long high) {
         var file = source.file();
         if (!Files.isRegularFile(file)) {
             throw new VmmException("cannot map guest RAM from " + file + ": "
@@ -55,20 +93,11 @@ final class KvmMemory {
         }
         checkCovers(file, fileSize, "lowmem", source.lowmemOffset(), low);
         if (high > 0) checkCovers(file, fileSize, "highmem", source.highmemOffset(), high);
-        int fd;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment errno = libc_h.allocateErrnoState(a);
-            fd = libc_h.open(errno, a.allocateFrom(file.toString()), libc_h.O_RDONLY | libc_h.O_CLOEXEC, 0);
+            int fd = libc_h.open(errno, a.allocateFrom(file.toString()), libc_h.O_RDONLY | libc_h.O_CLOEXEC, 0);
             if (fd < 0) throw VmmException.failed("open(O_RDONLY)", file.toString(), libc_h.errno(errno));
-        }
-        try {
-            // PROT_WRITE on a read-only fd is allowed for MAP_PRIVATE: writes never reach the file.
-            int flags = libc_h.MAP_PRIVATE | libc_h.MAP_NORESERVE;
-            MemorySegment lowSeg = map(low, flags, fd, source.lowmemOffset(), owner);
-            MemorySegment highSeg = high > 0 ? map(high, flags, fd, source.highmemOffset(), owner) : null;
-            return new MemorySegment[] {lowSeg, highSeg};
-        } finally {
-            closeFd(fd);
+            return fd;
         }
     }
 

@@ -25,6 +25,7 @@ import static org.jbhyve.bindings.linux.kvm.kvm_h.*;
  * How {@link #kick()} stops a running vCPU is described in {@link KvmKick}.
  */
 final class KvmVcpu implements Vcpu {
+    private volatile boolean ran;
     private final KvmVm vm;
     private final KvmFd fd;
     private final int id;
@@ -63,6 +64,7 @@ final class KvmVcpu implements Vcpu {
 
     @Override
     public VmExit run() {
+        if (!ran) ran = true;
         kick.enter();
         int r;
         try {
@@ -79,6 +81,11 @@ final class KvmVcpu implements Vcpu {
             throw VmmException.failed("KVM_RUN", fd.what(), e);
         }
         return decode();
+    }
+
+    /** Whether {@link #run()} was ever called (a VM whose vCPUs ran can no longer have its RAM replaced). */
+    boolean hasRun() {
+        return ran;
     }
 
     private VmExit decode() {

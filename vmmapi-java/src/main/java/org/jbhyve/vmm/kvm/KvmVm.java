@@ -29,7 +29,7 @@ public final class KvmVm implements VirtualMachine {
     private final VmConfig config;
     private final Arena memoryArena = Arena.ofShared();
     private final GuestMemory memory;
-    private final int memfd;
+    private volatile int memfd;
     private final List<Vcpu> vcpus;
     private final Set<PlatformDevice> kernelDevices;
     private final MemorySegment irqLevel = Arena.ofAuto().allocate(kvm_irq_level.layout());
@@ -140,6 +140,22 @@ public final class KvmVm implements VirtualMachine {
     @Override
     public java.util.OptionalInt ramFd() {
         return memfd >= 0 ? java.util.OptionalInt.of(memfd) : java.util.OptionalInt.empty();
+    }
+
+    @Override
+    public synchronized void replaceRam(MemorySource.FilePrivate source) {
+        if (closed) throw new IllegalStateException("VM '" + config.name() + "' is closed");
+        for (Vcpu v : vcpus) {
+            if (((KvmVcpu) v).hasRun()) {
+                throw new IllegalStateException("VM '" + config.name() + "' has run: its RAM can no longer be replaced");
+            }
+        }
+        List<GuestMemory.Region> regions = memory.regions();
+        KvmMemory.remapFilePrivate(source, regions.get(0).host(), regions.size() > 1 ? regions.get(1).host() : null);
+        // The memfd's pages are no longer mapped anywhere; closing it frees them. RAM is now the file's.
+        int fd = memfd;
+        memfd = -1;
+        if (fd >= 0) KvmMemory.closeFd(fd);
     }
 
     @Override

@@ -146,4 +146,35 @@ class KvmFileMemoryTest {
         assertThatThrownBy(() -> MemorySource.FilePrivate.of(small, 100))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("multiple of 4 KiB");
     }
+
+    @Test
+    void ramOfAVmThatHasNotRunIsReplacedByAFileAtTheSameAddresses(@TempDir Path dir) throws Exception {
+        Path file = sparse(dir, "ram", 16 * MIB, 0x1000, 8 * MIB);
+        Path small = sparse(dir, "small", 8 * MIB);
+        try (Hypervisor hv = Hypervisor.open(); VirtualMachine vm = hv.createVm(VmConfig.of("replace", 1, 16 * MIB))) {
+            assertThat(vm.ramFd()).as("memfd RAM before").isPresent();
+            long host = vm.memory().regions().getFirst().host().address();
+            vm.memory().writeLong(0x3000, -1L); // old contents are dropped
+
+            vm.replaceRam(MemorySource.FilePrivate.of(file, 0));
+
+            GuestMemory mem = vm.memory();
+            assertThat(mem.regions().getFirst().host().address()).as("same host address (KVM's slot)").isEqualTo(host);
+            assertThat(mem.readLong(0x1000)).isEqualTo(marker(0x1000));
+            assertThat(mem.readLong(8 * MIB)).isEqualTo(marker(8 * MIB));
+            assertThat(mem.readLong(0x3000)).as("a hole of the file").isZero();
+            assertThat(vm.ramFd()).as("no memfd behind RAM any more").isEmpty();
+            mem.writeLong(0x1000, 7);
+            assertThat(readFileLong(file, 0x1000)).as("copy-on-write").isEqualTo(marker(0x1000));
+
+            assertThatThrownBy(() -> vm.replaceRam(MemorySource.FilePrivate.of(small, 0)))
+                    .isInstanceOf(VmmException.class).hasMessageContaining("only 8388608 bytes long");
+            assertThat(mem.readLong(0x1000)).as("a refused replacement changes nothing").isEqualTo(7);
+
+            vm.vcpu(0).kick();
+            vm.vcpu(0).run(); // returns at once (kicked), but the vCPU has now entered KVM_RUN
+            assertThatThrownBy(() -> vm.replaceRam(MemorySource.FilePrivate.of(file, 0)))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("has run");
+        }
+    }
 }

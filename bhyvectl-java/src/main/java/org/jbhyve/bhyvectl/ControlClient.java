@@ -30,6 +30,7 @@ final class ControlClient {
     static final String FORCE_POWEROFF = "force-poweroff";
     static final String FORCE_RESET = "force-reset";
     static final String GET_STATS = "get-stats";
+    static final String RESTORE = "restore";
     static final String ERROR = "error";
     static final String MESSAGE = "message";
     static final String STATS = "stats";
@@ -60,6 +61,11 @@ final class ControlClient {
     static NvList checkpointRequest(String fileName, boolean suspend, int dirFd) {
         return new NvList().addString(CMD, CHECKPOINT).addString(FILENAME, fileName).addBool(SUSPEND, suspend)
                 .addDescriptor(FDDIR, dirFd);
+    }
+
+    /** jbhyve's restore request to a standby bhyve: cmd, filename (an absolute path). */
+    static NvList restoreRequest(String absolutePath) {
+        return new NvList().addString(CMD, RESTORE).addString(FILENAME, absolutePath);
     }
 
     static NvList command(String cmd) {

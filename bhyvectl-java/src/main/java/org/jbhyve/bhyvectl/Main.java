@@ -44,7 +44,8 @@ public final class Main {
     static final String USAGE = """
             Usage: bhyvectl --vm=<vmname> [--control-dir=<dir>] [--timeout=<seconds>]
                             --checkpoint=<file> | --suspend=<file> | --destroy |
-                            --force-poweroff | --force-reset | --get-stats
+                            --force-poweroff | --force-reset | --get-stats |
+                            --restore=<file>
                    bhyvectl --inspect=<file> [--json] [--fields]
                    bhyvectl --verify=<file>
 
@@ -56,6 +57,8 @@ public final class Main {
               --force-poweroff      end the VM as powered off; bhyve exits with 1 (waits for it)
               --force-reset         end the VM as reset; bhyve exits with 0 (waits for it)
               --get-stats           print the VM's counters
+              --restore=<file>      have a standby bhyve (bhyve -o restore.standby=true ...
+                                    <vmname>) restore the snapshot <file> and run it
               --control-dir=<dir>   where VM sockets are: bhyve's control.dir (default /var/run/bhyve)
               --timeout=<seconds>   how long to wait for the VM's reply (default 600)
 
@@ -83,6 +86,7 @@ public final class Main {
         @Option(names = "--force-poweroff") boolean forcePoweroff;
         @Option(names = "--force-reset") boolean forceReset;
         @Option(names = "--get-stats") boolean getStats;
+        @Option(names = "--restore", paramLabel = "file") Path restore;
         @Option(names = "--inspect", paramLabel = "file") Path inspect;
         @Option(names = "--verify", paramLabel = "file") Path verify;
         @Option(names = "--json") boolean json;
@@ -138,6 +142,7 @@ public final class Main {
         if (o.forcePoweroff) commands.add("--force-poweroff");
         if (o.forceReset) commands.add("--force-reset");
         if (o.getStats) commands.add("--get-stats");
+        if (o.restore != null) commands.add("--restore");
         if (o.inspect != null) commands.add("--inspect");
         if (o.verify != null) commands.add("--verify");
         if (commands.isEmpty()) throw new UsageError("no command given");
@@ -171,6 +176,7 @@ public final class Main {
             case "--force-poweroff" -> request.simple(ControlClient.FORCE_POWEROFF, true);
             case "--force-reset" -> request.simple(ControlClient.FORCE_RESET, true);
             case "--get-stats" -> request.simple(ControlClient.GET_STATS, false);
+            case "--restore" -> request.restore(o.restore);
             default -> throw new IllegalStateException(command);
         };
     }
@@ -199,6 +205,16 @@ public final class Main {
             } finally {
                 Posix.close(dirFd);
             }
+        }
+
+        /** The standby opens the file itself, so it gets an absolute path, checked here first. */
+        int restore(Path file) {
+            Path absolute = file.toAbsolutePath().normalize();
+            if (!java.nio.file.Files.isRegularFile(absolute)) {
+                return fail("--restore=" + file + ": " + (java.nio.file.Files.exists(absolute)
+                        ? "not a regular file" : "no such file") + " (give a snapshot written by bhyvectl --checkpoint or --suspend)");
+            }
+            return report(ControlClient.restoreRequest(absolute.toString()), ControlClient.RESTORE, false);
         }
 
         int simple(String cmd, boolean endsVm) {

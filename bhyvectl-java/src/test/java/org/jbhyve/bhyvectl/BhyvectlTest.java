@@ -206,6 +206,35 @@ class BhyvectlTest {
     }
 
     @Test
+    void restoreSendsTheSnapshotsAbsolutePathToAStandby() throws Exception {
+        startVm("vm1");
+        vm.restoreReply = "restored it";
+        Path snap = Files.writeString(snapshots().resolve("s1"), "x");
+        Path relative = Path.of("").toAbsolutePath().relativize(snap);
+        Run r = bhyvectl("--vm=vm1", "--restore=" + relative, dirOption());
+        assertThat(r).isEqualTo(new Run(0, "restored it\n", ""));
+        assertThat(vm.calls).containsExactly("restore " + snap);
+    }
+
+    @Test
+    void restoreOfAMissingFileFailsBeforeAskingTheVm() throws Exception {
+        startVm("vm1");
+        Run r = bhyvectl("--vm=vm1", "--restore=" + tmp.resolve("nothing"), dirOption());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("no such file").contains("nothing");
+        assertThat(vm.calls).isEmpty();
+    }
+
+    @Test
+    void aRunningVmRefusesARestore() throws Exception {
+        startVm("vm1");
+        Path snap = Files.writeString(snapshots().resolve("s1"), "x");
+        Run r = bhyvectl("--vm=vm1", "--restore=" + snap, dirOption());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("already runs a VM").contains("restore.standby=true");
+    }
+
+    @Test
     void anErrorReplyGoesToStderrWithStatus1() throws Exception {
         startVm("vm1");
         vm.checkpointFailure = new ControlException(ControlProtocol.ENOSPC, "no space left on device");

@@ -32,6 +32,16 @@ final class FakeVm implements VmControl {
         return "wrote " + Files.readSymbolicLink(dir).resolve(name) + " (5 bytes)";
     }
 
+    /** Null: refuse restores as a running VM does (VmControl's default); else accept them. */
+    volatile String restoreReply;
+
+    @Override
+    public String restore(String path) throws Exception {
+        calls.add("restore " + path);
+        if (restoreReply == null) return VmControl.super.restore(path);
+        return restoreReply;
+    }
+
     @Override
     public void destroy() {
         calls.add("destroy");

@@ -53,8 +53,9 @@ final class ControlHandler {
             case FORCE_POWEROFF -> end(cmd, () -> control.forcePoweroff(), "powered off (bhyve exits with status 1)");
             case FORCE_RESET -> end(cmd, () -> control.forceReset(), "reset (bhyve exits with status 0)");
             case GET_STATS -> stats();
+            case RESTORE -> restore(request);
             default -> failure(printable(cmd), EINVAL, "unknown command '" + printable(cmd) + "' (this bhyve knows "
-                    + String.join(", ", CHECKPOINT, DESTROY, FORCE_POWEROFF, FORCE_RESET, GET_STATS) + ")");
+                    + String.join(", ", CHECKPOINT, DESTROY, FORCE_POWEROFF, FORCE_RESET, GET_STATS, RESTORE) + ")");
         };
     }
 
@@ -81,6 +82,23 @@ final class ControlHandler {
         String message = written == null || written.isBlank() ? "checkpoint '" + filename + "' written" : written;
         if (suspend) message += "; VM " + vmName + " is exiting (suspended)";
         return success(CHECKPOINT, message);
+    }
+
+    private Outcome restore(NvList request) {
+        String path;
+        try {
+            path = request.getString(FILENAME);
+        } catch (NvException e) {
+            return failure(RESTORE, EINVAL, "refused restore: " + e.getMessage());
+        }
+        String problem = restorePathProblem(path);
+        if (problem != null) return failure(RESTORE, EINVAL, "refused restore: " + printable(problem));
+        try {
+            String restored = control.restore(path);
+            return success(RESTORE, restored == null || restored.isBlank() ? "restored " + path : restored);
+        } catch (Exception | Error e) {
+            return failure(RESTORE, codeOf(e), "restore of '" + printable(path) + "' failed: " + describe(e));
+        }
     }
 
     private Outcome end(String cmd, Runnable action, String what) {

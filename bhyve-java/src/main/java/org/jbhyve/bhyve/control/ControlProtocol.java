@@ -27,6 +27,14 @@ public final class ControlProtocol {
     public static final String FORCE_POWEROFF = "force-poweroff";
     public static final String FORCE_RESET = "force-reset";
     public static final String GET_STATS = "get-stats";
+    /**
+     * jbhyve's request to a standby bhyve ({@code restore.standby=true}): string {@code filename}, the
+     * absolute path of the snapshot to restore. The standby builds the VM from it and starts it.
+     */
+    public static final String RESTORE = "restore";
+
+    /** Longest path a {@code restore} request may name, in bytes of UTF-8 (Linux's {@code PATH_MAX}). */
+    public static final int PATH_MAX = 4096;
 
     // ---- reply (jbhyve only; C bhyve sends none) ----
 
@@ -71,6 +79,20 @@ public final class ControlProtocol {
     public static int errorCode(String errnoName) {
         if (errnoName == null) return EIO;
         return PORTABLE_ERRNO.getOrDefault(errnoName, EIO);
+    }
+
+    /**
+     * Checks the snapshot path of a {@code restore} request: absolute (the standby does not share the
+     * client's working directory), without NUL, at most {@link #PATH_MAX} bytes. Returns null when it
+     * is acceptable, else the reason.
+     */
+    public static String restorePathProblem(String path) {
+        if (path == null || path.isEmpty()) return "the snapshot path is empty";
+        if (path.indexOf('\0') >= 0) return "the snapshot path contains a NUL byte";
+        if (!path.startsWith("/")) return "'" + path + "' is not an absolute path (the standby bhyve has its own working directory)";
+        int bytes = path.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > PATH_MAX) return "the snapshot path is " + bytes + " bytes long, more than " + PATH_MAX;
+        return null;
     }
 
     /** Longest snapshot file name, in bytes of UTF-8 ({@code NAME_MAX}). */

@@ -26,6 +26,19 @@ public interface VmControl {
      */
     String checkpoint(int dirFd, String name, boolean suspend) throws Exception;
 
+    /**
+     * Builds the VM snapshot {@code path} (an absolute path) describes and starts it: what a standby
+     * bhyve does (bhyvectl --restore). A bhyve that already runs a VM refuses.
+     *
+     * @return a one-line description of what was restored
+     * @throws Exception with a message a person can act on when the snapshot cannot be restored (a
+     *                   standby then stays ready for another request)
+     */
+    default String restore(String path) throws Exception {
+        throw new ControlException(ControlProtocol.EBUSY, "this bhyve already runs a VM; restore asks a standby bhyve "
+                + "(started with -o restore.standby=true) to build one");
+    }
+
     /** Ends the VM at once (bhyvectl --destroy); bhyve exits with status 4. */
     void destroy();
 

@@ -17,6 +17,9 @@
  * <tr><td>{@code force-poweroff}</td><td>-</td><td>jbhyve only: ends the VM as powered off, exit 1</td></tr>
  * <tr><td>{@code force-reset}</td><td>-</td><td>jbhyve only: ends the VM as reset, exit 0</td></tr>
  * <tr><td>{@code get-stats}</td><td>-</td><td>jbhyve only: returns the VM's counters</td></tr>
+ * <tr><td>{@code restore}</td><td>string {@code filename}</td><td>jbhyve only: a standby bhyve
+ *     ({@code restore.standby=true}) restores the snapshot at that absolute path and starts it; a bhyve
+ *     that runs a VM refuses with EBUSY</td></tr>
  * </table>
  * Unlike C bhyve, jbhyve then sends one reply nvlist on the same connection: number {@code error} (0, or
  * an errno-like code from {@link org.jbhyve.bhyve.control.ControlProtocol}, the same number on FreeBSD

@@ -181,6 +181,24 @@ class ControlServerTest {
     }
 
     @Test
+    void restoreRequestsNeedAnAbsolutePathAndARunningVmRefusesThem() throws Exception {
+        ControlServer server = start();
+        NvList relative = request(server, new NvList().addString("cmd", "restore").addString("filename", "snap"));
+        assertThat(relative.getNumber("error")).isEqualTo(ControlProtocol.EINVAL);
+        assertThat(relative.getString("message")).contains("not an absolute path");
+        NvList none = request(server, new NvList().addString("cmd", "restore"));
+        assertThat(none.getNumber("error")).isEqualTo(ControlProtocol.EINVAL);
+        assertThat(none.getString("message")).contains("filename");
+        NvList tooLong = request(server, new NvList().addString("cmd", "restore")
+                .addString("filename", "/" + "a".repeat(ControlProtocol.PATH_MAX)));
+        assertThat(tooLong.getString("message")).contains("more than " + ControlProtocol.PATH_MAX);
+        // RecordingControl keeps VmControl's restore: what a bhyve that runs a VM answers
+        NvList running = request(server, new NvList().addString("cmd", "restore").addString("filename", "/x.snap"));
+        assertThat(running.getNumber("error")).isEqualTo(ControlProtocol.EBUSY);
+        assertThat(running.getString("message")).contains("restore.standby=true");
+    }
+
+    @Test
     void missingOrMistypedPairsAreRefusedAndNothingIsDone() throws Exception {
         ControlServer server = start();
         int fd = dirFd(snapshots());

@@ -13,6 +13,8 @@ import org.jbhyve.vmm.VmmException;
 import sun.misc.Signal;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
 
 /** {@code bhyve}: parse bhyve(8)'s command line, build the VM, run it, exit with bhyve's status. */
 public final class Main {
@@ -32,7 +34,14 @@ public final class Main {
      * overrides it, and a VM name given here renames the VM.
      */
     public static VmRuntime restore(ParsedCommandLine command, PrintStream err) {
-        java.nio.file.Path file = command.restoreFile().orElseThrow();
+        return restore(command.restoreFile().orElseThrow(), command, err);
+    }
+
+    /**
+     * Builds the VM snapshot {@code file} describes, with {@code command}'s explicit settings as
+     * overrides: what {@code bhyve -r FILE} and a standby bhyve's restore request do.
+     */
+    static VmRuntime restore(Path file, ParsedCommandLine command, PrintStream err) {
         SnapshotReader snapshot;
         try {
             snapshot = SnapshotReader.open(file, ReadOptions.inspect().withWarnings(w -> err.println("bhyve: " + w)));
@@ -40,18 +49,50 @@ public final class Main {
             throw new ConfigException("cannot restore " + file + ": " + e.getMessage());
         }
         try (snapshot) {
-            ConfigTree config = new ConfigTree();
-            snapshot.config().forEach(config::set);
-            ConfigTree defaults = BhyveCommandLine.defaults();
-            command.config().flatten().forEach((key, value) -> {
-                if (!value.equals(defaults.getRaw(key).orElse(null))) config.set(key, value);
-            });
-            command.vmName().filter(n -> !n.isEmpty()).ifPresent(n -> config.set("name", n));
+            ConfigTree config = restoreConfig(snapshot.config(), command);
             return VmRuntime.restore(snapshot, config, err);
         }
     }
 
+    /**
+     * The config a restore runs with: the snapshot's, with every setting {@code command} makes
+     * explicitly (a value other than bhyve's default) on top, and its VM name.
+     */
+    static ConfigTree restoreConfig(Map<String, String> snapshotConfig, ParsedCommandLine command) {
+        ConfigTree config = new ConfigTree();
+        snapshotConfig.forEach(config::set);
+        ConfigTree defaults = BhyveCommandLine.defaults();
+        command.config().flatten().forEach((key, value) -> {
+            // The standby switch belongs to the process that waited, not to the restored VM's config.
+            if (!key.equals(Standby.KEY) && !value.equals(defaults.getRaw(key).orElse(null))) config.set(key, value);
+        });
+        command.vmName().filter(n -> !n.isEmpty()).ifPresent(n -> config.set("name", n));
+        return config;
+    }
+
+    /** When this process started, on the {@link System#nanoTime()} clock (to the millisecond). */
+    static long processStartNanos() {
+        return ProcessHandle.current().info().startInstant()
+                .map(start -> System.nanoTime() - java.time.Duration.between(start, java.time.Instant.now()).toNanos())
+                .orElse(System.nanoTime());
+    }
+
     static int launch(ParsedCommandLine command, PrintStream err) {
+        boolean standby;
+        try {
+            standby = command.config().getBoolean(Standby.KEY, false);
+        } catch (ConfigException e) {
+            err.println("bhyve: " + e.getMessage());
+            return ExitStatus.ERROR.code();
+        }
+        if (standby) {
+            if (command.restoreFile().isPresent()) {
+                err.println("bhyve: -r and " + Standby.KEY + "=true do not go together: a standby bhyve waits for the "
+                        + "snapshot to come from bhyvectl --restore; drop one of them");
+                return ExitStatus.ERROR.code();
+            }
+            return Standby.run(command, err);
+        }
         VmRuntime vm;
         try {
             vm = command.restoreFile().isPresent() ? restore(command, err) : VmRuntime.build(command.config(), err);
@@ -64,6 +105,7 @@ public final class Main {
         try (vm; ControlServer control = ControlServer.start(vm.config(), vm.control(), err)) {
             // SIGTERM asks the guest to power off through the ACPI power button, as bhyve does.
             Signal.handle(new Signal("TERM"), s -> vm.pressPowerButton());
+            command.restoreFile().ifPresent(f -> vm.reportRestore(f.toString(), "bhyve started", processStartNanos()));
             vm.start();
             return vm.awaitExit();
         } catch (java.io.IOException e) {

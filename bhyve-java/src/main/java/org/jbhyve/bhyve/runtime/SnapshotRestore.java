@@ -62,7 +62,7 @@ final class SnapshotRestore {
     }
 
     /** Guest RAM from the snapshot file: MAP_PRIVATE, copy-on-write, loaded on first touch. */
-    static MemorySource memorySource(SnapshotReader r) {
+    static MemorySource.FilePrivate memorySource(SnapshotReader r) {
         List<RamRegion> regions = r.ramRegions();
         long lowOffset = regions.get(0).fileOffset();
         long highOffset = regions.size() > 1 ? regions.get(1).fileOffset() : 0;
@@ -76,6 +76,24 @@ final class SnapshotRestore {
     static void restore(Path file, VirtualMachine vm, List<Snapshottable> devices) {
         ChunkRegistry registry = registry(devices, vm.kernelStateNames());
         try (SnapshotReader r = SnapshotReader.open(file, ReadOptions.restore(registry))) {
+            restore(r, vm, devices);
+        } catch (java.io.IOException e) { // SnapshotFormatException included
+            throw new ConfigException("cannot restore " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Restores {@code file} into a VM built ahead of time whose vCPUs have never run: opened once, with
+     * the versions this VM's devices read; {@code fits} checks the snapshot's config against the VM's
+     * before anything changes; then its RAM is replaced by the file's and the state restored.
+     */
+    static void restoreInPlace(Path file, VirtualMachine vm, List<Snapshottable> devices,
+                               java.util.function.Consumer<Map<String, String>> fits) {
+        ChunkRegistry registry = registry(devices, vm.kernelStateNames());
+        try (SnapshotReader r = SnapshotReader.open(file, ReadOptions.restore(registry))) {
+            fits.accept(r.config());
+            checkCompatible(r, vm.vcpus().size(), vm.memory().size());
+            vm.replaceRam(memorySource(r));
             restore(r, vm, devices);
         } catch (java.io.IOException e) { // SnapshotFormatException included
             throw new ConfigException("cannot restore " + file + ": " + e.getMessage());

@@ -20,9 +20,12 @@ final class VcpuLoop implements Runnable {
     private final boolean strictIo;
     private final boolean strictMsr;
     private final BiConsumer<ExitStatus, String> end;
+    /** Runs once, right before this vCPU first enters the guest; null for none. */
+    private final Runnable beforeFirstEntry;
 
     VcpuLoop(Vcpu vcpu, IoBus io, MmioBus mmio, VmStateMachine state, boolean strictIo, boolean strictMsr,
-             BiConsumer<ExitStatus, String> end) {
+             BiConsumer<ExitStatus, String> end, Runnable beforeFirstEntry) {
+        this.beforeFirstEntry = beforeFirstEntry;
         this.strictMsr = strictMsr;
         this.vcpu = vcpu;
         this.io = io;
@@ -36,6 +39,7 @@ final class VcpuLoop implements Runnable {
     public void run() {
         try {
             if (!state.awaitRunnable(vcpu.id())) return;
+            if (beforeFirstEntry != null) beforeFirstEntry.run();
             while (true) {
                 VmExit exit = vcpu.run();
                 switch (exit) {

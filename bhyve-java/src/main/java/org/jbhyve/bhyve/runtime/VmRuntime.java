@@ -65,7 +65,10 @@ public final class VmRuntime implements AutoCloseable {
     private final List<Thread> vcpuThreads = new ArrayList<>();
     private final List<Uart16550> uarts = new ArrayList<>();
 
-    private VmRuntime(ConfigTree config, PrintStream log, SnapshotReader restoreFrom) {
+    /** Built for a restore that has not come yet ({@link #prepare}): no boot, RAM to be replaced. */
+    private volatile boolean prepared;
+
+    private VmRuntime(ConfigTree config, PrintStream log, SnapshotReader restoreFrom, boolean prepareOnly) {
         this.config = config;
         this.log = log;
         String name = config.get("name").orElseThrow(() -> new ConfigException("the VM has no name: "
@@ -73,17 +76,16 @@ public final class VmRuntime implements AutoCloseable {
         CpuTopology topology = CpuTopology.fromConfig(config);
         long memoryBytes = MemorySize.fromConfig(config);
         checkEmulations(config);
-        if (restoreFrom != null) {
-            SnapshotRestore.checkCompatible(restoreFrom, topology.cpus(), memoryBytes);
-            if (hasBootrom(config)) {
-                // The ROM and its flash VARS are device memory outside RAM; mapping them back without
-                // the reset-vector boot path is not written yet.
-                throw new ConfigException("snapshot " + restoreFrom.file() + " is of a UEFI (bootrom) guest; "
-                        + "restoring bootrom guests is not supported yet (direct-boot guests restore)");
-            }
+        if (restoreFrom != null) SnapshotRestore.checkCompatible(restoreFrom, topology.cpus(), memoryBytes);
+        if ((restoreFrom != null || prepareOnly) && hasBootrom(config)) {
+            // The ROM and its flash VARS are device memory outside RAM; mapping them back without
+            // the reset-vector boot path is not written yet.
+            throw new ConfigException((restoreFrom != null ? "snapshot " + restoreFrom.file() + " is of" : "this is")
+                    + " a UEFI (bootrom) guest; restoring bootrom guests is not supported yet (direct-boot guests restore)");
         }
+        this.prepared = prepareOnly;
         // A restored guest is already booted: its RAM, firmware tables included, comes from the snapshot.
-        this.loader = restoreFrom == null ? BootLoaders.fromConfig(config, memoryBytes) : null;
+        this.loader = restoreFrom == null && !prepareOnly ? BootLoaders.fromConfig(config, memoryBytes) : null;
         if (loader != null) closeables.add(loader); // a boot ROM holds its VARS file open and mapped
         this.state = new VmStateMachine(topology.cpus());
 
@@ -103,15 +105,16 @@ public final class VmRuntime implements AutoCloseable {
             closeables.add(rtc);
             buildLpcDevices(topology.cpus(), memoryBytes);
             pciBus.realize();
-            if (restoreFrom == null) {
+            if (restoreFrom != null) {
+                SnapshotRestore.restore(Path.of(restoreFrom.file()), vm, snapshottables());
+            } else if (!prepareOnly) {
                 writeFirmwareTables(topology.cpus());
                 loader.load(vm, platform.mmio());
-            } else {
-                SnapshotRestore.restore(Path.of(restoreFrom.file()), vm, snapshottables());
             }
             for (Vcpu v : vm.vcpus()) {
                 VcpuLoop loop = new VcpuLoop(v, platform.io(), platform.mmio(), state,
-                        config.getBoolean("x86.strictio", false), config.getBoolean("x86.strictmsr", true), this::end);
+                        config.getBoolean("x86.strictio", false), config.getBoolean("x86.strictmsr", true), this::end,
+                        v.id() == 0 ? this::reportGuestRunning : null);
                 vcpuThreads.add(Thread.ofPlatform().name("vcpu " + v.id()).daemon().unstarted(loop));
             }
         } catch (RuntimeException e) {
@@ -129,7 +132,30 @@ public final class VmRuntime implements AutoCloseable {
 
     /** Builds the VM {@code config} describes; nothing runs until {@link #start()}. */
     public static VmRuntime build(ConfigTree config, PrintStream log) {
-        return new VmRuntime(config, log, null);
+        return new VmRuntime(config, log, null, false);
+    }
+
+    /**
+     * Builds the VM {@code config} describes but boots nothing: every device, vCPU and memory slot
+     * exists, RAM is untouched, and the VM waits for {@link #restoreInPlace}. What a standby bhyve
+     * builds ahead of its restore request, so that the request costs only the restore.
+     */
+    public static VmRuntime prepare(ConfigTree config, PrintStream log) {
+        return new VmRuntime(config, log, null, true);
+    }
+
+    /**
+     * Restores snapshot {@code file} into this VM from {@link #prepare}: its RAM becomes the file's
+     * (mapped lazily), then every vCPU, device and kernel state is put back, as
+     * {@link #restore(SnapshotReader, ConfigTree, PrintStream)} does for a VM built from the snapshot.
+     * {@code fits} sees the snapshot's config first and throws (a {@link ConfigException} saying why)
+     * if this VM is not the machine it describes; nothing has changed then. A failure after that
+     * leaves this VM unusable: close it.
+     */
+    public void restoreInPlace(Path file, java.util.function.Consumer<Map<String, String>> fits) {
+        if (!prepared) throw new IllegalStateException("only a VM built by prepare() and not yet restored can restore in place");
+        prepared = false;
+        SnapshotRestore.restoreInPlace(file, vm, snapshottables(), fits);
     }
 
     /**
@@ -140,7 +166,7 @@ public final class VmRuntime implements AutoCloseable {
      * exist). Fails before any vCPU runs if anything cannot be honoured.
      */
     public static VmRuntime restore(SnapshotReader snapshot, ConfigTree config, PrintStream log) {
-        return new VmRuntime(config, log, snapshot);
+        return new VmRuntime(config, log, snapshot, false);
     }
 
     /** Refuses emulations that bhyve knows but jbhyve does not implement yet, before anything is built. */
@@ -266,8 +292,32 @@ public final class VmRuntime implements AutoCloseable {
     /** The hypervisor backend this VM runs on ("kvm", "freebsd-vmm"). */
     public String backendName() { return hypervisor.backendName(); }
 
+    private volatile String restoredFrom;
+    private volatile String restoreOrigin;
+    private volatile long restoreOriginNanos;
+
+    /**
+     * Asks for one log line when the guest first runs after a restore: "the guest runs again N ms after
+     * {@code origin}", where {@code originNanos} ({@link System#nanoTime()}) is when that was. How a
+     * person (and ci/bench-snapshot) sees what a restore cost up to the guest's first instruction.
+     */
+    public void reportRestore(String file, String origin, long originNanos) {
+        this.restoreOrigin = origin;
+        this.restoreOriginNanos = originNanos;
+        this.restoredFrom = file;
+    }
+
+    private void reportGuestRunning() {
+        String file = restoredFrom;
+        if (file == null) return;
+        long micros = (System.nanoTime() - restoreOriginNanos) / 1000;
+        log.println("jbhyve: VM " + vm.name() + " restored from " + file + ": the guest runs again "
+                + micros / 1000 + "." + (micros % 1000) / 100 + " ms after " + restoreOrigin);
+    }
+
     /** Starts every vCPU thread; the BSP runs from the loader's entry, APs wait for INIT/SIPI. */
     public void start() {
+        if (prepared) throw new IllegalStateException("a prepared VM starts after restoreInPlace()");
         startedAt = System.nanoTime();
         state.started();
         for (Thread t : vcpuThreads) t.start();

@@ -1,0 +1,298 @@
+package org.jbhyve.bhyve;
+
+import org.jbhyve.bhyve.cli.ParsedCommandLine;
+import org.jbhyve.bhyve.config.ConfigException;
+import org.jbhyve.bhyve.config.ConfigTree;
+import org.jbhyve.bhyve.control.ControlException;
+import org.jbhyve.bhyve.control.ControlProtocol;
+import org.jbhyve.bhyve.control.ControlServer;
+import org.jbhyve.bhyve.control.VmControl;
+import org.jbhyve.bhyve.runtime.ExitStatus;
+import org.jbhyve.bhyve.runtime.RestoreRehearsal;
+import org.jbhyve.bhyve.runtime.VmRuntime;
+import org.jbhyve.vmm.VmmException;
+import sun.misc.Signal;
+
+import org.jbhyve.snapshot.ipc.IpcException;
+import org.jbhyve.snapshot.ipc.UnixSocket;
+import org.jbhyve.snapshot.nv.NvList;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A standby bhyve ({@code bhyve -o restore.standby=true [options] NAME}): a VMM process started before
+ * it is needed. It opens the control socket {@code NAME}, warms up ({@link RestoreRehearsal}), and
+ * waits for {@code bhyvectl --vm=NAME --restore=FILE}; then it restores FILE exactly as
+ * {@code bhyve -r FILE NAME} with the same options would, and from then on it is that VM's bhyve
+ * (its exit status is the VM's).
+ *
+ * <p>Why: a new JVM spends about a second starting and loading the classes a restore uses, which is
+ * far more than the restore itself. A warmed-up standby restores in the time the restore takes. This
+ * is the model of Firecracker (start the process, then load a snapshot over its API) and of QEMU's
+ * {@code -incoming defer}.
+ *
+ * <p>When the command line describes a machine ({@code -s} devices, as the VM's own command line
+ * does), the standby also builds that machine ahead of time ({@link VmRuntime#prepare}: KVM VM,
+ * vCPUs, memory slots, devices), like QEMU with {@code -incoming defer}. A snapshot of that machine is
+ * then restored into it ({@link VmRuntime#restoreInPlace}); any other snapshot is restored the
+ * ordinary way, from its manifest, after the prepared machine is dropped. Keys that do not shape the
+ * machine ({@code name}, {@code boot.*}, {@code restore.standby}) may differ.
+ *
+ * <p>A failed restore request (a bad file, a shape the options cannot honour) is answered with the
+ * error and the standby keeps waiting. {@code --destroy}, {@code --force-poweroff} and SIGTERM end a
+ * standby that has not restored anything (exit status 4, 1 and 1); {@code --get-stats} reports
+ * {@code standby=1}. After the restore every request goes to the VM.
+ */
+final class Standby implements VmControl {
+    static final String KEY = "restore.standby";
+
+    private final ParsedCommandLine command;
+    private final String name;
+    private final PrintStream err;
+    /** Warm-up done and the machine prepared (a request that comes earlier is served, just slower). */
+    private volatile boolean ready;
+    /** Completes with the started VM, or exceptionally with {@link Ended} when the standby is ended. */
+    private final CompletableFuture<VmRuntime> outcome = new CompletableFuture<>();
+    private volatile VmControl running;
+    /** The machine built ahead of time, until a restore uses or drops it; null if none. */
+    private VmRuntime prepared;
+
+    private Standby(ParsedCommandLine command, PrintStream err) {
+        this.command = command;
+        this.name = command.vmName().orElseThrow();
+        this.err = err;
+    }
+
+    /** Runs a standby bhyve until its VM (or the standby itself) ends; returns the exit status. */
+    static int run(ParsedCommandLine command, PrintStream err) {
+        Standby standby = new Standby(command, err);
+        VmRuntime vm = null;
+        try (ControlServer control = ControlServer.start(command.config(), standby, err)) {
+            Signal.handle(new Signal("TERM"), s -> standby.terminate());
+            long begin = System.nanoTime();
+            try {
+                RestoreRehearsal.run();
+                warmUpControlSocket(control.path());
+            } catch (Exception | Error e) {
+                // Only an optimisation: a host that cannot run the rehearsal gets the error again, in the
+                // reply to the restore request, where it can be acted on.
+                err.println("jbhyve: standby warm-up failed (the first restore will be slow): " + e.getMessage());
+            }
+            standby.prepare();
+            standby.ready = true;
+            err.println("jbhyve: standby " + standby.name + " ready for bhyvectl --restore on " + control.path()
+                    + " (warmed up in " + (System.nanoTime() - begin) / 1_000_000 + " ms)");
+            try {
+                vm = standby.outcome.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Ended ended) {
+                    err.println("jbhyve: standby " + standby.name + " " + ended.getMessage());
+                    return ended.status.code();
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+            return vm.awaitExit();
+        } catch (IOException e) {
+            err.println("bhyve: " + e.getMessage());
+            return ExitStatus.ERROR.code();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitStatus.ERROR.code();
+        } finally {
+            if (vm != null) vm.close(); // after the control socket, as in Main.launch
+            standby.dropPrepared();
+        }
+    }
+
+    /** Rounds of get-stats over the socket, so that receiving and decoding the restore request is warm too. */
+    private static final int CONTROL_WARM_UP_REQUESTS = 100;
+
+    private static void warmUpControlSocket(Path socket) throws IpcException {
+        NvList request = new NvList().addString(ControlProtocol.CMD, ControlProtocol.GET_STATS);
+        for (int i = 0; i < CONTROL_WARM_UP_REQUESTS; i++) {
+            try (UnixSocket c = UnixSocket.connect(socket)) {
+                c.send(request, Duration.ofSeconds(5));
+                c.receive(0, Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    /** Builds the machine the command line describes, if it describes one (see the class comment). */
+    private synchronized void prepare() {
+        if (!command.config().contains("pci") || outcome.isDone()) return;
+        ConfigTree config = new ConfigTree();
+        command.config().flatten().forEach((k, v) -> {
+            if (!k.equals(KEY)) config.set(k, v);
+        });
+        try {
+            prepared = VmRuntime.prepare(config, err);
+        } catch (ConfigException | VmmException e) {
+            err.println("jbhyve: standby " + name + " cannot build the machine its options describe ahead of time ("
+                    + e.getMessage() + "); it will build each VM from its snapshot");
+        }
+    }
+
+    private synchronized void dropPrepared() {
+        if (prepared != null) prepared.close();
+        prepared = null;
+    }
+
+    /**
+     * Restores into the prepared machine if there is one and the snapshot is of it; returns null when
+     * there is none or it does not fit (then it is dropped and {@code why} says why).
+     */
+    private VmRuntime restoreIntoPrepared(Path file, StringBuilder why) {
+        VmRuntime vm = prepared;
+        if (vm == null) return null;
+        prepared = null;
+        try {
+            vm.restoreInPlace(file, snapshotConfig -> {
+                List<String> differ = differingKeys(Main.restoreConfig(snapshotConfig, command).flatten(),
+                        vm.config().flatten());
+                if (!differ.isEmpty()) {
+                    throw new ConfigException("the snapshot is of another machine (config keys differ: "
+                            + String.join(", ", differ.subList(0, Math.min(differ.size(), 5)))
+                            + (differ.size() > 5 ? ", ..." : "") + ")");
+                }
+            });
+            return vm;
+        } catch (RuntimeException e) {
+            vm.close();
+            why.append(e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Keys whose values differ between two flattened configs, leaving out those that do not shape the
+     * machine ({@code name}, {@code control.dir}, {@code restore.standby}, {@code boot.*}); a missing
+     * {@code cpus} is bhyve's default, 1.
+     */
+    static List<String> differingKeys(Map<String, String> a, Map<String, String> b) {
+        java.util.SortedSet<String> keys = new java.util.TreeSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        List<String> differ = new java.util.ArrayList<>();
+        for (String k : keys) {
+            if (k.equals("name") || k.equals("control.dir") || k.equals(KEY) || k.startsWith("boot.")) continue;
+            String va = a.get(k), vb = b.get(k);
+            if (k.equals("cpus")) {
+                va = va == null ? "1" : va;
+                vb = vb == null ? "1" : vb;
+            }
+            if (!java.util.Objects.equals(va, vb)) differ.add(k);
+        }
+        return differ;
+    }
+
+    /** SIGTERM: the power button of the restored VM, or the end of a standby with nothing restored. */
+    private void terminate() {
+        VmRuntime vm = outcome.getNow(null);
+        if (vm != null) {
+            vm.pressPowerButton();
+        } else if (running == null) {
+            outcome.completeExceptionally(new Ended(ExitStatus.POWEROFF, "ended by SIGTERM before any restore"));
+        }
+    }
+
+    @Override
+    public synchronized String restore(String path) throws Exception {
+        if (running != null || outcome.isDone()) {
+            throw new ControlException(ControlProtocol.EBUSY, "standby " + name + " has already "
+                    + (running != null ? "restored a VM" : "ended"));
+        }
+        long begin = System.nanoTime();
+        StringBuilder notPrepared = new StringBuilder();
+        VmRuntime vm = restoreIntoPrepared(Path.of(path), notPrepared);
+        boolean inPlace = vm != null;
+        if (!inPlace) {
+            try {
+                vm = Main.restore(Path.of(path), command, err);
+            } catch (ConfigException | VmmException e) {
+                prepare(); // a machine for the next request, if the dropped one was of use
+                throw new ControlException(ControlProtocol.EINVAL, e.getMessage(), e);
+            }
+        }
+        try {
+            vm.reportRestore(path, "the restore request", begin);
+            vm.start();
+        } catch (RuntimeException | Error e) {
+            vm.close();
+            throw e;
+        }
+        running = vm.control();
+        if (!outcome.complete(vm)) { // ended (SIGTERM) while the VM was being built: do not leave it running
+            running = null;
+            vm.close();
+            throw new ControlException(ControlProtocol.EBUSY, "standby " + name + " ended during the restore");
+        }
+        return "restored " + path + " as VM " + name + (inPlace ? " into the machine prepared for it" : "")
+                + (notPrepared.isEmpty() ? "" : " (the prepared machine was not used: " + notPrepared + ")");
+    }
+
+    @Override
+    public String checkpoint(int dirFd, String fileName, boolean suspend) throws Exception {
+        return vm("checkpoint").checkpoint(dirFd, fileName, suspend);
+    }
+
+    @Override
+    public void destroy() {
+        endOr(ExitStatus.ERROR, "destroyed (bhyvectl --destroy) before any restore", VmControl::destroy);
+    }
+
+    @Override
+    public void forcePoweroff() {
+        endOr(ExitStatus.POWEROFF, "powered off (bhyvectl --force-poweroff) before any restore", VmControl::forcePoweroff);
+    }
+
+    @Override
+    public void forceReset() {
+        endOr(ExitStatus.REBOOT, "reset (bhyvectl --force-reset) before any restore", VmControl::forceReset);
+    }
+
+    @Override
+    public Map<String, Long> stats() {
+        VmControl vm = running;
+        if (vm != null) return vm.stats();
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("standby", 1L);
+        m.put("ready", ready ? 1L : 0L);
+        return m;
+    }
+
+    private synchronized void endOr(ExitStatus status, String reason, java.util.function.Consumer<VmControl> onVm) {
+        VmControl vm = running;
+        if (vm != null) {
+            onVm.accept(vm);
+        } else {
+            outcome.completeExceptionally(new Ended(status, reason));
+        }
+    }
+
+    private VmControl vm(String what) throws ControlException {
+        VmControl vm = running;
+        if (vm == null) {
+            throw new ControlException(ControlProtocol.EBUSY, "standby " + name + " has no VM to " + what
+                    + " yet: restore one first (bhyvectl --vm=" + name + " --restore=FILE)");
+        }
+        return vm;
+    }
+
+    /** How a standby that never restored a VM ended. */
+    private static final class Ended extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient ExitStatus status;
+
+        Ended(ExitStatus status, String reason) {
+            super(reason, null, false, false);
+            this.status = status;
+        }
+    }
+}

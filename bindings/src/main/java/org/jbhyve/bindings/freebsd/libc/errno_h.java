@@ -6,8 +6,9 @@
 package org.jbhyve.bindings.freebsd.libc;
 
 /**
- * FreeBSD errno numbers for the errors file, socket and tap device code meets. 1 to 34 are the same as Linux's
- * ({@link org.jbhyve.bindings.libc.Errno}); from {@code EAGAIN} (35 here, 11 on Linux) on they differ.
+ * FreeBSD errno numbers for the errors file, socket and tap device code meets. 1 to 34 are the same as
+ * Linux's ({@link org.jbhyve.bindings.libc.Errno}) except 11 ({@code EDEADLK} here, {@code EAGAIN} on
+ * Linux); from {@code EAGAIN} (35 here) on they differ.
  */
 public class errno_h {
 

@@ -37,16 +37,13 @@ import org.jbhyve.bindings.libc.libc_h;
  *
  * <p>Errors opening the device become one {@link ConfigException} naming the device and the fix.
  */
-final class FreeBsdTapBackend implements NetBackend {
+final class FreeBsdTapBackend extends FrameIoBackend {
     /** The backend-name prefixes of bhyve's tap backends ({@code tap_backend}, {@code vmnet_backend}). */
     static final List<String> PREFIXES = List.of("tap", "vmnet");
 
-    private final String name;
-    private final FrameIo io;
-
+    /** @param name the interface name (what {@code TAPGIFNAME} returned: tap3 for a cloned {@code tap}) */
     private FreeBsdTapBackend(String name, FrameIo io) {
-        this.name = name;
-        this.io = io;
+        super(name, io);
     }
 
     /**
@@ -191,35 +188,8 @@ final class FreeBsdTapBackend implements NetBackend {
     @Override
     public void setOffloads(int tunFlags) throws IOException {
         if (tunFlags != 0) {
-            throw new IOException(name + " carries no virtio-net header: offloads 0x" + Integer.toHexString(tunFlags)
+            throw new IOException(name() + " carries no virtio-net header: offloads 0x" + Integer.toHexString(tunFlags)
                     + " cannot be passed");
         }
-    }
-
-    @Override
-    public void send(MemorySegment frame) throws IOException {
-        io.send(frame);
-    }
-
-    @Override
-    public int receive(MemorySegment buffer, int timeoutMillis) throws IOException {
-        return io.receive(buffer, timeoutMillis);
-    }
-
-    @Override
-    public void wakeup() {
-        io.wakeup();
-    }
-
-    /** The interface name (what {@code TAPGIFNAME} returned: tap3 for a cloned {@code tap}). */
-    @Override
-    public String name() {
-        return name;
-    }
-
-    /** Closes the device: a {@code tap} interface goes down, a {@code vmnet} one stays up. */
-    @Override
-    public void close() {
-        io.close();
     }
 }

@@ -27,16 +27,13 @@ import org.jbhyve.bindings.linux.tun.ifreq;
  * <p>The frames themselves go through {@link FrameIo}, as FreeBSD's ({@link FreeBsdTapBackend}) do:
  * frames the guest sends while the interface is down or its queue is full are dropped, as on a wire.
  */
-final class TapBackend implements NetBackend {
+final class TapBackend extends FrameIoBackend {
     static final Path TUN = Path.of("/dev/net/tun");
 
-    private final String name;
-    private final FrameIo io;
     private final int headerBytes;
 
     private TapBackend(String name, FrameIo io, int headerBytes) {
-        this.name = name;
-        this.io = io;
+        super(name, io);
         this.headerBytes = headerBytes;
     }
 
@@ -112,34 +109,8 @@ final class TapBackend implements NetBackend {
     public void setOffloads(int tunFlags) throws IOException {
         int e = io.ioctl(TUNSETOFFLOAD, Integer.toUnsignedLong(tunFlags));
         if (e != 0) {
-            throw new IOException("TUNSETOFFLOAD 0x" + Integer.toHexString(tunFlags) + " on " + name + ": "
+            throw new IOException("TUNSETOFFLOAD 0x" + Integer.toHexString(tunFlags) + " on " + name() + ": "
                     + Errno.describe(e));
         }
-    }
-
-    @Override
-    public void send(MemorySegment frame) throws IOException {
-        io.send(frame);
-    }
-
-    @Override
-    public int receive(MemorySegment buffer, int timeoutMillis) throws IOException {
-        return io.receive(buffer, timeoutMillis);
-    }
-
-    @Override
-    public void wakeup() {
-        io.wakeup();
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    /** Closes the tap (the interface goes away unless persistent). Call once the receiving thread has stopped. */
-    @Override
-    public void close() {
-        io.close();
     }
 }

@@ -101,17 +101,23 @@ class FreeBsdTapBackendTest {
         assertThat(ms).as("waited for the timeout").isBetween(250L, 5000L);
     }
 
-    @Test
-    void aFrameEndsAWaitingReceive() throws Exception {
+    /** A receive waiting up to 20 s, on another thread, started 200 ms ago. */
+    private CompletableFuture<Integer> receiveWaiting() throws Exception {
         backend();
         CompletableFuture<Integer> got = CompletableFuture.supplyAsync(() -> {
             try {
                 return backend.receive(rx, 20_000);
             } catch (IOException e) {
-                throw new RuntimeException(e);
+                throw new java.io.UncheckedIOException(e);
             }
         });
         Thread.sleep(200);
+        return got;
+    }
+
+    @Test
+    void aFrameEndsAWaitingReceive() throws Exception {
+        CompletableFuture<Integer> got = receiveWaiting();
         byte[] f = frame(100, 7);
         pair.write(f);
         assertThat(got.get(5, TimeUnit.SECONDS)).isEqualTo(100);
@@ -120,16 +126,8 @@ class FreeBsdTapBackendTest {
 
     @Test
     void wakeupEndsAWaitingReceiveWithZero() throws Exception {
-        backend();
         long t0 = System.nanoTime();
-        CompletableFuture<Integer> got = CompletableFuture.supplyAsync(() -> {
-            try {
-                return backend.receive(rx, 20_000);
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        });
-        Thread.sleep(200);
+        CompletableFuture<Integer> got = receiveWaiting();
         backend.wakeup();
         assertThat(got.get(5, TimeUnit.SECONDS)).isZero();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(5000);

@@ -55,6 +55,9 @@ sock_consts=$(grep -ohE 'public static final (int|long) [A-Z_][A-Z0-9_]*' "$src/
     | awk '{print $5}' | sort -u)
 libc_consts=$(grep -ohE 'public static final (int|long) [A-Z_][A-Z0-9_]*' "$src/libc/"*.java \
     | awk '{print $5}' | sort -u)
+net_structs="ifreq"
+net_consts=$(grep -ohE 'public static final (int|long) [A-Z_][A-Z0-9_]*' "$src/net/net_h.java" \
+    | awk '{print $5}' | sort -u)
 
 args_for() { # flag names...
     flag=$1; shift
@@ -62,9 +65,10 @@ args_for() { # flag names...
 }
 
 # 3. jextract: structs and constants (header class vmm_h), functions (vmmapi_h), sockets (socket_h),
-#    fcntl.h and errno.h constants (one header class; LayoutDump ignores which class a constant is in).
-#    Four runs into four directories, because each run writes one header class.
-rm -rf "$out/gen-vmm" "$out/gen-vmmapi" "$out/gen-socket" "$out/gen-libc"
+#    fcntl.h, errno.h and poll.h constants (one header class; LayoutDump ignores which class a constant
+#    is in), and the tap/interface facts (ifreq, net_h). Five runs into five directories, because each
+#    run writes one header class.
+rm -rf "$out/gen-vmm" "$out/gen-vmmapi" "$out/gen-socket" "$out/gen-libc" "$out/gen-net"
 # shellcheck disable=SC2046
 run "$jextract" --output "$out/gen-vmm" --target-package "$pkg.vmm" --header-class-name vmm_h \
     -I "$include" $(args_for --include-struct $structs) \
@@ -78,6 +82,9 @@ run "$jextract" --output "$out/gen-socket" --target-package "$pkg.socket" --head
 # shellcheck disable=SC2046
 run "$jextract" --output "$out/gen-libc" --target-package "$pkg.libc" --header-class-name fcntl_h \
     -I "$include" $(args_for --include-constant $libc_consts) "$wrapper"
+# shellcheck disable=SC2046
+run "$jextract" --output "$out/gen-net" --target-package "$pkg.net" --header-class-name net_h \
+    -I "$include" $(args_for --include-struct $net_structs) $(args_for --include-constant $net_consts) "$wrapper"
 
 if [ "$dry_run" = yes ]; then
     echo "# wrapper header $wrapper:"
@@ -91,12 +98,12 @@ javac="$java_home/bin/javac"
 java="$java_home/bin/java"
 rm -rf "$out/classes-generated" "$out/classes-handwritten"
 # shellcheck disable=SC2046
-"$javac" --release 25 -nowarn -d "$out/classes-generated" $(find "$out/gen-vmm" "$out/gen-vmmapi" "$out/gen-socket" "$out/gen-libc" -name '*.java')
+"$javac" --release 25 -nowarn -d "$out/classes-generated" $(find "$out/gen-vmm" "$out/gen-vmmapi" "$out/gen-socket" "$out/gen-libc" "$out/gen-net" -name '*.java')
 # shellcheck disable=SC2046
-"$javac" --release 25 -nowarn -d "$out/classes-handwritten" $(find "$src/vmm" "$src/socket" "$src/libc" -name '*.java')
+"$javac" --release 25 -nowarn -d "$out/classes-handwritten" $(find "$src/vmm" "$src/socket" "$src/libc" "$src/net" -name '*.java')
 
 status=0
-for p in vmm socket libc; do
+for p in vmm socket libc net; do
     "$java" --enable-native-access=ALL-UNNAMED "$here/LayoutDump.java" "$out/classes-handwritten" "$pkg.$p" vie > "$out/handwritten-$p.txt"
     "$java" --enable-native-access=ALL-UNNAMED "$here/LayoutDump.java" "$out/classes-generated" "$pkg.$p" vie > "$out/generated-$p.txt"
     echo "== $pkg.$p: - hand-written, + jextract"

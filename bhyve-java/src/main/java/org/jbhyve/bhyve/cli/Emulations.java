@@ -38,7 +38,8 @@ public final class Emulations {
             pci("amd_hostbridge", "PCI host bridge with AMD's vendor ID", YES, "hostbridge",
                     LegacyConfigParsers::amdHostbridge),
             pci("passthru", "PCI pass-through of a host device", NOT_YET, LegacyConfigParsers::passthru),
-            pci("virtio-net", "VirtIO network interface", YES, LegacyConfigParsers::networkBackend),
+            pci("virtio-net", "VirtIO network interface on a tap (Linux: an interface via /dev/net/tun;"
+                    + " FreeBSD: /dev/tapN or /dev/vmnetN)", YES, LegacyConfigParsers::networkBackend),
             pci("virtio-blk", "VirtIO block storage", YES, LegacyConfigParsers::blockDevice),
             pci("virtio-scsi", "VirtIO SCSI controller backed by the CAM target layer", NOT_YET,
                     LegacyConfigParsers::virtioScsi),

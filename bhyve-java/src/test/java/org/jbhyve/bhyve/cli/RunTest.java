@@ -60,7 +60,8 @@ class RunTest {
         assertThat(out().lines().map(l -> l.split(" ")[0]).toList()).containsExactly("hostbridge", "amd_hostbridge",
                 "passthru", "virtio-net", "virtio-blk", "virtio-scsi", "virtio-9p", "virtio-rnd", "virtio-console",
                 "virtio-input", "ahci", "ahci-cd", "ahci-hd", "e1000", "uart", "lpc", "fbuf", "xhci", "nvme", "hda");
-        assertThat(out()).contains("virtio-net       VirtIO network interface\n");
+        assertThat(out()).contains("virtio-net       VirtIO network interface on a tap (Linux: an interface via"
+                + " /dev/net/tun; FreeBSD: /dev/tapN or /dev/vmnetN)\n");
         assertThat(out()).contains("ahci             AHCI SATA controller with hd: and cd: ports [not yet in jbhyve]\n");
         assertThat(out()).contains("hostbridge       PCI host bridge\n");
         out.reset();

@@ -11,7 +11,7 @@ import java.lang.invoke.VarHandle;
 import static java.lang.foreign.ValueLayout.*;
 
 /**
- * libc functions jbhyve needs: files, ioctl, mmap, eventfd, poll, signals, threads, sockets. The functions
+ * libc functions jbhyve needs: files, ioctl, mmap, eventfd, pipe2, poll, signals, threads, sockets. The functions
  * have the same C signatures on Linux and FreeBSD (amd64: {@code off_t}, {@code size_t} and
  * {@code ssize_t} are 64-bit, {@code socklen_t} 32-bit on both); the constants are Linux's. The struct
  * layouts of the socket calls differ per OS: {@code org.jbhyve.bindings.linux.socket} and
@@ -238,6 +238,21 @@ public final class libc_h {
     public static int eventfd(MemorySegment errnoState, int initval, int flags) {
         try {
             return (int) eventfd.HANDLE.invokeExact(errnoState, initval, flags);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    private static final class pipe2 {
+        static final MethodHandle HANDLE = withErrno("pipe2",
+                FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT));
+    }
+
+    /**
+     * {@code int pipe2(int fildes[2], int flags)} (Linux 2.6.27+, FreeBSD 10.0+): {@code fildes[0]} is
+     * the read end. The flags ({@code O_CLOEXEC}, {@code O_NONBLOCK}) have different numbers on FreeBSD.
+     */
+    public static int pipe2(MemorySegment errnoState, MemorySegment fildes, int flags) {
+        try {
+            return (int) pipe2.HANDLE.invokeExact(errnoState, fildes, flags);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
@@ -550,7 +565,8 @@ public final class libc_h {
             MADV_DONTNEED = 4, MADV_REMOVE = 9, MADV_DONTFORK = 10, MADV_MERGEABLE = 12, MADV_HUGEPAGE = 14;
     public static final int MFD_CLOEXEC = 1;
     public static final int EFD_CLOEXEC = O_CLOEXEC, EFD_NONBLOCK = O_NONBLOCK;
-    public static final short POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10;
+    /** {@code poll} events; the same numbers on FreeBSD (pinned by org.jbhyve.bindings.freebsd.libc.poll_h). */
+    public static final short POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
     public static final int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
     public static final int SIGUSR1 = 10, SIGUSR2 = 12, SIGTERM = 15;
     /** {@code SIG_IGN}, the handler value 1. */
@@ -561,6 +577,8 @@ public final class libc_h {
     public static final long SIGINFO_T_SIZE = 128;
     /** {@code AF_UNIX}, {@code SOCK_STREAM} and {@code SCM_RIGHTS} are the same on FreeBSD; the rest differ. */
     public static final int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = O_CLOEXEC, SOCK_NONBLOCK = O_NONBLOCK;
+    /** Datagram and sequenced-packet sockets; the same numbers on FreeBSD. */
+    public static final int SOCK_DGRAM = 2, SOCK_SEQPACKET = 5;
     public static final int SOL_SOCKET = 1, SCM_RIGHTS = 1;
     /** {@code shutdown} how values; the same on Linux and FreeBSD. */
     public static final int SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;

@@ -2,6 +2,9 @@ package org.jbhyve.bhyve.devices.virtio;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+
+import org.jbhyve.bhyve.config.ConfigException;
 
 /**
  * Where virtio-net's frames go and come from. A backend either passes a virtio-net header with each
@@ -42,4 +45,18 @@ interface NetBackend extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * Refuses a name that cannot be a network interface's: empty, {@code ifnamsiz} bytes or more (the
+     * NUL needs one), or holding a '/' (a path, not a name) or a ':' (an alias).
+     *
+     * @throws ConfigException naming the device {@code who} and the rule
+     */
+    static void checkInterfaceName(String name, int ifnamsiz, String who) {
+        int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes == 0 || bytes >= ifnamsiz || name.indexOf('/') >= 0 || name.indexOf(':') >= 0) {
+            throw new ConfigException(who + ": \"" + name + "\" is not a valid interface name (1 to "
+                    + (ifnamsiz - 1) + " characters, no '/' or ':')");
+        }
+    }
 }

@@ -25,17 +25,20 @@ import org.jbhyve.snapshot.format.StateRecord;
 
 /**
  * bhyve's {@code virtio-net}: a virtio network device (type 1, PCI 1af4:1000, class network) with
- * a receive queue and a transmit queue of 1024 entries each, as in bhyve, on a Linux tap interface.
+ * a receive queue and a transmit queue of 1024 entries each, as in bhyve, on a tap: a Linux tap
+ * interface ({@link TapBackend}) or, on FreeBSD, a tap(4) device {@code /dev/tapN} or
+ * {@code /dev/vmnetN} ({@link FreeBsdTapBackend}), chosen by the host's OS.
  *
  * <p>Options under the device's node, as {@code -s N,virtio-net,tap0[,mac=..][,mtu=..]} writes
- * them: {@code backend} (the tap interface; {@code /dev/tapN} is taken as {@code tapN}), {@code mac}
+ * them: {@code backend} (the tap; {@code /dev/tapN} is taken as {@code tapN}), {@code mac}
  * ({@code xx:xx:xx:xx:xx:xx}, unicast and not zero; without it bhyve's stable address derived from
  * slot, function and VM {@code name}: 00:a0:98 and the first three bytes of the MD5 of
  * "{@code slot-function-name}"), and {@code mtu} (68 to 65521; offered to the driver with
  * VIRTIO_NET_F_MTU).
  *
  * <p>Features: MAC, STATUS (link always up), MRG_RXBUF, and, when the backend carries a
- * virtio-net header (a tap with IFF_VNET_HDR), the checksum and TSO offloads both ways (CSUM,
+ * virtio-net header (a Linux tap with IFF_VNET_HDR; FreeBSD's carries none), the checksum and TSO
+ * offloads both ways (CSUM,
  * HOST_TSO4/6, HOST_ECN; GUEST_CSUM, GUEST_TSO4/6, GUEST_ECN), the guest's choice passed to the
  * tap with TUNSETOFFLOAD at DRIVER_OK. Without mergeable buffers a received frame must fit one
  * chain ("big packets": a driver taking GUEST_TSO offers 64 KiB chains); one that does not is
@@ -85,8 +88,8 @@ public final class VirtioNet extends VirtioPciDevice implements AutoCloseable {
         String who = EMULATION + "@" + address.node();
         byte[] mac = mac(config, node, address, who);
         int mtu = mtu(config, node, who);
-        String ifname = backendName(config, node, who);
-        NetBackend backend = TapBackend.open(ifname, who);
+        String device = backendName(config, node, who, HostAbi.FREEBSD);
+        NetBackend backend = HostAbi.FREEBSD ? FreeBsdTapBackend.open(device, who) : TapBackend.open(device, who);
         try {
             return new VirtioNet(config, address, platform, backend, mac, mtu);
         } catch (RuntimeException e) {
@@ -95,13 +98,22 @@ public final class VirtioNet extends VirtioPciDevice implements AutoCloseable {
         }
     }
 
-    /** The tap interface named by {@code backend}. */
-    static String backendName(ConfigTree config, String node, String who) {
+    /**
+     * The tap named by {@code backend}, without a leading {@code /dev/}: on Linux an interface name, on
+     * FreeBSD ({@code freeBsd}) a device name bhyve's tap backend takes ({@code tapN}, {@code vmnetN}).
+     * bhyve's other backends (netgraph, netmap, vale, slirp) are refused on both, and FreeBSD's vmnet
+     * devices on Linux.
+     */
+    static String backendName(ConfigTree config, String node, String who, boolean freeBsd) {
         String b = config.get(node + ".backend").orElseThrow(() -> new ConfigException(who
                 + " needs a backend: -s <slot>,virtio-net,tapN[,mac=xx:xx:xx:xx:xx:xx][,mtu=N]"));
         if (b.startsWith("/dev/")) b = b.substring("/dev/".length());
-        if (b.startsWith("netgraph") || b.startsWith("netmap:") || b.startsWith("vale") || b.equals("slirp")
-                || b.startsWith("vmnet")) {
+        if (freeBsd && !FreeBsdTapBackend.isTapName(b)) {
+            throw new ConfigException(who + ": backend \"" + b + "\" is not supported; jbhyve implements bhyve's"
+                    + " tap backend: give a tap(4) device, tapN or vmnetN, e.g. -s 3,virtio-net,tap0");
+        }
+        if (!freeBsd && (b.startsWith("netgraph") || b.startsWith("netmap") || b.startsWith("vale")
+                || b.startsWith("slirp") || b.startsWith("vmnet"))) {
             throw new ConfigException(who + ": backend \"" + b + "\" is not supported here; give a Linux tap"
                     + " interface name, e.g. -s 3,virtio-net,tap0");
         }

@@ -139,12 +139,40 @@ class VirtioNetTest {
         assertThatThrownBy(() -> VirtioNet.mtu(c, at.node(), "t")).isInstanceOf(ConfigException.class);
         c.set(at.node() + ".mtu", "1500");
         assertThat(VirtioNet.mtu(c, at.node(), "t")).isEqualTo(1500);
-        assertThatThrownBy(() -> VirtioNet.backendName(c, at.node(), "t")).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> VirtioNet.backendName(c, at.node(), "t", false)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("tapN");
-        c.set(at.node() + ".backend", "/dev/tap3");
-        assertThat(VirtioNet.backendName(c, at.node(), "t")).isEqualTo("tap3");
-        c.set(at.node() + ".backend", "netgraph,path=a:");
-        assertThatThrownBy(() -> VirtioNet.backendName(c, at.node(), "t")).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> VirtioNet.backendName(c, at.node(), "t", true)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tapN");
+    }
+
+    @Test
+    void theBackendNameIsALinuxTapInterfaceOrAFreeBsdTapDevice() {
+        PciAddress at = PciAddress.of(0, 3, 0);
+        ConfigTree c = new ConfigTree();
+        java.util.function.BiFunction<String, Boolean, String> name = (backend, freeBsd) -> {
+            c.set(at.node() + ".backend", backend);
+            return VirtioNet.backendName(c, at.node(), "t", freeBsd);
+        };
+        for (boolean freeBsd : new boolean[] {false, true}) {
+            assertThat(name.apply("tap3", freeBsd)).isEqualTo("tap3");
+            assertThat(name.apply("/dev/tap3", freeBsd)).as("/dev/ is dropped").isEqualTo("tap3");
+            for (String other : new String[] {"netgraph", "netmap:em0", "vale0:1", "slirp"}) {
+                assertThatThrownBy(() -> name.apply(other, freeBsd)).as(other).isInstanceOf(ConfigException.class)
+                        .hasMessageContaining("\"" + other + "\" is not supported");
+            }
+        }
+        // Linux: any interface name, but not FreeBSD's vmnet devices.
+        assertThat(name.apply("jbtap1", false)).isEqualTo("jbtap1");
+        assertThatThrownBy(() -> name.apply("vmnet0", false)).isInstanceOf(ConfigException.class)
+                .hasMessage("t: backend \"vmnet0\" is not supported here; give a Linux tap interface name,"
+                        + " e.g. -s 3,virtio-net,tap0");
+        // FreeBSD: bhyve's tap backend prefixes, tap and vmnet (alone: clone the next free unit).
+        for (String dev : new String[] {"vmnet0", "/dev/vmnet2", "tap", "vmnet"}) {
+            assertThat(name.apply(dev, true)).isEqualTo(dev.replace("/dev/", ""));
+        }
+        assertThatThrownBy(() -> name.apply("em0", true)).isInstanceOf(ConfigException.class)
+                .hasMessage("t: backend \"em0\" is not supported; jbhyve implements bhyve's tap backend: give a"
+                        + " tap(4) device, tapN or vmnetN, e.g. -s 3,virtio-net,tap0");
     }
 
     @Test

@@ -6,8 +6,9 @@
 package org.jbhyve.bindings.freebsd.libc;
 
 /**
- * FreeBSD errno numbers for the errors file and socket code meets. 1 to 34 are the same as Linux's
- * ({@link org.jbhyve.bindings.libc.Errno}); from {@code EAGAIN} (35 here, 11 on Linux) on they differ.
+ * FreeBSD errno numbers for the errors file, socket and tap device code meets. 1 to 34 are the same as
+ * Linux's ({@link org.jbhyve.bindings.libc.Errno}) except 11 ({@code EDEADLK} here, {@code EAGAIN} on
+ * Linux); from {@code EAGAIN} (35 here) on they differ.
  */
 public class errno_h {
 
@@ -18,13 +19,18 @@ public class errno_h {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
     public static final int EINTR = 4;
+    public static final int EIO = 5;
+    public static final int ENXIO = 6;
     public static final int EBADF = 9;
     public static final int EACCES = 13;
+    public static final int EBUSY = 16;
     public static final int EEXIST = 17;
+    public static final int ENODEV = 19;
     public static final int ENOTDIR = 20;
     public static final int EINVAL = 22;
     public static final int ENFILE = 23;
     public static final int EMFILE = 24;
+    public static final int ENOTTY = 25;
     public static final int ENOSPC = 28;
     public static final int EROFS = 30;
     public static final int EPIPE = 32;
@@ -44,4 +50,6 @@ public class errno_h {
     public static final int ETIMEDOUT = 60;
     public static final int ECONNREFUSED = 61;
     public static final int ENAMETOOLONG = 63;
+    /** A tap read before the interface is ready (Linux: 112). */
+    public static final int EHOSTDOWN = 64;
 }

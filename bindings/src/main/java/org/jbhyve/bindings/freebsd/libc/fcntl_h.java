@@ -6,7 +6,7 @@
 package org.jbhyve.bindings.freebsd.libc;
 
 /**
- * The {@code open}/{@code openat} flags whose FreeBSD values differ from Linux's (the Linux ones, and
+ * The {@code open}/{@code openat}/{@code pipe2} flags whose FreeBSD values differ from Linux's (the Linux ones, and
  * the flags that are the same on both, are in {@link org.jbhyve.bindings.libc.libc_h}; the functions
  * themselves are there too, since their C signatures are the same).
  */
@@ -26,6 +26,8 @@ public class fcntl_h {
     public static final int O_NOFOLLOW = 0x0000_0100;
     /** Fail unless the path is a directory (Linux: 0200000). */
     public static final int O_DIRECTORY = 0x0002_0000;
+    /** Non-blocking reads and writes (Linux: 04000). */
+    public static final int O_NONBLOCK = 0x0000_0004;
     /** Close on exec (Linux: 02000000). */
     public static final int O_CLOEXEC = 0x0010_0000;
 }

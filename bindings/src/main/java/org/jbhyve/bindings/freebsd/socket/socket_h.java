@@ -31,6 +31,12 @@ public class socket_h {
 
     // Not in the reference: from FreeBSD's sys/socket.h (AF_UNIX, SOCK_STREAM and SHUT_* are the same
     // as Linux's and are in org.jbhyve.bindings.libc.libc_h).
+    /** IPv4, for a socket to carry interface ioctls ({@code SIOCGIFFLAGS}); the same number as Linux's. */
+    public static final int AF_INET = 2;
+    /** IPv6 (Linux: 10). */
+    public static final int AF_INET6 = 28;
+    /** Datagram sockets; the same number as Linux's. */
+    public static final int SOCK_DGRAM = 2;
     /** {@code socket}/{@code socketpair}/{@code accept4} type flag: close on exec (Linux: 0x80000). */
     public static final int SOCK_CLOEXEC = 0x10000000;
     /** {@code socket}/{@code socketpair}/{@code accept4} type flag: non-blocking (Linux: 0x800). */

@@ -7,8 +7,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * FreeBSD's fcntl.h and errno.h values (not in shared/reference/freebsd-bhyve.md; from FreeBSD's
- * sys/fcntl.h and sys/errno.h, which bindings/jextract/freebsd/regenerate.sh compares on a FreeBSD host),
+ * FreeBSD's fcntl.h, errno.h and poll.h values (not in shared/reference/freebsd-bhyve.md; from FreeBSD's
+ * sys/fcntl.h, sys/errno.h and sys/poll.h, which bindings/jextract/freebsd/regenerate.sh compares on a
+ * FreeBSD host),
  * and how they relate to Linux's in {@link libc_h} and {@link Errno}.
  */
 class FreeBsdLibcConstantsTest {
@@ -23,6 +24,10 @@ class FreeBsdLibcConstantsTest {
         assertThat(fcntl_h.O_EXCL).isNotEqualTo(libc_h.O_EXCL);
         assertThat(fcntl_h.O_DIRECTORY).isEqualTo(0x0002_0000);
         assertThat(fcntl_h.O_CLOEXEC).isEqualTo(0x0010_0000);
+        // sys/fcntl.h: "#define O_NONBLOCK 0x0004 /* no delay */" (Linux: 04000)
+        assertThat(fcntl_h.O_NONBLOCK).isEqualTo(0x0004).isNotEqualTo(libc_h.O_NONBLOCK);
+        // sys/fcntl.h: "#define O_RDWR 0x0002": the same as Linux's, so callers use libc_h's
+        assertThat(libc_h.O_RDWR).isEqualTo(0x0002);
         // all three differ from Linux's, which is why they are here
         assertThat(fcntl_h.O_NOFOLLOW).isNotEqualTo(libc_h.O_NOFOLLOW);
         assertThat(fcntl_h.O_DIRECTORY).isNotEqualTo(libc_h.O_DIRECTORY);
@@ -31,17 +36,31 @@ class FreeBsdLibcConstantsTest {
 
     @Test
     void errnoNumbers() {
-        assertThat(new int[] {errno_h.EPERM, errno_h.ENOENT, errno_h.EINTR, errno_h.EBADF, errno_h.EACCES,
-                errno_h.EEXIST, errno_h.ENOTDIR, errno_h.EINVAL, errno_h.ENFILE, errno_h.EMFILE, errno_h.ENOSPC,
-                errno_h.EROFS, errno_h.EPIPE})
-                .containsExactly(1, 2, 4, 9, 13, 17, 20, 22, 23, 24, 28, 30, 32)
-                // below EAGAIN the numbers are Linux's too
-                .containsExactly(Errno.EPERM, Errno.ENOENT, Errno.EINTR, Errno.EBADF, Errno.EACCES, Errno.EEXIST,
-                        Errno.ENOTDIR, Errno.EINVAL, Errno.ENFILE, Errno.EMFILE, Errno.ENOSPC, Errno.EROFS, Errno.EPIPE);
+        assertThat(new int[] {errno_h.EPERM, errno_h.ENOENT, errno_h.EINTR, errno_h.EIO, errno_h.ENXIO, errno_h.EBADF,
+                errno_h.EACCES, errno_h.EBUSY, errno_h.EEXIST, errno_h.ENODEV, errno_h.ENOTDIR, errno_h.EINVAL,
+                errno_h.ENFILE, errno_h.EMFILE, errno_h.ENOTTY, errno_h.ENOSPC, errno_h.EROFS, errno_h.EPIPE})
+                .containsExactly(1, 2, 4, 5, 6, 9, 13, 16, 17, 19, 20, 22, 23, 24, 25, 28, 30, 32)
+                // below EAGAIN the numbers are Linux's too, except 11 (FreeBSD's EDEADLK, Linux's EAGAIN)
+                .containsExactly(Errno.EPERM, Errno.ENOENT, Errno.EINTR, Errno.EIO, Errno.ENXIO, Errno.EBADF,
+                        Errno.EACCES, Errno.EBUSY, Errno.EEXIST, Errno.ENODEV, Errno.ENOTDIR, Errno.EINVAL, Errno.ENFILE,
+                        Errno.EMFILE, Errno.ENOTTY, Errno.ENOSPC, Errno.EROFS, Errno.EPIPE);
         assertThat(new int[] {errno_h.EAGAIN, errno_h.EWOULDBLOCK, errno_h.EINPROGRESS, errno_h.ENOTSOCK,
                 errno_h.EMSGSIZE, errno_h.EADDRINUSE, errno_h.ECONNABORTED, errno_h.ECONNRESET, errno_h.ENOBUFS,
                 errno_h.EISCONN, errno_h.ENOTCONN, errno_h.ETOOMANYREFS, errno_h.ETIMEDOUT, errno_h.ECONNREFUSED,
-                errno_h.ENAMETOOLONG})
-                .containsExactly(35, 35, 36, 38, 40, 48, 53, 54, 55, 56, 57, 59, 60, 61, 63);
+                errno_h.ENAMETOOLONG, errno_h.EHOSTDOWN})
+                .containsExactly(35, 35, 36, 38, 40, 48, 53, 54, 55, 56, 57, 59, 60, 61, 63, 64);
+    }
+
+    /**
+     * sys/poll.h: "#define POLLIN 0x0001", "POLLOUT 0x0004", "POLLERR 0x0008", "POLLHUP 0x0010",
+     * "POLLNVAL 0x0020"; struct pollfd is {int fd; short events; short revents}. All equal to Linux's,
+     * which is why callers on both systems use libc_h's.
+     */
+    @Test
+    void pollEventsAreLinuxsToo() {
+        assertThat(new int[] {poll_h.POLLIN, poll_h.POLLOUT, poll_h.POLLERR, poll_h.POLLHUP, poll_h.POLLNVAL})
+                .containsExactly(0x0001, 0x0004, 0x0008, 0x0010, 0x0020)
+                .containsExactly(libc_h.POLLIN, libc_h.POLLOUT, libc_h.POLLERR, libc_h.POLLHUP, libc_h.POLLNVAL);
+        assertThat(org.jbhyve.bindings.libc.pollfd.sizeof()).isEqualTo(8);
     }
 }

@@ -72,6 +72,11 @@ class SocketStructsTest {
     /** Not in the reference: FreeBSD's sys/socket.h (regenerate.sh compares them on a FreeBSD host). */
     @Test
     void socketAndMessageFlags() {
+        // sys/socket.h: "#define AF_INET 2", "#define AF_INET6 28", "#define SOCK_DGRAM 2"
+        assertThat(socket_h.AF_INET).isEqualTo(2);
+        assertThat(socket_h.AF_INET6).isEqualTo(28);
+        assertThat(socket_h.SOCK_DGRAM).isEqualTo(2).isEqualTo(org.jbhyve.bindings.libc.libc_h.SOCK_DGRAM);
+        assertThat(org.jbhyve.bindings.libc.libc_h.SOCK_SEQPACKET).as("FreeBSD: #define SOCK_SEQPACKET 5").isEqualTo(5);
         assertThat(socket_h.SOCK_CLOEXEC).isEqualTo(0x10000000);
         assertThat(socket_h.SOCK_NONBLOCK).isEqualTo(0x20000000);
         assertThat(socket_h.MSG_CTRUNC).isEqualTo(0x20);

@@ -45,7 +45,7 @@ public interface VirtualMachine extends AutoCloseable {
 
     /**
      * The descriptor guest RAM is a shared mapping of, when it is one (memfd-backed RAM): lowmem at file
-     * offset 0, highmem right after it. Lets a checkpoint find never-touched RAM without reading it.
+     * offset 0, highmem right after it.
      */
     default java.util.OptionalInt ramFd() {
         return java.util.OptionalInt.empty();
@@ -62,6 +62,16 @@ public interface VirtualMachine extends AutoCloseable {
      */
     default void replaceRam(MemorySource.FilePrivate source) {
         throw new UnsupportedOperationException("this backend cannot replace guest RAM of an existing VM");
+    }
+
+    /**
+     * Which {@code blockSize} pieces of RAM region {@code region} may hold non-zero bytes, found without
+     * reading (or allocating) guest memory; every block not in the set is all zeros. Empty when the
+     * backend cannot tell (then every block must be read). For a paused VM: the answer is for now.
+     * A checkpoint uses it so that never-touched RAM is neither read nor allocated on the host.
+     */
+    default java.util.Optional<java.util.BitSet> ramBlocksWithData(GuestMemory.Region region, long blockSize) {
+        return java.util.Optional.empty();
     }
 
     /** Delivers an MSI: {@code address} in the 0xfeexxxxx window, {@code data} the message. */

@@ -4,6 +4,7 @@ import org.jbhyve.bhyve.device.Snapshottable;
 import org.jbhyve.bhyve.snapshot.KernelStateRecord;
 import org.jbhyve.bhyve.snapshot.VcpuStateRecord;
 import org.jbhyve.snapshot.format.HostInfo;
+import org.jbhyve.snapshot.format.SnapshotFormat;
 import org.jbhyve.snapshot.format.SnapshotMetadata;
 import org.jbhyve.snapshot.format.SnapshotWriter;
 import org.jbhyve.snapshot.format.StateRecord;
@@ -51,12 +52,11 @@ final class SnapshotSave {
             for (Snapshottable s : runtime.snapshottables()) {
                 w.addChunk(s.stateName(), "", s.stateVersion(), true, s.saveState());
             }
-            // memfd-backed RAM: lowmem at offset 0, highmem after it (see VirtualMachine.ramFd)
-            int ramFd = vm.ramFd().orElse(-1);
+            // Blocks the backend knows to be zero (never touched) are neither read nor allocated.
             int index = 0;
             for (GuestMemory.Region r : mem.regions()) {
-                long fdOffset = r.gpa() == 0 ? 0 : mem.lowmemSize();
-                w.addRamRegion("region" + index++, r.gpa(), r.host(), ramFd, fdOffset);
+                w.addRamRegion("region" + index++, r.gpa(), r.host(),
+                        vm.ramBlocksWithData(r, SnapshotFormat.BLOCK_SIZE).orElse(null));
             }
             w.commit();
             return w.path();

@@ -91,6 +91,35 @@ class SnapshotKvmTest {
     }
 
     @Test
+    void checkpointingARestoredGuestReadsOnlyTheSnapshotsDataAndWhatTheGuestWrote(@TempDir Path dir) throws Exception {
+        List<String> args = new ArrayList<>(demoArgs());
+        args.set(args.indexOf("32M"), "1G");
+        try (BhyveRun run = BhyveRun.start(args)) {
+            run.awaitOutput(o -> lastTick(o) >= 1, T);
+            run.runtime.checkpoint(new SnapshotTarget.File(dir.resolve("first")), true);
+            assertThat(run.exitStatus(T)).isZero();
+        }
+        try (BhyveRun restored = BhyveRun.restore(dir.resolve("first"), List.of())) {
+            long at = lastTick(restored.output());
+            restored.awaitOutput(o -> lastTick(o) >= at + 1, T);
+            long before = vmRssKib();
+            // RAM is a private mapping of "first": its holes and untouched pages must not be read
+            restored.runtime.checkpoint(new SnapshotTarget.File(dir.resolve("second")), false);
+            long grownMib = (vmRssKib() - before) / 1024;
+            assertThat(grownMib).as("VmRSS growth in MiB for a checkpoint of a restored 1 GiB guest").isLessThan(128);
+            SnapshotReader.verify(dir.resolve("second"));
+            long counter = restored.runtime.vm().memory().readLong(TestGuests.DEMO_TICKS_ADDRESS);
+            restored.type("q");
+            assertThat(restored.exitStatus(T)).isEqualTo(ExitStatus.POWEROFF.code());
+            try (BhyveRun again = BhyveRun.restoreNotStarted(dir.resolve("second"), List.of())) {
+                assertThat(again.runtime.vm().memory().readLong(TestGuests.DEMO_TICKS_ADDRESS))
+                        .as("what the guest wrote after the first restore is in the second snapshot")
+                        .isBetween(counter - 1, counter);
+            }
+        }
+    }
+
+    @Test
     void suspendThenRestoreContinuesTheCounterWithoutRebooting(@TempDir Path dir) throws Exception {
         Path snap = dir.resolve("suspended");
         long counterAtSuspend;

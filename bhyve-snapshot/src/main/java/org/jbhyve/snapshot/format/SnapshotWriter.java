@@ -365,17 +365,17 @@ public final class SnapshotWriter implements AutoCloseable {
      * {@code ram.crc}. The memory must not change until this returns (pause the vCPUs first).
      */
     public RamRegion addRamRegion(String regionName, long gpa, MemorySegment memory) throws IOException {
-        return addRamRegion(regionName, gpa, memory, -1, 0);
+        return addRamRegion(regionName, gpa, memory, null);
     }
 
     /**
-     * Like {@link #addRamRegion(String, long, MemorySegment)}, for RAM that is a shared mapping of
-     * {@code backingFd} at {@code backingOffset} (e.g. a memfd). 2 MiB blocks the file reports as holes
-     * (SEEK_DATA/SEEK_HOLE; swapped-out shmem pages still count as data) are stored as holes without
-     * reading them: reading a never-touched page of such memory would allocate it, so a checkpoint of
-     * a mostly idle guest would fill its whole RAM on the host.
+     * Like {@link #addRamRegion(String, long, MemorySegment)}, when the caller knows which 2 MiB blocks
+     * ({@link SnapshotFormat#BLOCK_SIZE}, region-relative) may hold data: the others are stored as holes
+     * without reading them. For guest RAM whose untouched pages would be allocated by a read (a memfd, a
+     * private file mapping), so that a checkpoint of a mostly idle guest does not fill its RAM on the
+     * host. {@code blocksWithData} null: read every block.
      */
-    public RamRegion addRamRegion(String regionName, long gpa, MemorySegment memory, int backingFd, long backingOffset)
+    public RamRegion addRamRegion(String regionName, long gpa, MemorySegment memory, java.util.BitSet blocksWithData)
             throws IOException {
         ensureOpen();
         Objects.requireNonNull(memory, "memory");
@@ -397,8 +397,7 @@ public final class SnapshotWriter implements AutoCloseable {
         long populated;
         try {
             Fs.ftruncate(fd, offset + size, what + ": extending the file");
-            java.util.BitSet dataBlocks = backingFd >= 0 ? dataBlocks(backingFd, backingOffset, size) : null;
-            populated = writeRam(memory, offset, crcs, what, dataBlocks);
+            populated = writeRam(memory, offset, crcs, what, blocksWithData);
         } catch (Fs.ErrnoException e) {
             throw fail(e, what);
         } catch (RuntimeException | Error e) {
@@ -443,23 +442,6 @@ public final class SnapshotWriter implements AutoCloseable {
      * Which 2 MiB blocks of {@code [offset, offset+size)} in {@code fd} hold data; null (scan everything)
      * when the file system cannot tell.
      */
-    private static java.util.BitSet dataBlocks(int fd, long offset, long size) {
-        java.util.BitSet blocks = new java.util.BitSet();
-        try {
-            long pos = offset, end = offset + size;
-            while (pos < end) {
-                long data = Fs.seekData(fd, pos);
-                if (data < 0 || data >= end) break;
-                long hole = Math.min(Fs.seekHole(fd, data), end);
-                blocks.set((int) ((data - offset) / BLOCK), (int) ((hole - offset + BLOCK - 1) / BLOCK));
-                pos = hole;
-            }
-            return blocks;
-        } catch (Fs.ErrnoException e) {
-            return null;
-        }
-    }
-
     private long writeRam(MemorySegment mem, long fileOffset, int[] crcs, String what, java.util.BitSet dataBlocks)
             throws Fs.ErrnoException {
         int threads = (int) Math.min(Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()),

@@ -1,5 +1,6 @@
 package org.jbhyve.vmm.kvm;
 
+import org.jbhyve.bindings.libc.Errno;
 import org.jbhyve.bindings.libc.libc_h;
 import org.jbhyve.vmm.MemorySource;
 import org.jbhyve.vmm.VmmException;
@@ -9,6 +10,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.Optional;
 
 /**
  * Host memory for guest RAM: mmap of anonymous memory, of a memfd, or private of a file, unmapped when
@@ -41,26 +44,20 @@ final class KvmMemory {
      * writes are copied into anonymous memory. The file is opened read-only and closed again (the
      * mappings keep it). Returns {lowmem, highmem or null}.
      */
-    static MemorySegment[] mapFilePrivate(MemorySource.FilePrivate source, long low, long high, Arena owner) {
-        int fd = openCovering(source, low, high);
-        try {
-            // PROT_WRITE on a read-only fd is allowed for MAP_PRIVATE: writes never reach the file.
-            int flags = libc_h.MAP_PRIVATE | libc_h.MAP_NORESERVE;
-            MemorySegment lowSeg = map(low, flags, fd, source.lowmemOffset(), owner);
-            MemorySegment highSeg = high > 0 ? map(high, flags, fd, source.highmemOffset(), owner) : null;
-            return new MemorySegment[] {lowSeg, highSeg};
-        } finally {
-            closeFd(fd);
-        }
+    static MemorySegment[] mapFilePrivate(int fd, MemorySource.FilePrivate source, long low, long high, Arena owner) {
+        // PROT_WRITE on a read-only fd is allowed for MAP_PRIVATE: writes never reach the file.
+        int flags = libc_h.MAP_PRIVATE | libc_h.MAP_NORESERVE;
+        MemorySegment lowSeg = map(low, flags, fd, source.lowmemOffset(), owner);
+        MemorySegment highSeg = high > 0 ? map(high, flags, fd, source.highmemOffset(), owner) : null;
+        return new MemorySegment[] {lowSeg, highSeg};
     }
 
     /**
-     * Maps {@code source}'s file {@code MAP_PRIVATE} over existing guest RAM, at the same host addresses
-     * ({@code MAP_FIXED} replaces the old pages atomically), so KVM's memory slots, which name those
-     * addresses, now show the file. {@code high} may be null.
+     * Maps {@code source}'s file (open as {@code fd}) {@code MAP_PRIVATE} over existing guest RAM, at the
+     * same host addresses ({@code MAP_FIXED} replaces the old pages atomically), so KVM's memory slots,
+     * which name those addresses, now show the file. {@code high} may be null.
      */
-    static void remapFilePrivate(MemorySource.FilePrivate source, MemorySegment low, MemorySegment high) {
-        int fd = openCovering(source, low.byteSize(), high == null ? 0 : high.byteSize());
+    static void remapFilePrivate(int fd, MemorySource.FilePrivate source, MemorySegment low, MemorySegment high) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment errno = libc_h.allocateErrnoState(a);
             int flags = libc_h.MAP_PRIVATE | libc_h.MAP_NORESERVE | libc_h.MAP_FIXED;
@@ -73,13 +70,77 @@ final class KvmMemory {
                             libc_h.errno(errno));
                 }
             }
-        } finally {
-            closeFd(fd);
+        }
+    }
+
+    /**
+     * The {@code block}-sized pieces of {@code fd}'s bytes {@code offset .. offset + size} that hold data
+     * (SEEK_DATA/SEEK_HOLE; a hole reads as zeros), region-relative; empty if the file system cannot say.
+     */
+    static Optional<BitSet> blocksWithData(int fd, long offset, long size, long block) {
+        BitSet blocks = new BitSet();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment errno = libc_h.allocateErrnoState(a);
+            long pos = offset, end = offset + size;
+            while (pos < end) {
+                long data = libc_h.lseek(errno, fd, pos, libc_h.SEEK_DATA);
+                if (data < 0) {
+                    if (libc_h.errno(errno) == Errno.ENXIO) break; // no data after pos
+                    return Optional.empty();
+                }
+                if (data >= end) break;
+                long hole = libc_h.lseek(errno, fd, data, libc_h.SEEK_HOLE);
+                if (hole < 0) return Optional.empty();
+                hole = Math.min(hole, end);
+                blocks.set((int) ((data - offset) / block), (int) ((hole - offset + block - 1) / block));
+                pos = hole;
+            }
+        }
+        return Optional.of(blocks);
+    }
+
+    /** /proc/self/pagemap entry bits (Documentation/admin-guide/mm/pagemap.rst). */
+    private static final long PAGEMAP_PRESENT = 1L << 63, PAGEMAP_SWAPPED = 1L << 62, PAGEMAP_FILE_OR_SHARED = 1L << 61;
+    private static final long PAGE = 4096;
+
+    /**
+     * Adds to {@code blocks} every {@code block}-sized piece of {@code region} (a private file mapping)
+     * that holds a private page: one the guest or the VMM wrote since the file was mapped (copy-on-write,
+     * so anonymous: present without the file bit, or swapped). Pages never written still show the file.
+     * Reads this process's pagemap, 8 bytes per page, without touching the memory.
+     *
+     * @return false if the pagemap cannot be read (then nothing is known)
+     */
+    static boolean addPrivatePages(MemorySegment region, long block, BitSet blocks) {
+        long pages = region.byteSize() / PAGE, perBlock = block / PAGE;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment errno = libc_h.allocateErrnoState(a);
+            int fd = libc_h.open(errno, a.allocateFrom("/proc/self/pagemap"), libc_h.O_RDONLY | libc_h.O_CLOEXEC, 0);
+            if (fd < 0) return false;
+            try {
+                int chunk = 8192; // entries per read: 64 KiB
+                MemorySegment buf = a.allocate(chunk * 8L, 8);
+                long first = region.address() / PAGE;
+                for (long page = 0; page < pages; page += chunk) {
+                    long want = Math.min(chunk, pages - page);
+                    long got = libc_h.pread(errno, fd, buf, want * 8, (first + page) * 8);
+                    if (got != want * 8) return false;
+                    for (long i = 0; i < want; i++) {
+                        long e = buf.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, i);
+                        boolean privatePage = (e & PAGEMAP_SWAPPED) != 0
+                                || (e & PAGEMAP_PRESENT) != 0 && (e & PAGEMAP_FILE_OR_SHARED) == 0;
+                        if (privatePage) blocks.set((int) ((page + i) / perBlock));
+                    }
+                }
+                return true;
+            } finally {
+                libc_h.close(errno, fd);
+            }
         }
     }
 
     /** Opens {@code source}'s file read-only after checking that it covers lowmem and highmem. */
-    private static int openCovering(MemorySource.FilePrivate source, long low, long high) {
+    static int openRamFile(MemorySource.FilePrivate source, long low, long high) {
         var file = source.file();
         if (!Files.isRegularFile(file)) {
             throw new VmmException("cannot map guest RAM from " + file + ": "

@@ -30,6 +30,9 @@ public final class KvmVm implements VirtualMachine {
     private final Arena memoryArena = Arena.ofShared();
     private final GuestMemory memory;
     private volatile int memfd;
+    /** The file guest RAM is a private mapping of (a snapshot), kept open to ask it for holes; else -1. */
+    private volatile int ramFile = -1;
+    private volatile MemorySource.FilePrivate ramFileSource;
     private final List<Vcpu> vcpus;
     private final Set<PlatformDevice> kernelDevices;
     private final MemorySegment irqLevel = Arena.ofAuto().allocate(kvm_irq_level.layout());
@@ -73,7 +76,9 @@ public final class KvmVm implements VirtualMachine {
                     if (high > 0) highHost = KvmMemory.mapAnonymous(high, memoryArena);
                 }
                 case MemorySource.FilePrivate f -> {
-                    MemorySegment[] mapped = KvmMemory.mapFilePrivate(f, low, high, memoryArena);
+                    ramFile = KvmMemory.openRamFile(f, low, high);
+                    ramFileSource = f;
+                    MemorySegment[] mapped = KvmMemory.mapFilePrivate(ramFile, f, low, high, memoryArena);
                     lowHost = mapped[0];
                     highHost = mapped[1];
                 }
@@ -97,6 +102,7 @@ public final class KvmVm implements VirtualMachine {
             for (Vcpu v : created) ((KvmVcpu) v).close();
             memoryArena.close();
             if (fdForMemory >= 0) KvmMemory.closeFd(fdForMemory);
+            if (ramFile >= 0) KvmMemory.closeFd(ramFile);
             vm.close();
             throw e;
         }
@@ -151,11 +157,41 @@ public final class KvmVm implements VirtualMachine {
             }
         }
         List<GuestMemory.Region> regions = memory.regions();
-        KvmMemory.remapFilePrivate(source, regions.get(0).host(), regions.size() > 1 ? regions.get(1).host() : null);
+        MemorySegment low = regions.get(0).host(), high = regions.size() > 1 ? regions.get(1).host() : null;
+        int file = KvmMemory.openRamFile(source, low.byteSize(), high == null ? 0 : high.byteSize());
+        try {
+            KvmMemory.remapFilePrivate(file, source, low, high);
+        } catch (RuntimeException e) {
+            KvmMemory.closeFd(file);
+            throw e;
+        }
         // The memfd's pages are no longer mapped anywhere; closing it frees them. RAM is now the file's.
-        int fd = memfd;
+        int old = memfd, oldFile = ramFile;
         memfd = -1;
-        if (fd >= 0) KvmMemory.closeFd(fd);
+        ramFileSource = source;
+        ramFile = file;
+        if (old >= 0) KvmMemory.closeFd(old);
+        if (oldFile >= 0) KvmMemory.closeFd(oldFile);
+    }
+
+    /**
+     * memfd RAM: the memfd's data extents. RAM mapped from a file: the file's data extents plus every
+     * block with a page written since (this process's pagemap). Anonymous RAM: unknown.
+     */
+    @Override
+    public java.util.Optional<java.util.BitSet> ramBlocksWithData(GuestMemory.Region region, long blockSize) {
+        boolean low = region.gpa() == 0;
+        int fd = memfd;
+        if (fd >= 0) return KvmMemory.blocksWithData(fd, low ? 0 : memory.lowmemSize(), region.size(), blockSize);
+        int file = ramFile;
+        MemorySource.FilePrivate source = ramFileSource;
+        if (file < 0 || source == null) return java.util.Optional.empty();
+        long offset = low ? source.lowmemOffset() : source.highmemOffset();
+        java.util.Optional<java.util.BitSet> blocks = KvmMemory.blocksWithData(file, offset, region.size(), blockSize);
+        if (blocks.isEmpty() || !KvmMemory.addPrivatePages(region.host(), blockSize, blocks.get())) {
+            return java.util.Optional.empty();
+        }
+        return blocks;
     }
 
     @Override
@@ -268,6 +304,7 @@ public final class KvmVm implements VirtualMachine {
         vm.close();
         memoryArena.close();
         if (memfd >= 0) KvmMemory.closeFd(memfd);
+        if (ramFile >= 0) KvmMemory.closeFd(ramFile);
     }
 
     @Override

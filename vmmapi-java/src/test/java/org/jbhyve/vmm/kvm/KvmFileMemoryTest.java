@@ -155,6 +155,9 @@ class KvmFileMemoryTest {
             assertThat(vm.ramFd()).as("memfd RAM before").isPresent();
             long host = vm.memory().regions().getFirst().host().address();
             vm.memory().writeLong(0x3000, -1L); // old contents are dropped
+            GuestMemory.Region lowmem = vm.memory().regions().getFirst();
+            assertThat(vm.ramBlocksWithData(lowmem, 2 * MIB)).as("memfd: only the written block")
+                    .contains(java.util.BitSet.valueOf(new long[] {1}));
 
             vm.replaceRam(MemorySource.FilePrivate.of(file, 0));
 
@@ -164,8 +167,13 @@ class KvmFileMemoryTest {
             assertThat(mem.readLong(8 * MIB)).isEqualTo(marker(8 * MIB));
             assertThat(mem.readLong(0x3000)).as("a hole of the file").isZero();
             assertThat(vm.ramFd()).as("no memfd behind RAM any more").isEmpty();
+            assertThat(vm.ramBlocksWithData(lowmem, 2 * MIB)).as("file: its data blocks 0 and 4")
+                    .contains(java.util.BitSet.valueOf(new long[] {0b1_0001}));
             mem.writeLong(0x1000, 7);
+            mem.writeLong(12 * MIB, 9);
             assertThat(readFileLong(file, 0x1000)).as("copy-on-write").isEqualTo(marker(0x1000));
+            assertThat(vm.ramBlocksWithData(lowmem, 2 * MIB)).as("and the block written since (6)")
+                    .contains(java.util.BitSet.valueOf(new long[] {0b101_0001}));
 
             assertThatThrownBy(() -> vm.replaceRam(MemorySource.FilePrivate.of(small, 0)))
                     .isInstanceOf(VmmException.class).hasMessageContaining("only 8388608 bytes long");

@@ -3,6 +3,10 @@ package org.jbhyve.bhyve.boot;
 import org.jbhyve.bhyve.device.MemoryMap;
 import org.jbhyve.bhyve.device.MmioBus;
 import org.jbhyve.bhyve.device.MmioHandler;
+import org.jbhyve.bhyve.device.Snapshottable;
+import org.jbhyve.bhyve.devices.StateReader;
+import org.jbhyve.snapshot.format.SnapshotFormatException;
+import org.jbhyve.snapshot.format.StateRecord;
 import org.jbhyve.vmm.VirtualMachine;
 import org.jbhyve.vmm.Vcpu;
 import org.jbhyve.vmm.state.Registers;
@@ -26,8 +30,12 @@ import static org.jbhyve.bhyve.boot.ImageFile.hex;
  *
  * <p>Guest writes to the ROM reach the VMM as MMIO exits (the slot is read-only); the ROM's MMIO
  * range drops them.
+ *
+ * <p>In a snapshot ({@code dev.bootrom}): the ROM's size and SHA-256, so that a restore with other
+ * firmware is refused, and the variable store's size and flash command state. The store's contents
+ * stay in the VARS file, like a disk image's.
  */
-public final class BootRom implements BootLoader {
+public final class BootRom implements BootLoader, Snapshottable {
     public static final long PAGE = 4096;
     private static final long FOUR_GIB = 1L << 32;
     /** Where a vCPU starts after reset: CS selector 0xf000 with base 0xffff0000, IP 0xfff0. */
@@ -106,6 +114,15 @@ public final class BootRom implements BootLoader {
     @Override
     public void load(VirtualMachine vm, MmioBus mmio) {
         requireResetState(vm.vcpu(0));
+        attach(vm, mmio);
+    }
+
+    /**
+     * Maps the ROM below 4 GiB and registers the ROM's and the variable store's MMIO ranges, leaving the
+     * vCPUs alone: for a VM being restored, whose firmware is already running. {@link #load} does this
+     * after checking the BSP is at the reset vector.
+     */
+    public void attach(VirtualMachine vm, MmioBus mmio) {
         for (MmioBus.Range r : mmio.ranges()) {
             long base = vars == null ? romAddress() : vars.gpa();
             if (r.end() > base && r.base() < FOUR_GIB) {
@@ -128,6 +145,58 @@ public final class BootRom implements BootLoader {
                     + " 0xfff0, real mode), but the BSP is at CS " + hex(s.cs().selector()) + " base "
                     + hex(s.cs().base()) + ", RIP " + hex(r.rip()) + ", CR0 " + hex(s.cr0())
                     + ": was a kernel loaded as well?");
+        }
+    }
+
+    // ---- snapshot: which firmware runs, and the variable store's flash command ----
+    // The store's contents stay in their file, like a disk image's: a restore maps the file as it is.
+
+    static final String STATE_NAME = "dev.bootrom";
+    static final int STATE_VERSION = 1;
+
+    @Override
+    public String stateName() { return STATE_NAME; }
+
+    @Override
+    public int stateVersion() { return STATE_VERSION; }
+
+    @Override
+    public StateRecord saveState() {
+        StateRecord.Builder b = StateRecord.builder()
+                .putU64("rom_size", rom.length)
+                .putBytes("rom_sha256", sha256(rom))
+                .putU64("vars_size", varsSize());
+        if (vars != null) b.putU8("vars_command", vars.command());
+        return b.build();
+    }
+
+    /**
+     * The firmware the guest runs must be the one it was saved with (its code runs from the ROM, and its
+     * runtime copies in RAM came from it): another ROM, or a store of another size, is refused.
+     */
+    @Override
+    public void restoreState(StateRecord state, int version) throws SnapshotFormatException {
+        StateReader r = StateReader.open(this, state, version);
+        long size = r.u64("rom_size");
+        byte[] hash = r.bytes("rom_sha256");
+        if (size != rom.length || !java.util.Arrays.equals(hash, sha256(rom))) {
+            throw r.invalid("the boot ROM " + romName + " is not the firmware the snapshot was taken with ("
+                    + size + " bytes, SHA-256 " + java.util.HexFormat.of().formatHex(hash) + "; this one: " + rom.length
+                    + " bytes, " + java.util.HexFormat.of().formatHex(sha256(rom)) + "): restore with the same ROM file");
+        }
+        long varsSize = r.u64("vars_size");
+        if (varsSize != varsSize()) {
+            throw r.invalid("the snapshot's UEFI variable store was " + varsSize + " bytes, this one ("
+                    + (vars == null ? "none" : vars.path().toString()) + ") is " + varsSize() + ": give the same VARS file");
+        }
+        if (vars != null) vars.command(r.u8("vars_command"));
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 

@@ -79,6 +79,11 @@ final class FlashVars implements MmioHandler, AutoCloseable {
         }
     }
 
+    /** The CFI command the store is in (read array, write byte, status): saved with a snapshot. */
+    synchronized int command() { return command; }
+
+    synchronized void command(int c) { command = c & 0xff; }
+
     long gpa() { return gpa; }
 
     long size() { return size; }

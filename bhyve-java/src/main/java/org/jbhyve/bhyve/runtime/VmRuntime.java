@@ -2,6 +2,7 @@ package org.jbhyve.bhyve.runtime;
 
 import org.jbhyve.bhyve.boot.BootLoader;
 import org.jbhyve.bhyve.boot.BootLoaders;
+import org.jbhyve.bhyve.boot.BootRom;
 import org.jbhyve.bhyve.cli.Emulations;
 import org.jbhyve.bhyve.config.ConfigException;
 import org.jbhyve.bhyve.config.ConfigTree;
@@ -77,15 +78,11 @@ public final class VmRuntime implements AutoCloseable {
         long memoryBytes = MemorySize.fromConfig(config);
         checkEmulations(config);
         if (restoreFrom != null) SnapshotRestore.checkCompatible(restoreFrom, topology.cpus(), memoryBytes);
-        if ((restoreFrom != null || prepareOnly) && hasBootrom(config)) {
-            // The ROM and its flash VARS are device memory outside RAM; mapping them back without
-            // the reset-vector boot path is not written yet.
-            throw new ConfigException((restoreFrom != null ? "snapshot " + restoreFrom.file() + " is of" : "this is")
-                    + " a UEFI (bootrom) guest; restoring bootrom guests is not supported yet (direct-boot guests restore)");
-        }
         this.prepared = prepareOnly;
+        boolean booting = restoreFrom == null && !prepareOnly;
         // A restored guest is already booted: its RAM, firmware tables included, comes from the snapshot.
-        this.loader = restoreFrom == null && !prepareOnly ? BootLoaders.fromConfig(config, memoryBytes) : null;
+        // Only a boot ROM lives outside RAM: it is mapped again (and checked to be the same firmware).
+        this.loader = booting || hasBootrom(config) ? BootLoaders.fromConfig(config, memoryBytes) : null;
         if (loader != null) closeables.add(loader); // a boot ROM holds its VARS file open and mapped
         this.state = new VmStateMachine(topology.cpus());
 
@@ -105,11 +102,12 @@ public final class VmRuntime implements AutoCloseable {
             closeables.add(rtc);
             buildLpcDevices(topology.cpus(), memoryBytes);
             pciBus.realize();
-            if (restoreFrom != null) {
-                SnapshotRestore.restore(Path.of(restoreFrom.file()), vm, snapshottables());
-            } else if (!prepareOnly) {
+            if (booting) {
                 writeFirmwareTables(topology.cpus());
                 loader.load(vm, platform.mmio());
+            } else {
+                if (loader instanceof BootRom rom) rom.attach(vm, platform.mmio());
+                if (restoreFrom != null) SnapshotRestore.restore(Path.of(restoreFrom.file()), vm, snapshottables());
             }
             for (Vcpu v : vm.vcpus()) {
                 VcpuLoop loop = new VcpuLoop(v, platform.io(), platform.mmio(), state,
@@ -375,6 +373,7 @@ public final class VmRuntime implements AutoCloseable {
                 out.add(sn);
             }
         }
+        if (loader instanceof Snapshottable firmware) out.add(firmware); // a boot ROM: which firmware runs
         return out;
     }
 

@@ -74,15 +74,26 @@ class SnapshotKvmTest {
         throw new AssertionError("no VmRSS in /proc/self/status");
     }
 
-    @Test
-    void checkpointingAMostlyIdleGuestDoesNotAllocateItsRam(@TempDir Path dir) throws Exception {
+    /** The demo guest with 1 GiB of RAM, of which it touches a few MiB, after its first tick. */
+    private static BhyveRun idle1GibDemo() throws Exception {
         List<String> args = new ArrayList<>(demoArgs());
         args.set(args.indexOf("32M"), "1G");
-        try (BhyveRun run = BhyveRun.start(args)) {
-            run.awaitOutput(o -> lastTick(o) >= 1, T);
-            long before = vmRssKib();
-            run.runtime.checkpoint(new SnapshotTarget.File(dir.resolve("idle")), false);
-            long grownMib = (vmRssKib() - before) / 1024;
+        BhyveRun run = BhyveRun.start(args);
+        run.awaitOutput(o -> lastTick(o) >= 1, T);
+        return run;
+    }
+
+    /** Host memory a checkpoint of {@code run} costs, in MiB of this process's VmRSS. */
+    private static long checkpointRssGrowthMib(BhyveRun run, Path file) throws Exception {
+        long before = vmRssKib();
+        run.runtime.checkpoint(new SnapshotTarget.File(file), false);
+        return (vmRssKib() - before) / 1024;
+    }
+
+    @Test
+    void checkpointingAMostlyIdleGuestDoesNotAllocateItsRam(@TempDir Path dir) throws Exception {
+        try (BhyveRun run = idle1GibDemo()) {
+            long grownMib = checkpointRssGrowthMib(run, dir.resolve("idle"));
             // never-touched memfd pages are found with SEEK_DATA/SEEK_HOLE and not read
             assertThat(grownMib).as("VmRSS growth in MiB for a checkpoint of a 1 GiB guest").isLessThan(128);
             run.type("q");
@@ -92,20 +103,15 @@ class SnapshotKvmTest {
 
     @Test
     void checkpointingARestoredGuestReadsOnlyTheSnapshotsDataAndWhatTheGuestWrote(@TempDir Path dir) throws Exception {
-        List<String> args = new ArrayList<>(demoArgs());
-        args.set(args.indexOf("32M"), "1G");
-        try (BhyveRun run = BhyveRun.start(args)) {
-            run.awaitOutput(o -> lastTick(o) >= 1, T);
+        try (BhyveRun run = idle1GibDemo()) {
             run.runtime.checkpoint(new SnapshotTarget.File(dir.resolve("first")), true);
             assertThat(run.exitStatus(T)).isZero();
         }
         try (BhyveRun restored = BhyveRun.restore(dir.resolve("first"), List.of())) {
             long at = lastTick(restored.output());
             restored.awaitOutput(o -> lastTick(o) >= at + 1, T);
-            long before = vmRssKib();
             // RAM is a private mapping of "first": its holes and untouched pages must not be read
-            restored.runtime.checkpoint(new SnapshotTarget.File(dir.resolve("second")), false);
-            long grownMib = (vmRssKib() - before) / 1024;
+            long grownMib = checkpointRssGrowthMib(restored, dir.resolve("second"));
             assertThat(grownMib).as("VmRSS growth in MiB for a checkpoint of a restored 1 GiB guest").isLessThan(128);
             SnapshotReader.verify(dir.resolve("second"));
             long counter = restored.runtime.vm().memory().readLong(TestGuests.DEMO_TICKS_ADDRESS);

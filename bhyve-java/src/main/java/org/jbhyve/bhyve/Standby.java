@@ -125,6 +125,8 @@ final class Standby implements VmControl {
         }
     }
 
+    private static final int MATCH_WARM_UP_ROUNDS = 300;
+
     /** Builds the machine the command line describes, if it describes one (see the class comment). */
     private synchronized void prepare() {
         if (!command.config().contains("pci") || outcome.isDone()) return;
@@ -134,6 +136,9 @@ final class Standby implements VmControl {
         });
         try {
             prepared = VmRuntime.prepare(config, err);
+            // The request checks the snapshot's config against this machine's: run that check now, warm.
+            Map<String, String> mine = prepared.config().flatten();
+            for (int i = 0; i < MATCH_WARM_UP_ROUNDS; i++) differingKeys(Main.restoreConfig(mine, command).flatten(), mine);
         } catch (ConfigException | VmmException e) {
             err.println("jbhyve: standby " + name + " cannot build the machine its options describe ahead of time ("
                     + e.getMessage() + "); it will build each VM from its snapshot");

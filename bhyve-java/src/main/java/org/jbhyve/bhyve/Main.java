@@ -4,6 +4,7 @@ import org.jbhyve.bhyve.cli.BhyveCommandLine;
 import org.jbhyve.bhyve.cli.ParsedCommandLine;
 import org.jbhyve.bhyve.config.ConfigException;
 import org.jbhyve.bhyve.control.ControlServer;
+import org.jbhyve.bhyve.devices.virtio.VirtioNet;
 import org.jbhyve.bhyve.config.ConfigTree;
 import org.jbhyve.snapshot.format.ReadOptions;
 import org.jbhyve.snapshot.format.SnapshotReader;
@@ -61,6 +62,13 @@ public final class Main {
     static ConfigTree restoreConfig(Map<String, String> snapshotConfig, ParsedCommandLine command) {
         ConfigTree config = new ConfigTree();
         snapshotConfig.forEach(config::set);
+        // A guest keeps the MAC address it booted with, also when the restored VM gets another name.
+        snapshotConfig.forEach((key, value) -> {
+            if (key.startsWith("pci.") && key.endsWith(".device") && value.equals("virtio-net")) {
+                String node = key.substring(0, key.length() - ".device".length());
+                if (!snapshotConfig.containsKey(node + ".mac")) config.set(node + ".mac", VirtioNet.macOf(config, node));
+            }
+        });
         ConfigTree defaults = BhyveCommandLine.defaults();
         command.config().flatten().forEach((key, value) -> {
             // The standby switch belongs to the process that waited, not to the restored VM's config.

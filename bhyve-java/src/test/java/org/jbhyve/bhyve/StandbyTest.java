@@ -47,4 +47,23 @@ class StandbyTest {
         Map<String, String> prepared = Map.of("memory.size", "32M");
         assertThat(Standby.differingKeys(snapshot, prepared)).containsExactly("cpus", "memory.size", "pci.0.5.0.device");
     }
+
+    @Test
+    void aRestoreUnderAnotherNameKeepsTheGuestsGeneratedMacAddress() {
+        Map<String, String> snapshot = new java.util.LinkedHashMap<>(Map.of("name", "old",
+                "pci.0.2.0.device", "virtio-net", "pci.0.2.0.backend", "tap0",
+                "pci.0.3.0.device", "virtio-net", "pci.0.3.0.backend", "tap1", "pci.0.3.0.mac", "58:9c:fc:00:00:01"));
+        var renamed = Main.restoreConfig(snapshot, org.jbhyve.bhyve.cli.BhyveCommandLine.parse(
+                new String[] {"-r", "/snap", "new"}));
+        var original = new org.jbhyve.bhyve.config.ConfigTree();
+        snapshot.forEach(original::set);
+        assertThat(renamed.get("name")).contains("new");
+        var asIfBootedAsNew = new org.jbhyve.bhyve.config.ConfigTree();
+        snapshot.forEach(asIfBootedAsNew::set);
+        asIfBootedAsNew.set("name", "new");
+        String oldMac = org.jbhyve.bhyve.devices.virtio.VirtioNet.macOf(original, "pci.0.2.0");
+        assertThat(oldMac).isNotEqualTo(org.jbhyve.bhyve.devices.virtio.VirtioNet.macOf(asIfBootedAsNew, "pci.0.2.0"));
+        assertThat(renamed.get("pci.0.2.0.mac")).as("bhyve's address for slot 2 of VM 'old'").contains(oldMac);
+        assertThat(renamed.get("pci.0.3.0.mac")).as("an explicit mac= stays").contains("58:9c:fc:00:00:01");
+    }
 }

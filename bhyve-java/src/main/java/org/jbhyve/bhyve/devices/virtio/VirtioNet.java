@@ -120,6 +120,15 @@ public final class VirtioNet extends VirtioPciDevice implements AutoCloseable {
         return b;
     }
 
+    /**
+     * The MAC address device {@code node} has in a VM with {@code config}, as {@code mac=} text: what a
+     * restore pins before it renames the VM, because bhyve's generated address depends on the name and
+     * the guest keeps the address it booted with.
+     */
+    public static String macOf(ConfigTree config, String node) {
+        return format(mac(config, node, PciAddress.fromNode(node), node));
+    }
+
     /** {@code mac=}, or bhyve's address generated from slot, function and VM name. */
     static byte[] mac(ConfigTree config, String node, PciAddress address, String who) {
         String s = config.get(node + ".mac").orElse(null);

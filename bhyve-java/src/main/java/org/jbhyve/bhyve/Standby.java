@@ -220,9 +220,12 @@ final class Standby implements VmControl {
         if (!inPlace) {
             try {
                 vm = Main.restore(Path.of(path), command, err);
-            } catch (ConfigException | VmmException e) {
+            } catch (RuntimeException e) {
                 prepare(); // a machine for the next request, if the dropped one was of use
-                throw new ControlException(ControlProtocol.EINVAL, e.getMessage(), e);
+                if (e instanceof ConfigException || e instanceof VmmException) {
+                    throw new ControlException(ControlProtocol.EINVAL, e.getMessage(), e);
+                }
+                throw e;
             }
         }
         try {
@@ -230,6 +233,7 @@ final class Standby implements VmControl {
             vm.start();
         } catch (RuntimeException | Error e) {
             vm.close();
+            prepare();
             throw e;
         }
         running = vm.control();

@@ -15,7 +15,11 @@ Runs jbhyve and QEMU on the same Multiboot guest (test-guests' touch-mb) and mea
    QEMU: `-incoming defer` + QMP `migrate-incoming`, from `exec:cat FILE` and from the file itself,
    `fd:` after `getfd`); and, with the process already running, until the VMM says the guest runs
    (jbhyve standby: the reply to the request, and its own "the guest runs again N ms" line; QEMU: the
-   RESUME event).
+   RESUME event);
+   one such series for each --touched entry: by default guests with 64 MiB touched (RAM size is the
+   only variable), then guests that touched all the RAM touch-mb reaches (from 16 MiB to the end of RAM
+   below 3 GiB: what QEMU's stream has to carry grows with it, jbhyve's mapped file does not), then
+   the series side by side.
 
 Called by ci/bench-snapshot with everything built; not meant to be run by hand (see --help there).
 """
@@ -59,7 +63,7 @@ class Proc:
     """A child process in its own process group; what it writes is kept as timestamped chunks (as read
     from the pipe) and as lines, each line stamped with the arrival of the chunk that ended it."""
 
-    def __init__(self, name, argv, stdin=subprocess.DEVNULL, env=None):
+    def __init__(self, name, argv, stdin=subprocess.DEVNULL, env=None, pass_fds=()):
         self.name = name
         self.argv = argv
         self.chunks = {"out": [], "err": []}
@@ -68,7 +72,7 @@ class Proc:
         self.closed = {"out": False, "err": False}
         self.t_spawn = now()
         self.p = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  start_new_session=True, env=env)
+                                  start_new_session=True, env=env, pass_fds=pass_fds)
         PROCS.append(self)
         for key, stream in (("out", self.p.stdout), ("err", self.p.stderr)):
             threading.Thread(target=self._pump, args=(key, stream.fileno()), daemon=True).start()
@@ -251,6 +255,15 @@ class Qmp:
             pass
 
 
+def mem_mib(size):
+    """MiB of a -m size such as 256M, 1G or 4096 (bhyve's and QEMU's bare numbers are MiB)."""
+    m = re.fullmatch(r"([0-9]+)([KkMmGgTt]?)", size)
+    if not m:
+        raise ValueError("not a memory size: %s" % size)
+    n, unit = int(m.group(1)), m.group(2).upper()
+    return {"K": n // 1024, "": n, "M": n, "G": n << 10, "T": n << 20}[unit]
+
+
 def rss_mib(pid):
     """The process's resident memory (VmRSS) in MiB."""
     with open("/proc/%d/status" % pid) as f:
@@ -332,8 +345,14 @@ def wait_no_children(pid, timeout=60):
 # ---------------------------------------------------------------------------------------------
 
 class Bench:
+    # The most touch=<MiB> touch-mb takes (TOUCH_MAX_MIB in test-guests' touch.h): 16 MiB + 3056 MiB = 3 GiB,
+    # the end of RAM below the PCI hole. It runs in 32-bit protected mode without paging, so RAM above
+    # 4 GiB (what a guest has beyond 3 GiB: the last GiB of a 4 GiB guest) is out of its reach.
+    TOUCH_MAX_MIB = 3056
+
     def __init__(self, a):
         self.a = a
+        self.aot = None
         self.work = a.work
         self.ctl = os.path.join(a.work, "control")
         os.mkdir(self.ctl, 0o700)
@@ -376,10 +395,10 @@ class Bench:
                 "-o", "boot.kernel=" + self.a.guest, "-o", "boot.cmdline=touch=%d" % touch_mib,
                 "-o", "control.dir=" + self.ctl]
 
-    def jbhyve_boot(self, mem, touch_mib):
+    def jbhyve_boot(self, mem, touch_mib, clamp_ok=False):
         vm = self.name("jb")
         p = Proc("bhyve (%s, %s)" % (vm, mem), [self.a.bhyve] + self.jbhyve_options(mem, touch_mib) + [vm])
-        self.wait_touched(p, touch_mib)
+        self.wait_touched(p, touch_mib, clamp_ok)
         return vm, p
 
     def qemu_argv(self, mem, touch_mib, extra):
@@ -387,21 +406,27 @@ class Bench:
                 "-display", "none", "-serial", "stdio", "-no-reboot",
                 "-kernel", self.a.guest, "-append", "touch=%d" % touch_mib] + extra
 
-    def qemu_boot(self, mem, touch_mib):
+    def qemu_boot(self, mem, touch_mib, clamp_ok=False):
         qmp_path = self.path(self.name("qmp") + ".sock")
         p = Proc("qemu (%s)" % mem, self.qemu_argv(mem, touch_mib, ["-qmp", "unix:%s,server=on,wait=off" % qmp_path]))
-        self.wait_touched(p, touch_mib)
+        self.wait_touched(p, touch_mib, clamp_ok)
         qmp = Qmp(qmp_path)
         qmp.execute("migrate-set-capabilities", capabilities=[{"capability": "events", "state": True}])
         # Unlimited bandwidth, as libvirt sets it for a save to a file (QEMU's default is 128 MiB/s).
         qmp.execute("migrate-set-parameters", **{"max-bandwidth": 1 << 40})
         return p, qmp
 
-    def wait_touched(self, p, touch_mib):
+    def wait_touched(self, p, touch_mib, clamp_ok=False):
+        """Waits for the guest's 'touched N MiB' (and a tick after it) and keeps N as p.touched. N must be
+        `touch_mib`, unless `clamp_ok`: then the guest may first say 'clamped to N MiB: RAM ends at ...'
+        (it was asked for more than it has below the PCI hole) and N is what it touched."""
         t, line = p.wait_line(lambda l: l.startswith("touched ") or l.startswith("exception")
-                              or l.startswith("clamped"), timeout=180, what="'touched %d MiB'" % touch_mib)
-        if line != "touched %d MiB" % touch_mib:
+                              or (l.startswith("clamped") and not clamp_ok), timeout=300,
+                              what="'touched %d MiB'" % touch_mib)
+        m = re.fullmatch(r"touched ([0-9]+) MiB", line)
+        if not m or (not clamp_ok and int(m.group(1)) != touch_mib):
             raise Failure("%s: the guest said '%s', expected 'touched %d MiB'" % (p.name, line, touch_mib))
+        p.touched = int(m.group(1))
         p.wait_line(lambda l: l.startswith("tick "), after=t, what="a tick after touching")
 
     def wait_tick(self, p, after, what):
@@ -565,14 +590,18 @@ class Bench:
 
     # -- 2. restore ----------------------------------------------------------------------------
 
-    def restore(self):
+    def restore(self, spec):
+        """One restore series, for guests that touched `spec` MiB each (an int), or, for spec "all", as
+        much of their RAM as touch-mb reaches (see TOUCH_MAX_MIB): snapshots, then the timed restores."""
         a = self.a
-        touched = 64
-        snaps = {}
-        for mem in a.sizes:
-            self.log("restore: making the %s snapshots (guest touching %d MiB), jbhyve and QEMU..." % (mem, touched))
-            vm, jb = self.jbhyve_boot(mem, touched)
-            jf = self.path("restore-%s.jbs" % mem)
+        full = spec == "all"
+        t_series = time.monotonic()
+        tag = "all" if full else "t%d" % spec
+        snaps, touched_by, said = {}, {}, {}
+
+        def jbhyve_snapshot(mem, n, clamp_ok):
+            vm, jb = self.jbhyve_boot(mem, n, clamp_ok)
+            jf = self.path("restore-%s-%s.jbs" % (mem, tag))
             out = subprocess.run([a.bhyvectl, "--vm=" + vm, "--control-dir=" + self.ctl, "--suspend=" + jf],
                                  capture_output=True, text=True)
             if out.returncode != 0:
@@ -580,19 +609,43 @@ class Bench:
             if not os.path.exists(jf):
                 raise Failure("bhyvectl --suspend said '%s' but there is no %s" % ((out.stdout + out.stderr).strip(), jf))
             jb.kill()
-            qp, qmp = self.qemu_boot(mem, touched)
-            qf = self.path("restore-%s.qemu" % mem)
+            return jf, jb.touched
+
+        def qemu_snapshot(mem, n, clamp_ok):
+            qp, qmp = self.qemu_boot(mem, n, clamp_ok)
+            qf = self.path("restore-%s-%s.qemu" % (mem, tag))
             self.qemu_migrate(qp, qmp, qf)
             qmp.close()
             qp.kill()
+            return qf, qp.touched
+
+        for mem in a.sizes:
+            if not full:
+                touched = spec
+                self.log("restore: making the %s snapshots (guest touching %d MiB), jbhyve and QEMU..." % (mem, touched))
+                jf, jn = jbhyve_snapshot(mem, touched, False)
+                qf, qn = qemu_snapshot(mem, touched, False)
+            else:
+                # QEMU first, asked for the most touch-mb takes: it clamps to the end of its RAM below
+                # the PCI hole, which QEMU's Multiboot information puts 1 MiB lower than jbhyve's (the
+                # guest says 'clamped to N MiB'); then jbhyve's guest touches exactly those N MiB, so
+                # that both snapshots hold the same data.
+                self.log("restore: making the %s snapshots (guest touching all the RAM it can reach), QEMU and"
+                         " jbhyve..." % mem)
+                qf, qn = qemu_snapshot(mem, self.TOUCH_MAX_MIB, True)
+                touched = qn
+                jf, jn = jbhyve_snapshot(mem, touched, True)
+            touched_by[mem] = touched
+            said[mem] = (jn, qn)
             snaps[mem] = (jf, qf, self.sizes_of(jf), self.sizes_of(qf))
 
         self.settle()
-        aot = self.train_aot_cache(snaps[a.sizes[0]][0])
-        aot_env = dict(os.environ, JAVA_TOOL_OPTIONS="-XX:AOTCache=" + aot)
+        if self.aot is None:  # one cache for every series: trained on the first series' smallest snapshot
+            self.aot = self.train_aot_cache(snaps[a.sizes[0]][0])
+        aot_env = dict(os.environ, JAVA_TOOL_OPTIONS="-XX:AOTCache=" + self.aot)
         r = {k: {m: [] for m in a.sizes} for k in ("jb_cold", "jb_aot", "q_cold", "jb_warm", "jb_boot", "q_warm",
                                                   "sb", "sb_reply", "sb_own", "sb_ready", "sb_warmup", "q_resume",
-                                                  "q_fd", "q_fd_resume")}
+                                                  "q_fd", "q_fd_resume", "q_cold_fd")}
         warnings = []
 
         # Cold: a new VMM process per restore, timed from just before it is started.
@@ -608,9 +661,20 @@ class Bench:
                                                          "control.dir=" + self.ctl, self.name("ra")], env=aot_env)
                 r["jb_aot"][mem].append(self.first_output(p, p.t_spawn))
                 p.kill()
-                p = Proc("qemu -incoming %s" % qf, self.qemu_argv(mem, touched, ["-incoming", "exec:cat '%s'" % qf]))
+                p = Proc("qemu -incoming %s" % qf, self.qemu_argv(mem, touched_by[mem], ["-incoming", "exec:cat '%s'" % qf]))
                 r["q_cold"][mem].append(self.first_output(p, p.t_spawn))
                 p.kill()
+                if full:
+                    # With the whole RAM in the stream, exec:cat's pipe costs QEMU seconds: so here also
+                    # QEMU reading the file itself, an inherited descriptor (-incoming fd:N), opened untimed.
+                    fd = os.open(qf, os.O_RDONLY)
+                    try:
+                        p = Proc("qemu -incoming fd:%d (%s)" % (fd, qf),
+                                 self.qemu_argv(mem, touched_by[mem], ["-incoming", "fd:%d" % fd]), pass_fds=(fd,))
+                    finally:
+                        os.close(fd)
+                    r["q_cold_fd"][mem].append(self.first_output(p, p.t_spawn))
+                    p.kill()
 
         # Warm: the VMM process already runs; timed from the restore request.
         self.log("restore: %d runs with the VMM process already running (bhyve's entry point in a warm JVM;"
@@ -623,12 +687,12 @@ class Bench:
             r["jb_warm"][mem].append(self.warm_jbhyve(runner, requests, snaps[mem][0], "w%d-%s" % (i, mem)))
 
         def jb_boot(i, mem):
-            r["jb_boot"][mem].append(self.warm_jbhyve_boot(runner, requests, mem, touched, "b%d-%s" % (i, mem)))
+            r["jb_boot"][mem].append(self.warm_jbhyve_boot(runner, requests, mem, touched_by[mem], "b%d-%s" % (i, mem)))
 
         def standby(i, mem):
             # A standby bhyve with the VM's own options (untimed until it says it is ready), then the
             # restore request on its control socket, sent as soon as it is ready.
-            p, vm, ready, warmup, warning = self.standby(mem, touched)
+            p, vm, ready, warmup, warning = self.standby(mem, touched_by[mem])
             if warning:
                 warnings.append("%s, run %d: %s" % (mem, i + 1, warning))
             out, reply, own = self.standby_restore(p, vm, snaps[mem][0])
@@ -646,7 +710,7 @@ class Bench:
             def step(i, mem):
                 qmp_path = self.path(self.name("qmp") + ".sock")
                 p = Proc("qemu -incoming defer (%s:)" % how,
-                         self.qemu_argv(mem, touched, ["-incoming", "defer", "-qmp",
+                         self.qemu_argv(mem, touched_by[mem], ["-incoming", "defer", "-qmp",
                                                        "unix:%s,server=on,wait=off" % qmp_path]))
                 qmp = Qmp(qmp_path)
                 if how == "fd":
@@ -671,7 +735,11 @@ class Bench:
 
         # The steps rotate, so that a different one goes first each time: what a step leaves behind (a
         # VMM process and its VMs being torn down) does not always fall on the same next one.
-        steps = [jb_warm, jb_boot, standby, qemu_defer("exec"), qemu_defer("fd")]
+        # The fresh-boot floor is left out of the full-RAM series: the guest prints its first line before it
+        # touches anything, so that floor is the same whatever it touches (the first series measures it),
+        # and the VM, destroyed right after that line, would be faulting in its RAM meanwhile.
+        steps = [jb_warm, standby, qemu_defer("exec"), qemu_defer("fd")] if full else \
+            [jb_warm, jb_boot, standby, qemu_defer("exec"), qemu_defer("fd")]
         k = 0
         for i in range(a.runs):
             for mem in a.sizes:
@@ -680,7 +748,9 @@ class Bench:
                 k += 1
         requests.close()
         runner.kill()
-        self.results["restore"] = (r, snaps, touched, warnings)
+        self.results.setdefault("restore", []).append(
+            {"spec": spec, "r": r, "snaps": snaps, "touched": touched_by, "said": said, "warnings": warnings,
+             "seconds": time.monotonic() - t_series})
 
     def train_aot_cache(self, snap):
         """A JDK 25 AOT cache (JEP 483/514) of `bhyve -r`: one training restore that ends normally (the
@@ -859,16 +929,24 @@ class Bench:
             print("          allocated bytes jbhyve / QEMU %.2f; jbhyve allocated / touched %.3f"
                   % (sizes["jbhyve"][1] / sizes["qemu"][1], sizes["jbhyve"][1] / (touched * MiB)))
             print()
-        if "restore" in self.results:
-            r, snaps, touched, warnings = self.results["restore"]
+        for k, series in enumerate(self.results.get("restore", [])):
+            r, snaps, touched, warnings = series["r"], series["snaps"], series["touched"], series["warnings"]
             sz = self.a.sizes
-            print("2. restore of a guest with %d MiB touched (ms, median of %d; * = noisy; ratios: target >= 10)"
-                  % (touched, self.a.runs))
+            full = series["spec"] == "all"
+            # The first series keeps its label and its noisy-list names; a further one is 2b, 2c, ...
+            number = "2." if k == 0 else "2%s." % "bcdefgh"[k - 1]
+            suffix = "" if k == 0 else "/%s" % ("all" if full else "%dM" % series["spec"])  # 1G/all, as in 2c
+            if full:
+                print("%s restore of a guest that touched (nearly) all its RAM: %s MiB (ms, median of %d; * = noisy;"
+                      " ratios: target >= 10)" % (number, " / ".join(str(touched[m]) for m in sz), self.a.runs))
+            else:
+                print("%s restore of a guest with %d MiB touched (ms, median of %d; * = noisy; ratios: target >= 10)"
+                      % (number, series["spec"], self.a.runs))
             print("   %-46s" % "to the guest's first output after it" + "".join("%10s" % m for m in sz)
                   + "   %s/%s" % (sz[-1], sz[0]))
 
             def row(label, series):
-                cells = "".join(" %s " % cell(series[m], "%s %s" % (label, m)) for m in sz)
+                cells = "".join(" %s " % cell(series[m], "%s %s%s" % (label, m, suffix)) for m in sz)
                 print("  %-46s%s    %5.2f" % (label, cells, med(series[sz[-1]]) / med(series[sz[0]])))
 
             def ratio(label, q, j):
@@ -878,10 +956,16 @@ class Bench:
             row("jbhyve: bhyve -r, from process start", r["jb_cold"])
             row("  the same with a JDK AOT cache (not default)", r["jb_aot"])
             row("QEMU: -incoming exec:cat, from process start", r["q_cold"])
+            if full:
+                row("  the same from the file itself (fd:)", r["q_cold_fd"])
             ratio("ratio QEMU / jbhyve", r["q_cold"], r["jb_cold"])
             ratio("ratio QEMU / jbhyve with the AOT cache", r["q_cold"], r["jb_aot"])
+            if full:
+                ratio("ratio QEMU fd: / jbhyve", r["q_cold_fd"], r["jb_cold"])
+                ratio("ratio QEMU fd: / jbhyve with the AOT cache", r["q_cold_fd"], r["jb_aot"])
             row("jbhyve: restore request in a warm JVM", r["jb_warm"])
-            row("  floor: a fresh boot there, to its first line", r["jb_boot"])
+            if not full:
+                row("  floor: a fresh boot there, to its first line", r["jb_boot"])
             row("jbhyve: standby, from the restore request", r["sb"])
             row("QEMU: -incoming defer, from migrate-incoming", r["q_warm"])
             row("  the same from the file itself (fd:)", r["q_fd"])
@@ -912,7 +996,22 @@ class Bench:
                   + ";  ".join("%s jbhyve %.0f/%.1f, QEMU %.1f/%.1f" % (m, snaps[m][2][0] / MiB, snaps[m][2][1] / MiB,
                                                                       snaps[m][3][0] / MiB, snaps[m][3][1] / MiB)
                                for m in sz))
+            if full:
+                said = series["said"]
+                print("  touched, MiB from 16 MiB (jbhyve's guest / QEMU's): "
+                      + ", ".join("%s %d / %d of %d" % (m, said[m][0], said[m][1], mem_mib(m)) for m in sz)
+                      + "; the fresh-boot floor is not rerun (the same as in series 2: the guest prints before it"
+                        " touches)")
+                beyond = [m for m in sz if mem_mib(m) > 3072]
+                if beyond:
+                    print("  not touched: RAM above 4 GiB (%s), which touch-mb (32-bit, no paging) cannot reach"
+                          % ", ".join("%s: %d MiB" % (m, mem_mib(m) - 3072) for m in beyond))
+            if k > 0:
+                print("  (this series took %.0f s, making its snapshots included)" % series["seconds"])
             print()
+        all_series = self.results.get("restore", [])
+        if len(all_series) > 1:
+            self.report_side_by_side(all_series, med)
         if noisy:
             print("NOISY (*): the runs of these series (without the fastest and the slowest, from 5 runs on) spread"
                   " over more than %d%% of their median (load average now %s; a quieter host or more runs give"
@@ -920,6 +1019,56 @@ class Bench:
                   % (self.a.noise * 100, open("/proc/loadavg").read().split()[0]))
             for item in noisy:
                 print("  " + item)
+
+    def report_side_by_side(self, all_series, med):
+        """The series next to each other, size by size (medians, ms; the noise marks are in the tables)."""
+        sz = self.a.sizes
+        cols = [(m, k) for m in sz for k in range(len(all_series))]
+
+        def head(k):
+            spec = all_series[k]["spec"]
+            return "all" if spec == "all" else "%dM" % spec
+
+        print("2%s. the restore series side by side: by guest size and how much it touched (MiB from 16 MiB: %s)"
+              % ("bcdefgh"[len(all_series) - 1],
+                 "; ".join("%s %s" % (head(k), "/".join(str(all_series[k]["touched"][m]) for m in sz))
+                           for k in range(len(all_series)))))
+        print("  %-46s" % "(ms, median of %d)" % self.a.runs + "".join("%9s" % ("%s/%s" % (m, head(k))) for m, k in cols))
+
+        def has(k, key, m):
+            return bool(all_series[k]["r"][key][m])
+
+        def row(label, key):
+            print("  %-46s" % label + "".join("%9.0f" % ms(med(all_series[k]["r"][key][m])) if has(k, key, m)
+                                              else "%9s" % "-" for m, k in cols))
+
+        def ratio(label, q, j):
+            print("  %-46s" % label + "".join("%9.2f" % (med(all_series[k]["r"][q][m]) / med(all_series[k]["r"][j][m]))
+                                              if has(k, q, m) else "%9s" % "-" for m, k in cols))
+
+        print("   to the guest's first output after it")
+        row("jbhyve: bhyve -r, from process start", "jb_cold")
+        row("QEMU: -incoming exec:cat, from process start", "q_cold")
+        row("  the same from the file itself (fd:)", "q_cold_fd")
+        row("jbhyve: restore request in a warm JVM", "jb_warm")
+        row("jbhyve: standby, from the restore request", "sb")
+        row("QEMU: -incoming defer, from migrate-incoming", "q_warm")
+        row("  the same from the file itself (fd:)", "q_fd")
+        print("   to the guest's first instruction (VMM says)")
+        row("jbhyve: standby, its reply (the guest runs)", "sb_reply")
+        row("  its own 'the guest runs again N ms'", "sb_own")
+        row("QEMU: -incoming defer, its RESUME event", "q_resume")
+        row("  the same from the file itself (fd:)", "q_fd_resume")
+        print("   ratios (target >= 10)")
+        ratio("QEMU / jbhyve, from process start", "q_cold", "jb_cold")
+        ratio("QEMU fd: / jbhyve, from process start", "q_cold_fd", "jb_cold")
+        ratio("QEMU defer / jbhyve standby, first output", "q_warm", "sb")
+        ratio("QEMU defer fd: / jbhyve standby, first output", "q_fd", "sb")
+        ratio("QEMU RESUME / jbhyve reply", "q_resume", "sb_reply")
+        ratio("QEMU RESUME / jbhyve's own figure", "q_resume", "sb_own")
+        ratio("QEMU fd: RESUME / jbhyve reply", "q_fd_resume", "sb_reply")
+        ratio("QEMU fd: RESUME / jbhyve's own figure", "q_fd_resume", "sb_own")
+        print()
 
 
 def main():
@@ -933,10 +1082,13 @@ def main():
     ap.add_argument("--guest", required=True)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--sizes", default="256M,1G,4G")
+    ap.add_argument("--touched", default="64M,all",
+                    help="restore series: MiB each guest touches (64M, 1G, 64) or all (what touch-mb reaches)")
     ap.add_argument("--only", choices=("checkpoint", "restore"))
     ap.add_argument("--noise", type=float, default=0.25)
     a = ap.parse_args()
     a.sizes = a.sizes.split(",")
+    a.touched = [t if t == "all" else mem_mib(t) for t in a.touched.split(",")]
 
     def on_signal(sig, frame):
         kill_all()
@@ -950,7 +1102,8 @@ def main():
         if a.only in (None, "checkpoint"):
             b.checkpoint()
         if a.only in (None, "restore"):
-            b.restore()
+            for spec in a.touched:
+                b.restore(spec)
     except Failure as e:
         kill_all()
         print("bench-snapshot: %s" % e, file=sys.stderr)

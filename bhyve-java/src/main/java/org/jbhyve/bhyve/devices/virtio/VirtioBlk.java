@@ -3,13 +3,13 @@ package org.jbhyve.bhyve.devices.virtio;
 import static org.jbhyve.bhyve.devices.virtio.Virtio.bit;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 
@@ -20,6 +20,7 @@ import org.jbhyve.bhyve.devices.StateReader;
 import org.jbhyve.bhyve.devices.pci.PciAddress;
 import org.jbhyve.snapshot.format.SnapshotFormatException;
 import org.jbhyve.snapshot.format.StateRecord;
+import org.jbhyve.vmm.GuestMemory;
 
 /**
  * bhyve's {@code virtio-blk}: a virtio block device (type 2, PCI 1af4:1001, class storage) on a raw
@@ -73,6 +74,7 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
     private final long capacity;
     private final byte[] id;
     private final Thread ioThread;
+    private final Transfer transfer = new Transfer();
     /**
      * How long the idle I/O thread spins for the next notification before it parks: a bound on the
      * CPU burnt per idle period (at most 30 us), paid so that a driver resubmitting right after its
@@ -249,7 +251,7 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
 
     private void ioLoop() {
         VirtQueue q = queue(0);
-        DescriptorChain[] batch = new DescriptorChain[BATCH_MAX];
+        DescriptorChain[] batch = new DescriptorChain[BATCH_MAX]; // refilled by every takeBatch
         long[] written = new long[BATCH_MAX];
         while (!closed) {
             if (!awaitKick()) return;
@@ -275,7 +277,6 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
                         }
                     }
                     complete(q, batch, written, n); // one used index update, at most one interrupt
-                    Arrays.fill(batch, 0, n, null);
                     if (vmEnded) return;
                 }
             } while (!closed && !gone() && notifications(q, true));
@@ -307,11 +308,8 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
                         + " header; completed with IOERR");
                 status = S_IOERR;
             } else {
-                byte[] h = new byte[HEADER_BYTES];
-                c.read(0, h, 0, HEADER_BYTES);
-                ByteBuffer hb = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
-                int type = hb.getInt(0) & ~T_BARRIER;
-                long sector = hb.getLong(8);
+                int type = c.readInt(0) & ~T_BARRIER; // header: type, reserved, sector
+                long sector = c.readLong(8);
                 switch (type) {
                     case T_IN -> {
                         long len = statusAt;
@@ -344,7 +342,7 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
             status = S_IOERR;
             written = 1;
         }
-        c.write(statusAt, new byte[] {(byte) status}, 0, 1);
+        c.writeByte(statusAt, (byte) status);
         return written;
     }
 
@@ -354,11 +352,7 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
         if (file.direct()) {
             file.readDirect(offset, len, c::copyIn);
         } else {
-            long[] pos = {offset};
-            c.forEach(true, 0, len, (gpa, n) -> {
-                file.read(pos[0], c.memory().slice(gpa, n));
-                pos[0] += n;
-            });
+            transfer.run(c, true, 0, len, offset);
         }
         return S_OK;
     }
@@ -370,13 +364,39 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
         if (file.direct()) {
             file.writeDirect(offset, len, (done, chunk) -> c.copyOut(HEADER_BYTES + done, chunk));
         } else {
-            long[] pos = {offset};
-            c.forEach(false, HEADER_BYTES, len, (gpa, n) -> {
-                file.write(pos[0], c.memory().slice(gpa, n));
-                pos[0] += n;
-            });
+            transfer.run(c, false, HEADER_BYTES, len, offset);
         }
         return S_OK;
+    }
+
+    /**
+     * Moves a request's data between the file and guest memory, buffer by buffer, straight into or
+     * out of guest RAM. One per device, used only by the I/O thread: an object reused for every
+     * request instead of a capturing lambda and a position holder allocated for each.
+     */
+    private final class Transfer implements DescriptorChain.Piece {
+        private GuestMemory memory;
+        private boolean toGuest;
+        private long position;
+
+        /**
+         * Moves {@code length} bytes between file {@code position} and the chain's writable stream
+         * ({@code toGuest}: a read) or readable stream (a write), from {@code streamOffset} on.
+         */
+        void run(DescriptorChain c, boolean toGuest, long streamOffset, long length, long position) throws IOException {
+            this.memory = c.memory();
+            this.toGuest = toGuest;
+            this.position = position;
+            c.forEach(toGuest, streamOffset, length, this);
+        }
+
+        @Override
+        public void accept(long gpa, int length) throws IOException {
+            MemorySegment buffer = memory.slice(gpa, length);
+            if (toGuest) file.read(position, buffer);
+            else file.write(position, buffer);
+            position += length;
+        }
     }
 
     private int discardOrZero(DescriptorChain c, boolean discard) throws IOException {

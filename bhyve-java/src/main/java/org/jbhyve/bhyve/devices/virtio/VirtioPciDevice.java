@@ -238,7 +238,9 @@ public abstract class VirtioPciDevice extends PciDevice {
      * Takes up to {@code max} available chains of {@code q} into {@code into} under one lock round
      * trip; returns how many (0 under the same conditions {@link #take} gives null). A ring
      * violation stops the batch there (handled as in {@link #take}); what was taken before it is
-     * returned and must be completed by {@link #complete}.
+     * returned and must be completed by {@link #complete}. Chains already in {@code into} are
+     * reused (refilled) rather than replaced, so a device that completes each batch before it takes
+     * the next allocates no chains once its array is full.
      */
     protected final int takeBatch(VirtQueue q, DescriptorChain[] into, int max) {
         synchronized (lock()) {
@@ -247,7 +249,7 @@ public abstract class VirtioPciDevice extends PciDevice {
             try {
                 long generation = q.generation();
                 while (n < max) {
-                    DescriptorChain c = q.pop(generation);
+                    DescriptorChain c = q.pop(generation, into[n]);
                     if (c == null) break;
                     into[n++] = c;
                     inFlight++;

@@ -460,7 +460,11 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
         }
     }
 
-    /** Stops the I/O thread (after the request it is on) and closes the image. */
+    /**
+     * Stops the I/O thread (after the request it is on) and closes the image. If the thread is still
+     * in a request after 10 s (a hung file system), the image stays open: its descriptor number must
+     * not be reused by another file while that thread may still read or write through it.
+     */
     @Override
     public void close() throws IOException {
         closed = true;
@@ -471,6 +475,10 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
             ioThread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (ioThread.isAlive()) {
+            warnOnce("close", "the I/O thread is still busy with a request after 10 s; " + file.path() + " stays open");
+            return;
         }
         file.close();
     }

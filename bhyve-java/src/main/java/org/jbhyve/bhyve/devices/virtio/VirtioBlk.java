@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 
@@ -251,37 +252,44 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
 
     private void ioLoop() {
         VirtQueue q = queue(0);
-        DescriptorChain[] batch = new DescriptorChain[BATCH_MAX]; // refilled by every takeBatch
+        DescriptorChain[] batch = new DescriptorChain[BATCH_MAX]; // refilled by every take
         long[] written = new long[BATCH_MAX];
         while (!closed) {
             if (!awaitKick()) return;
             do {
                 notifications(q, false);
-                int n;
-                while (!closed && (n = takeBatch(q, batch, BATCH_MAX)) > 0) {
-                    boolean vmEnded = false;
-                    for (int i = 0; i < n; i++) {
-                        if (vmEnded) {
-                            written[i] = -1;
-                            continue;
-                        }
-                        try {
-                            written[i] = process(q, batch[i]);
-                        } catch (RuntimeException e) {
-                            written[i] = -1;
-                            if (memoryGone(e)) {
-                                vmEnded = true; // the VM ended: the rest of the batch is dropped
-                            } else {
-                                warnOnce("io-thread", "request failed: " + e);
-                            }
-                        }
+                int n = closed ? 0 : takeBatch(q, batch, BATCH_MAX);
+                while (n > 0) {
+                    if (!processBatch(q, batch, written, n)) {
+                        complete(q, batch, written, n); // the VM ended: the rest of the batch is dropped
+                        return;
                     }
-                    complete(q, batch, written, n); // one used index update, at most one interrupt
-                    if (vmEnded) return;
+                    // one lock round trip: publish this batch, take the next, then at most one interrupt
+                    n = completeAndTake(q, batch, written, n, closed ? 0 : BATCH_MAX);
                 }
             } while (!closed && !gone() && notifications(q, true));
             if (gone()) return;
         }
+    }
+
+    /**
+     * Processes {@code n} requests, setting {@code written[i]} for each (-1: abandon it). Returns
+     * false if the VM's memory went away under it; the requests after that one are abandoned.
+     */
+    private boolean processBatch(VirtQueue q, DescriptorChain[] batch, long[] written, int n) {
+        for (int i = 0; i < n; i++) {
+            try {
+                written[i] = process(q, batch[i]);
+            } catch (RuntimeException e) {
+                written[i] = -1;
+                if (memoryGone(e)) {
+                    Arrays.fill(written, i + 1, n, -1);
+                    return false;
+                }
+                warnOnce("io-thread", "request failed: " + e);
+            }
+        }
+        return true;
     }
 
     private boolean inRange(long sector, long bytes) {

@@ -26,8 +26,8 @@ public final class DescriptorChain {
         void accept(long gpa, int length) throws IOException;
     }
 
-    private static final VarHandle INT_BYTES = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
-    private static final VarHandle LONG_BYTES = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final VarHandle LITTLE_ENDIAN_LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private GuestMemory memory;
     private int head;
@@ -125,24 +125,26 @@ public final class DescriptorChain {
 
     // Fixed-size fields of a request (a header, a status byte) are read and written in place when they
     // sit in one buffer, as they nearly always do; a driver may still split them anywhere, and then
-    // they are gathered byte by byte. Guest byte order is the host's (amd64: little-endian).
+    // they are gathered byte by byte. Guest and host are both little-endian (amd64), as GuestMemory's
+    // reads assume.
 
     /** The 32-bit value at {@code offset} of the readable stream. */
     public int readInt(long offset) {
         long gpa = contiguous(false, offset, Integer.BYTES);
-        if (gpa >= 0) return memory.readInt(gpa);
-        byte[] b = new byte[Integer.BYTES];
-        read(offset, b, 0, b.length);
-        return (int) INT_BYTES.get(b, 0);
+        return gpa >= 0 ? memory.readInt(gpa) : (int) gather(offset, Integer.BYTES);
     }
 
     /** The 64-bit value at {@code offset} of the readable stream. */
     public long readLong(long offset) {
         long gpa = contiguous(false, offset, Long.BYTES);
-        if (gpa >= 0) return memory.readLong(gpa);
+        return gpa >= 0 ? memory.readLong(gpa) : gather(offset, Long.BYTES);
+    }
+
+    /** A little-endian field of up to 8 bytes that the driver split over buffers, gathered byte by byte. */
+    private long gather(long offset, int bytes) {
         byte[] b = new byte[Long.BYTES];
-        read(offset, b, 0, b.length);
-        return (long) LONG_BYTES.get(b, 0);
+        read(offset, b, 0, bytes);
+        return (long) LITTLE_ENDIAN_LONG.get(b, 0);
     }
 
     /** Writes one byte at {@code offset} of the writable stream (a single byte is never split). */

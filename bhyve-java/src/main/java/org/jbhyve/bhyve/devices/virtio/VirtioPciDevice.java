@@ -301,7 +301,11 @@ public abstract class VirtioPciDevice extends PciDevice {
         return taken;
     }
 
-    /** The used-ring half of {@link #complete}; returns whether the queue is still usable. */
+    /**
+     * Puts the chains with {@code written[i] >= 0} on the used ring in order and moves the used
+     * index once; the others are abandoned. Every chain stops counting as in flight. Returns
+     * whether the queue is still usable (for the interrupt decision of {@link #completeAndTake}).
+     */
     private boolean publishLocked(VirtQueue q, DescriptorChain[] chains, long[] written, int count) {
         try {
             boolean any = false;
@@ -351,23 +355,7 @@ public abstract class VirtioPciDevice extends PciDevice {
      */
     protected final void giveBack(VirtQueue q, DescriptorChain[] chains, long[] written, int count) {
         synchronized (lock()) {
-            try {
-                boolean any = false;
-                for (int i = 0; i < count; i++) {
-                    DescriptorChain c = chains[i];
-                    if (!gone && c.generation == q.generation() && q.ready() && !q.broken()) {
-                        q.pushUnpublished(c.head(), written[i]);
-                        any = true;
-                    }
-                }
-                if (any && !gone && q.ready() && !q.broken()) q.publishUsed();
-            } catch (RingViolation e) {
-                fail(q, e.getMessage());
-            } catch (IllegalStateException e) {
-                memoryGone(e);
-            } finally {
-                for (int i = 0; i < count; i++) finished();
-            }
+            publishLocked(q, chains, written, count);
         }
     }
 

@@ -333,6 +333,22 @@ public abstract class PciDevice implements Lifecycle, Snapshottable {
      * low; STATUS.interrupt shows the request either way.
      */
     public final void assertIntx() {
+        assertIntxLater();
+        intx.apply();
+    }
+
+    public final void deassertIntx() {
+        deassertIntxLater();
+        intx.apply();
+    }
+
+    /**
+     * {@link #assertIntx()}, except that the line itself moves only at {@link #applyIntx()}, which
+     * the caller must call once it has released {@link #lock()}. For hot paths: moving the line can
+     * be slow (a KVM ioctl that wakes a vCPU; a thread wake-up), and a driver that the interrupt
+     * sends straight to the device's registers should not find the lock held through that call.
+     */
+    protected final void assertIntxLater() {
         synchronized (lock) {
             if (!intx.requested()) {
                 deviceError("intx-unrequested", "asserted INTx without requesting a pin; ignored");
@@ -343,11 +359,20 @@ public abstract class PciDevice implements Lifecycle, Snapshottable {
         }
     }
 
-    public final void deassertIntx() {
+    /** {@link #deassertIntx()} with the line left to {@link #applyIntx()}, as {@link #assertIntxLater()}. */
+    protected final void deassertIntxLater() {
         synchronized (lock) {
             intx.lower();
             setInterruptStatus(false);
         }
+    }
+
+    /**
+     * Moves the INTx line to where the function's INTx state says. Any thread, lock held or not;
+     * it never waits for another thread's line operation (see {@code IntxPin.apply}).
+     */
+    protected final void applyIntx() {
+        intx.apply();
     }
 
     private void setInterruptStatus(boolean on) {
@@ -363,6 +388,7 @@ public abstract class PciDevice implements Lifecycle, Snapshottable {
     /** Re-evaluates the line after COMMAND or MSI/MSI-X enables changed. */
     private void updateIntx() {
         intx.update(intxPermitted());
+        intx.apply();
     }
 
     // ---------------------------------------------------------------- guest config access
@@ -682,6 +708,7 @@ public abstract class PciDevice implements Lifecycle, Snapshottable {
             for (BarRestore b : barRestores) if (b.decoded()) b.bar().map(platform);
             if (msix != null) msix.restore(msixTable, msixPba);
             intx.restore(intxState);
+            intx.apply();
             modelRestore.apply();
         }
     }
@@ -834,6 +861,7 @@ public abstract class PciDevice implements Lifecycle, Snapshottable {
             if (powerOnConfig != null) {
                 for (PciBar bar : declaredBars) bar.unmap(platform);
                 intx.lower();
+                intx.apply();
                 config.restore(powerOnConfig);
                 for (PciBar bar : declaredBars) {
                     long lo = config.read32(BAR0 + 4 * bar.index()) & 0xffffffffL;

@@ -1,6 +1,7 @@
 package org.jbhyve.bhyve.devices.virtio;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -14,9 +15,13 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 import org.jbhyve.bhyve.config.ConfigException;
+import org.jbhyve.bindings.freebsd.libc.fcntl_h;
+import org.jbhyve.bindings.libc.Errno;
+import org.jbhyve.bindings.libc.libc_h;
 
 /**
  * A raw disk image as bhyve's block_if opens it: {@code ro} (and a read-only file, which bhyve also
@@ -25,11 +30,16 @@ import org.jbhyve.bhyve.config.ConfigException;
  * physical; by default 512 and the file system's block size, or the block size for both under
  * {@code nocache}, whose O_DIRECT I/O must be block aligned).
  *
- * <p>Reads and writes go straight between the file and guest memory (a {@link MemorySegment} of
- * guest RAM as a direct buffer), except under O_DIRECT, which needs aligned buffers: then through an
- * aligned bounce buffer, and a request not aligned to the file system block fails as it would in
- * bhyve. Discard is fallocate(PUNCH_HOLE) where the file system has it (probed at open), write
- * zeroes fallocate(ZERO_RANGE) or PUNCH_HOLE, else written zeros. Used by one I/O thread at a time.
+ * <p>Reads and writes go straight between the file and guest memory, except under O_DIRECT, which
+ * needs aligned buffers: then through an aligned bounce buffer, and a request not aligned to the file
+ * system block fails as it would in bhyve. Buffered reads and writes (neither {@code nocache} nor
+ * {@code sync}, the usual case) are pread/pwrite on a descriptor of their own, opened by path right
+ * after the channel, with the guest memory segment as the buffer: the channel's positional I/O costs
+ * about 0.1 us more per call in bookkeeping (thread registration, interruptibility, a ByteBuffer view
+ * of the segment), a tenth of a 4 KiB read from the page cache. The downcall keeps the guest memory
+ * alive while the kernel copies, as the channel does for its buffers. Discard is fallocate(PUNCH_HOLE)
+ * where the file system has it (probed at open), write zeroes fallocate(ZERO_RANGE) or PUNCH_HOLE,
+ * else written zeros. Used by one I/O thread at a time, and closed only when that thread has stopped.
  */
 final class BlockFile implements AutoCloseable {
     /** Options from the config node (bhyve's block_if keys). */
@@ -38,6 +48,8 @@ final class BlockFile implements AutoCloseable {
 
     private static final int BOUNCE_SIZE = 1 << 20;
     private static final int ZERO_CHUNK = 64 << 10;
+    private static final int O_CLOEXEC = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("freebsd")
+            ? fcntl_h.O_CLOEXEC : libc_h.O_CLOEXEC;
 
     private final Path path;
     private final FileChannel channel;
@@ -48,14 +60,20 @@ final class BlockFile implements AutoCloseable {
     private final int physicalSector;
     private final int directAlignment;
     private final Fallocate fallocate;
+    /** Descriptor for buffered pread/pwrite, or -1 under {@code nocache} or {@code sync} (the channel does those). */
+    private final int fd;
+    /** errno of the I/O thread's pread/pwrite calls; freed on close. */
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment errno = libc_h.allocateErrnoState(arena);
     private final boolean canPunchHole;
     private boolean canZeroRange;
     private ByteBuffer bounce;
 
     private BlockFile(Path path, FileChannel channel, boolean readOnly, boolean direct, int directAlignment, long size,
-            int logical, int physical, Fallocate fallocate, boolean canPunchHole, boolean canZeroRange) {
+            int logical, int physical, Fallocate fallocate, boolean canPunchHole, boolean canZeroRange, int fd) {
         this.path = path;
         this.channel = channel;
+        this.fd = fd;
         this.readOnly = readOnly;
         this.direct = direct;
         this.directAlignment = directAlignment;
@@ -131,7 +149,9 @@ final class BlockFile implements AutoCloseable {
                     zero = fa.call(Fallocate.FALLOC_FL_ZERO_RANGE | Fallocate.FALLOC_FL_KEEP_SIZE, size, 1) == 0;
                 }
             }
-            return new BlockFile(path, ch, readOnly, direct, direct ? fsBlock : 1, size, logical, physical, fa, punch, zero);
+            int fd = direct || o.sync() ? -1 : openDescriptor(path, readOnly);
+            return new BlockFile(path, ch, readOnly, direct, direct ? fsBlock : 1, size, logical, physical, fa, punch, zero,
+                    fd);
         } catch (IOException e) {
             try {
                 ch.close();
@@ -140,6 +160,22 @@ final class BlockFile implements AutoCloseable {
             }
             throw new ConfigException(who + ": cannot use " + path + ": " + e.getMessage());
         }
+    }
+
+    /** The descriptor for buffered pread/pwrite, with the access the channel got. */
+    private static int openDescriptor(Path path, boolean readOnly) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment err = libc_h.allocateErrnoState(a);
+            int fd = libc_h.open(err, a.allocateFrom(path.toString()), (readOnly ? libc_h.O_RDONLY : libc_h.O_RDWR)
+                    | O_CLOEXEC, 0);
+            if (fd < 0) throw failure("open", err);
+            return fd;
+        }
+    }
+
+    private static IOException failure(String call, MemorySegment err) {
+        int e = libc_h.errno(err);
+        return new IOException(call + ": " + Errno.describe(e) + " (" + Errno.name(e) + ")");
     }
 
     private static int blockSize(Path path) {
@@ -169,18 +205,43 @@ final class BlockFile implements AutoCloseable {
 
     /** Reads {@code dst.byteSize()} bytes at {@code position} into {@code dst} (buffered mode). */
     void read(long position, MemorySegment dst) throws IOException {
-        ByteBuffer b = dst.asByteBuffer();
-        while (b.hasRemaining()) {
-            int n = channel.read(b, position + b.position());
-            if (n < 0) throw new IOException("unexpected end of " + path + " at " + (position + b.position()));
+        if (fd < 0) {
+            ByteBuffer b = dst.asByteBuffer();
+            while (b.hasRemaining()) {
+                int n = channel.read(b, position + b.position());
+                if (n < 0) throw new IOException("unexpected end of " + path + " at " + (position + b.position()));
+            }
+            return;
+        }
+        long size = dst.byteSize();
+        for (long done = 0; done < size; ) {
+            // the whole segment first (no slice object); a short read (rare) continues from where it stopped
+            long n = libc_h.pread(errno, fd, done == 0 ? dst : dst.asSlice(done), size - done, position + done);
+            if (n > 0) done += n;
+            else if (n == 0) throw new IOException("unexpected end of " + path + " at " + (position + done));
+            else if (libc_h.errno(errno) != Errno.EINTR) throw ioFailure("pread", size - done, position + done);
         }
     }
 
     /** Writes {@code src} at {@code position} (buffered mode). */
     void write(long position, MemorySegment src) throws IOException {
         if (readOnly) throw new IOException(path + " is read-only");
-        ByteBuffer b = src.asByteBuffer();
-        while (b.hasRemaining()) channel.write(b, position + b.position());
+        if (fd < 0) {
+            ByteBuffer b = src.asByteBuffer();
+            while (b.hasRemaining()) channel.write(b, position + b.position());
+            return;
+        }
+        long size = src.byteSize();
+        for (long done = 0; done < size; ) {
+            long n = libc_h.pwrite(errno, fd, done == 0 ? src : src.asSlice(done), size - done, position + done);
+            if (n > 0) done += n;
+            else if (n == 0) throw new IOException("pwrite wrote nothing at " + (position + done) + " of " + path);
+            else if (libc_h.errno(errno) != Errno.EINTR) throw ioFailure("pwrite", size - done, position + done);
+        }
+    }
+
+    private IOException ioFailure(String call, long bytes, long position) {
+        return failure(call + " of " + bytes + " bytes at " + position, errno);
     }
 
     /** Copies data between the file and a request in O_DIRECT mode, through the aligned bounce buffer. */
@@ -272,6 +333,8 @@ final class BlockFile implements AutoCloseable {
             channel.close();
         } finally {
             if (fallocate != null) fallocate.close();
+            if (fd >= 0) libc_h.close(errno, fd);
+            arena.close();
         }
     }
 }

@@ -2,6 +2,9 @@ package org.jbhyve.bhyve.devices.virtio;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 import org.jbhyve.vmm.GuestMemory;
@@ -23,9 +26,13 @@ public final class DescriptorChain {
         void accept(long gpa, int length) throws IOException;
     }
 
-    private final GuestMemory memory;
-    private final int head;
-    final long generation;
+    private static final VarHandle LITTLE_ENDIAN_LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private GuestMemory memory;
+    private int head;
+    /** The queue's generation when the chain was taken (see {@link VirtQueue#generation()}). */
+    long generation;
     private long[] addresses = new long[4];
     private int[] lengths = new int[4];
     private int count;
@@ -38,6 +45,17 @@ public final class DescriptorChain {
         this.memory = memory;
         this.head = head;
         this.generation = generation;
+    }
+
+    /** Empties the chain for reuse by {@link VirtQueue#pop(long, DescriptorChain)}; keeps its arrays. */
+    DescriptorChain reset(GuestMemory memory, int head, long generation) {
+        this.memory = memory;
+        this.head = head;
+        this.generation = generation;
+        count = 0;
+        firstWritable = -1;
+        readableBytes = writableBytes = 0;
+        return this;
     }
 
     /** Appends a segment; the caller validated it (RAM, order). */
@@ -81,17 +99,67 @@ public final class DescriptorChain {
     }
 
     /**
+     * The guest address of bytes {@code [offset, offset + length)} of the readable (or writable)
+     * stream when they lie in one buffer, else -1 (split over buffers).
+     *
+     * @throws IndexOutOfBoundsException if the range is not inside the stream
+     */
+    private long contiguous(boolean writable, long offset, int length) {
+        checkRange(writable, offset, length);
+        long skip = offset;
+        for (int i = writable ? firstWritable : 0; i < count; i++) {
+            long segLen = Integer.toUnsignedLong(lengths[i]);
+            if (skip < segLen) return length <= segLen - skip ? addresses[i] + skip : -1;
+            skip -= segLen;
+        }
+        return -1; // not reached: checkRange put the range inside the stream
+    }
+
+    private void checkRange(boolean writable, long offset, long length) {
+        long total = writable ? writableBytes : readableBytes;
+        if (offset < 0 || length < 0 || offset > total || length > total - offset) {
+            throw new IndexOutOfBoundsException("bytes " + offset + "+" + length + " of a " + total + "-byte "
+                    + (writable ? "writable" : "readable") + " stream");
+        }
+    }
+
+    // Fixed-size fields of a request (a header, a status byte) are read and written in place when they
+    // sit in one buffer, as they nearly always do; a driver may still split them anywhere, and then
+    // they are gathered byte by byte. Guest and host are both little-endian (amd64), as GuestMemory's
+    // reads assume.
+
+    /** The 32-bit value at {@code offset} of the readable stream. */
+    public int readInt(long offset) {
+        long gpa = contiguous(false, offset, Integer.BYTES);
+        return gpa >= 0 ? memory.readInt(gpa) : (int) gather(offset, Integer.BYTES);
+    }
+
+    /** The 64-bit value at {@code offset} of the readable stream. */
+    public long readLong(long offset) {
+        long gpa = contiguous(false, offset, Long.BYTES);
+        return gpa >= 0 ? memory.readLong(gpa) : gather(offset, Long.BYTES);
+    }
+
+    /** A little-endian field of up to 8 bytes that the driver split over buffers, gathered byte by byte. */
+    private long gather(long offset, int bytes) {
+        byte[] b = new byte[Long.BYTES];
+        read(offset, b, 0, bytes);
+        return (long) LITTLE_ENDIAN_LONG.get(b, 0);
+    }
+
+    /** Writes one byte at {@code offset} of the writable stream (a single byte is never split). */
+    public void writeByte(long offset, byte value) {
+        memory.writeByte(contiguous(true, offset, 1), value);
+    }
+
+    /**
      * Visits the bytes {@code [offset, offset + length)} of the readable (or writable) stream as
      * guest memory pieces, in order.
      *
      * @throws IndexOutOfBoundsException if the range is not inside the stream
      */
     public void forEach(boolean writable, long offset, long length, Piece piece) throws IOException {
-        long total = writable ? writableBytes : readableBytes;
-        if (offset < 0 || length < 0 || offset + length > total) {
-            throw new IndexOutOfBoundsException("bytes " + offset + "+" + length + " of a " + total + "-byte "
-                    + (writable ? "writable" : "readable") + " stream");
-        }
+        checkRange(writable, offset, length);
         int from = writable ? firstWritable : 0;
         int to = writable ? count : (firstWritable < 0 ? count : firstWritable);
         long skip = offset;

@@ -46,6 +46,9 @@ public final class VirtQueue {
     private boolean eventIdx, indirect;
     /** Bumped whenever the queue is reset or disabled: completions of older chains are dropped. */
     private long generation;
+    /** The descriptor a walk read last (fields, not an array, so that a walk allocates nothing). */
+    private long descBufAddr, descBufLen;
+    private int descFlags, descNext;
 
     VirtQueue(int index, int maxSize) {
         if (maxSize < 1 || maxSize > MAX_QUEUE_SIZE || Integer.bitCount(maxSize) != 1) {
@@ -236,6 +239,15 @@ public final class VirtQueue {
      * @throws RingViolation if the ring or the chain is malformed (the chain is not consumed)
      */
     DescriptorChain pop(long generationTag) throws RingViolation {
+        return pop(generationTag, null);
+    }
+
+    /**
+     * As {@link #pop(long)}, but fills {@code reuse} (when not null) instead of allocating a chain:
+     * for a device that completes every chain before it takes the next batch, so a request allocates
+     * nothing. After a RingViolation {@code reuse} holds a partial chain; it must not be used.
+     */
+    DescriptorChain pop(long generationTag, DescriptorChain reuse) throws RingViolation {
         if (!ready || broken) return null;
         int avail = availIdx();
         int pending = (avail - nextAvail) & 0xffff;
@@ -249,37 +261,37 @@ public final class VirtQueue {
             throw new RingViolation(String.format("queue %d: available ring entry %d names descriptor %d of a %d-entry"
                     + " table", index, nextAvail, head, size));
         }
-        DescriptorChain chain = walk(head, generationTag);
+        DescriptorChain chain = reuse == null ? new DescriptorChain(memory, head, generationTag)
+                : reuse.reset(memory, head, generationTag);
+        walk(chain);
         nextAvail = (nextAvail + 1) & 0xffff;
         return chain;
     }
 
-    /** Reads one 16-byte descriptor exactly once into {@code d}: addr, len, flags, next. */
-    private void readDescriptor(long gpa, long[] d) throws RingViolation {
+    /** Reads one 16-byte descriptor exactly once: addr, len, flags, next. */
+    private void readDescriptor(long gpa) throws RingViolation {
         try {
-            d[0] = memory.readLong(gpa);
-            int word = memory.readInt(gpa + 8);
-            d[1] = Integer.toUnsignedLong(word);
+            descBufAddr = memory.readLong(gpa);
+            descBufLen = Integer.toUnsignedLong(memory.readInt(gpa + 8));
             int fn = memory.readInt(gpa + 12);
-            d[2] = fn & 0xffff;
-            d[3] = fn >>> 16;
+            descFlags = fn & 0xffff;
+            descNext = fn >>> 16;
         } catch (GuestMemoryException e) {
             throw new RingViolation("queue " + index + ": descriptor at 0x" + Long.toHexString(gpa) + " is outside guest RAM");
         }
     }
 
-    private DescriptorChain walk(int head, long generationTag) throws RingViolation {
-        DescriptorChain chain = new DescriptorChain(memory, head, generationTag);
-        long[] d = new long[4];
-        long[] totals = new long[1];
+    /** Follows the chain from its head into {@code chain}, checking every descriptor. */
+    private void walk(DescriptorChain chain) throws RingViolation {
+        int head = chain.head();
         int idx = head;
         for (int hops = 1; ; hops++) {
             if (hops > size) {
                 throw new RingViolation(String.format("queue %d: chain from head %d is longer than the %d-entry queue"
                         + " (a loop?)", index, head, size));
             }
-            readDescriptor(descAddr + (long) DESC_SIZE * idx, d);
-            int flags = (int) d[2];
+            readDescriptor(descAddr + (long) DESC_SIZE * idx);
+            int flags = descFlags;
             if ((flags & DESC_F_INDIRECT) != 0) {
                 if (!indirect) {
                     throw new RingViolation(String.format("queue %d: descriptor %d is INDIRECT but"
@@ -288,12 +300,12 @@ public final class VirtQueue {
                 if ((flags & DESC_F_NEXT) != 0) {
                     throw new RingViolation(String.format("queue %d: descriptor %d has both INDIRECT and NEXT", index, idx));
                 }
-                walkIndirect(chain, idx, d[0], d[1], totals);
-                return finish(chain);
+                walkIndirect(chain, idx, descBufAddr, descBufLen);
+                return;
             }
-            addSegment(chain, d[0], d[1], (flags & DESC_F_WRITE) != 0, totals, "descriptor " + idx);
-            if ((flags & DESC_F_NEXT) == 0) return finish(chain);
-            int next = (int) d[3];
+            addSegment(chain, descBufAddr, descBufLen, (flags & DESC_F_WRITE) != 0, -1, idx);
+            if ((flags & DESC_F_NEXT) == 0) return;
+            int next = descNext;
             if (next >= size) {
                 throw new RingViolation(String.format("queue %d: descriptor %d chains to %d, outside the %d-entry table",
                         index, idx, next, size));
@@ -302,7 +314,7 @@ public final class VirtQueue {
         }
     }
 
-    private void walkIndirect(DescriptorChain chain, int at, long table, long length, long[] totals) throws RingViolation {
+    private void walkIndirect(DescriptorChain chain, int at, long table, long length) throws RingViolation {
         if (length == 0 || length % DESC_SIZE != 0) {
             throw new RingViolation(String.format("queue %d: indirect table of descriptor %d is %d bytes, not a"
                     + " non-zero multiple of 16", index, at, length));
@@ -316,22 +328,21 @@ public final class VirtQueue {
             throw new RingViolation(String.format("queue %d: indirect table 0x%x+0x%x of descriptor %d is not in guest"
                     + " RAM", index, table, length, at));
         }
-        long[] d = new long[4];
         int i = 0;
         for (int hops = 1; ; hops++) {
             if (hops > entries) {
                 throw new RingViolation(String.format("queue %d: indirect chain of descriptor %d is longer than its"
                         + " %d-entry table (a loop?)", index, at, entries));
             }
-            readDescriptor(table + (long) DESC_SIZE * i, d);
-            int flags = (int) d[2];
+            readDescriptor(table + (long) DESC_SIZE * i);
+            int flags = descFlags;
             if ((flags & DESC_F_INDIRECT) != 0) {
                 throw new RingViolation(String.format("queue %d: indirect table of descriptor %d nests another"
                         + " (entry %d is INDIRECT)", index, at, i));
             }
-            addSegment(chain, d[0], d[1], (flags & DESC_F_WRITE) != 0, totals, "indirect entry " + i + " of descriptor " + at);
+            addSegment(chain, descBufAddr, descBufLen, (flags & DESC_F_WRITE) != 0, at, i);
             if ((flags & DESC_F_NEXT) == 0) return;
-            int next = (int) d[3];
+            int next = descNext;
             if (next >= entries) {
                 throw new RingViolation(String.format("queue %d: indirect entry %d of descriptor %d chains to %d,"
                         + " outside the %d-entry table", index, i, at, next, entries));
@@ -340,17 +351,22 @@ public final class VirtQueue {
         }
     }
 
-    private void addSegment(DescriptorChain chain, long addr, long len, boolean writable, long[] totals, String what)
+    /**
+     * Checks one buffer and appends it to the chain. {@code table} is the descriptor whose indirect
+     * table holds entry {@code entry}, or -1 for a descriptor of the ring's own table (the pair only
+     * names the buffer in a violation message, which is built only when there is one).
+     */
+    private void addSegment(DescriptorChain chain, long addr, long len, boolean writable, int table, int entry)
             throws RingViolation {
         if (!writable && chain.hasWritable()) {
             throw new RingViolation(String.format("queue %d: %s is device-readable but follows a device-writable"
-                    + " buffer", index, what));
+                    + " buffer", index, descriptorName(table, entry)));
         }
         if (len > 0 && !memory.isRam(addr, len)) {
-            throw new RingViolation(String.format("queue %d: %s buffer 0x%x+0x%x is not in guest RAM", index, what, addr, len));
+            throw new RingViolation(String.format("queue %d: %s buffer 0x%x+0x%x is not in guest RAM", index,
+                    descriptorName(table, entry), addr, len));
         }
-        totals[0] += len;
-        if (totals[0] > MAX_CHAIN_BYTES) {
+        if (chain.readableBytes() + chain.writableBytes() + len > MAX_CHAIN_BYTES) {
             throw new RingViolation(String.format("queue %d: chain of head %d describes more than %d MiB", index,
                     chain.head(), MAX_CHAIN_BYTES >> 20));
         }
@@ -361,8 +377,8 @@ public final class VirtQueue {
         chain.add(addr, (int) len, writable);
     }
 
-    private static DescriptorChain finish(DescriptorChain chain) {
-        return chain;
+    private static String descriptorName(int table, int entry) {
+        return table < 0 ? "descriptor " + entry : "indirect entry " + entry + " of descriptor " + table;
     }
 
     /** Puts the chain back (the device could not handle it now): the next pop returns it again. */

@@ -3,6 +3,7 @@ package org.jbhyve.bhyve.devices.virtio;
 import static org.jbhyve.bhyve.devices.virtio.Virtio.bit;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import org.jbhyve.bhyve.devices.StateReader;
 import org.jbhyve.bhyve.devices.pci.PciAddress;
 import org.jbhyve.snapshot.format.SnapshotFormatException;
 import org.jbhyve.snapshot.format.StateRecord;
+import org.jbhyve.vmm.GuestMemory;
 
 /**
  * bhyve's {@code virtio-blk}: a virtio block device (type 2, PCI 1af4:1001, class storage) on a raw
@@ -73,6 +75,7 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
     private final long capacity;
     private final byte[] id;
     private final Thread ioThread;
+    private final Transfer transfer = new Transfer();
     /**
      * How long the idle I/O thread spins for the next notification before it parks: a bound on the
      * CPU burnt per idle period (at most 30 us), paid so that a driver resubmitting right after its
@@ -249,38 +252,44 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
 
     private void ioLoop() {
         VirtQueue q = queue(0);
-        DescriptorChain[] batch = new DescriptorChain[BATCH_MAX];
+        DescriptorChain[] batch = new DescriptorChain[BATCH_MAX]; // refilled by every take
         long[] written = new long[BATCH_MAX];
         while (!closed) {
             if (!awaitKick()) return;
             do {
                 notifications(q, false);
-                int n;
-                while (!closed && (n = takeBatch(q, batch, BATCH_MAX)) > 0) {
-                    boolean vmEnded = false;
-                    for (int i = 0; i < n; i++) {
-                        if (vmEnded) {
-                            written[i] = -1;
-                            continue;
-                        }
-                        try {
-                            written[i] = process(q, batch[i]);
-                        } catch (RuntimeException e) {
-                            written[i] = -1;
-                            if (memoryGone(e)) {
-                                vmEnded = true; // the VM ended: the rest of the batch is dropped
-                            } else {
-                                warnOnce("io-thread", "request failed: " + e);
-                            }
-                        }
+                int n = closed ? 0 : takeBatch(q, batch, BATCH_MAX);
+                while (n > 0) {
+                    if (!processBatch(q, batch, written, n)) {
+                        complete(q, batch, written, n); // the VM ended: the rest of the batch is dropped
+                        return;
                     }
-                    complete(q, batch, written, n); // one used index update, at most one interrupt
-                    Arrays.fill(batch, 0, n, null);
-                    if (vmEnded) return;
+                    // one lock round trip: publish this batch, take the next, then at most one interrupt
+                    n = completeAndTake(q, batch, written, n, closed ? 0 : BATCH_MAX);
                 }
             } while (!closed && !gone() && notifications(q, true));
             if (gone()) return;
         }
+    }
+
+    /**
+     * Processes {@code n} requests, setting {@code written[i]} for each (-1: abandon it). Returns
+     * false if the VM's memory went away under it; the requests after that one are abandoned.
+     */
+    private boolean processBatch(VirtQueue q, DescriptorChain[] batch, long[] written, int n) {
+        for (int i = 0; i < n; i++) {
+            try {
+                written[i] = process(q, batch[i]);
+            } catch (RuntimeException e) {
+                written[i] = -1;
+                if (memoryGone(e)) {
+                    Arrays.fill(written, i + 1, n, -1);
+                    return false;
+                }
+                warnOnce("io-thread", "request failed: " + e);
+            }
+        }
+        return true;
     }
 
     private boolean inRange(long sector, long bytes) {
@@ -307,11 +316,8 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
                         + " header; completed with IOERR");
                 status = S_IOERR;
             } else {
-                byte[] h = new byte[HEADER_BYTES];
-                c.read(0, h, 0, HEADER_BYTES);
-                ByteBuffer hb = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
-                int type = hb.getInt(0) & ~T_BARRIER;
-                long sector = hb.getLong(8);
+                int type = c.readInt(0) & ~T_BARRIER; // header: type, reserved, sector
+                long sector = c.readLong(8);
                 switch (type) {
                     case T_IN -> {
                         long len = statusAt;
@@ -344,7 +350,7 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
             status = S_IOERR;
             written = 1;
         }
-        c.write(statusAt, new byte[] {(byte) status}, 0, 1);
+        c.writeByte(statusAt, (byte) status);
         return written;
     }
 
@@ -354,11 +360,7 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
         if (file.direct()) {
             file.readDirect(offset, len, c::copyIn);
         } else {
-            long[] pos = {offset};
-            c.forEach(true, 0, len, (gpa, n) -> {
-                file.read(pos[0], c.memory().slice(gpa, n));
-                pos[0] += n;
-            });
+            transfer.run(c, true, 0, len, offset);
         }
         return S_OK;
     }
@@ -370,13 +372,39 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
         if (file.direct()) {
             file.writeDirect(offset, len, (done, chunk) -> c.copyOut(HEADER_BYTES + done, chunk));
         } else {
-            long[] pos = {offset};
-            c.forEach(false, HEADER_BYTES, len, (gpa, n) -> {
-                file.write(pos[0], c.memory().slice(gpa, n));
-                pos[0] += n;
-            });
+            transfer.run(c, false, HEADER_BYTES, len, offset);
         }
         return S_OK;
+    }
+
+    /**
+     * Moves a request's data between the file and guest memory, buffer by buffer, straight into or
+     * out of guest RAM. One per device, used only by the I/O thread: an object reused for every
+     * request instead of a capturing lambda and a position holder allocated for each.
+     */
+    private final class Transfer implements DescriptorChain.Piece {
+        private GuestMemory memory;
+        private boolean toGuest;
+        private long position;
+
+        /**
+         * Moves {@code length} bytes between file {@code position} and the chain's writable stream
+         * ({@code toGuest}: a read) or readable stream (a write), from {@code streamOffset} on.
+         */
+        void run(DescriptorChain c, boolean toGuest, long streamOffset, long length, long position) throws IOException {
+            this.memory = c.memory();
+            this.toGuest = toGuest;
+            this.position = position;
+            c.forEach(toGuest, streamOffset, length, this);
+        }
+
+        @Override
+        public void accept(long gpa, int length) throws IOException {
+            MemorySegment buffer = memory.slice(gpa, length);
+            if (toGuest) file.read(position, buffer);
+            else file.write(position, buffer);
+            position += length;
+        }
     }
 
     private int discardOrZero(DescriptorChain c, boolean discard) throws IOException {
@@ -440,7 +468,11 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
         }
     }
 
-    /** Stops the I/O thread (after the request it is on) and closes the image. */
+    /**
+     * Stops the I/O thread (after the request it is on) and closes the image. If the thread is still
+     * in a request after 10 s (a hung file system), the image stays open: its descriptor number must
+     * not be reused by another file while that thread may still read or write through it.
+     */
     @Override
     public void close() throws IOException {
         closed = true;
@@ -451,6 +483,10 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
             ioThread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (ioThread.isAlive()) {
+            warnOnce("close", "the I/O thread is still busy with a request after 10 s; " + file.path() + " stays open");
+            return;
         }
         file.close();
     }

@@ -81,6 +81,50 @@ class VirtQueueTest {
     }
 
     @Test
+    void fieldsAreReadInPlaceOrGatheredWhereTheDriverSplitThem() throws Exception {
+        // a 16-byte header cut 3 + 9 + 4, so the int at 0 and the long at 8 each straddle buffers
+        ring.desc(0, BUF, 3, DESC_F_NEXT, 1);
+        ring.desc(1, BUF + 0x100, 9, DESC_F_NEXT, 2);
+        ring.desc(2, BUF + 0x200, 4, DESC_F_NEXT, 3);
+        ring.desc(3, BUF + 0x300, 2, DESC_F_WRITE, 0);
+        long type = 0x0403020108070605L, sector = 0x1817161514131211L;
+        byte[] header = new byte[16];
+        java.nio.ByteBuffer.wrap(header).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0, type).putLong(8, sector);
+        mem.write(BUF, header, 0, 3);
+        mem.write(BUF + 0x100, header, 3, 9);
+        mem.write(BUF + 0x200, header, 12, 4);
+        ring.offer(0);
+        DescriptorChain c = pop();
+        assertThat(c.readInt(0)).isEqualTo((int) type);
+        assertThat(c.readInt(4)).isEqualTo((int) (type >>> 32)); // in place: inside the second buffer
+        assertThat(c.readLong(8)).isEqualTo(sector);
+        assertThat(c.readLong(0)).isEqualTo(type);
+        c.writeByte(1, (byte) 7);
+        assertThat(mem.readByte(BUF + 0x301)).isEqualTo((byte) 7);
+        assertThatThrownBy(() -> c.readLong(9)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> c.readInt(-1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> c.writeByte(2, (byte) 0)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
+    void aReusedChainHoldsOnlyTheNewRequest() throws Exception {
+        ring.desc(0, BUF, 16, DESC_F_NEXT, 1);
+        ring.desc(1, BUF + 0x100, 512, DESC_F_NEXT | DESC_F_WRITE, 2);
+        ring.desc(2, BUF + 0x400, 1, DESC_F_WRITE, 0);
+        ring.offer(0);
+        DescriptorChain first = q.pop(q.generation(), null);
+        ring.desc(4, BUF + 0x800, 8, 0, 0);
+        ring.offer(4);
+        DescriptorChain again = q.pop(q.generation(), first);
+        assertThat(again).isSameAs(first);
+        assertThat(again.head()).isEqualTo(4);
+        assertThat(again.segments()).isEqualTo(1);
+        assertThat(again.readableBytes()).isEqualTo(8);
+        assertThat(again.writableBytes()).isZero();
+        assertThatThrownBy(() -> again.writeByte(0, (byte) 1)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
     void indirectTablesAreUnrolled() throws Exception {
         long table = 0x30000;
         ring.indirect(table, 0, BUF, 16, DESC_F_NEXT, 2);

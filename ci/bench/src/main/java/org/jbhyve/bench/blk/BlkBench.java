@@ -44,13 +44,16 @@ public final class BlkBench {
                 for (String rw : new String[] {"read", "write"}) {
                     for (int bs : new int[] {4096, 65536}) {
                         for (int qd : new int[] {1, 32}) {
+                            settle(file);
                             long cpu0 = ioThread < 0 ? 0 : mx.getThreadCpuTime(ioThread);
                             BlkDriver.Result r = d.run(rw.equals("write"), bs, qd, TimeUnit.SECONDS.toNanos(1),
                                     TimeUnit.SECONDS.toNanos(seconds), size);
                             long cpu1 = ioThread < 0 ? 0 : mx.getThreadCpuTime(ioThread);
                             // the I/O thread's CPU over warmup + measurement, as a share of that wall time
                             double busy = ioThread < 0 ? Double.NaN : (cpu1 - cpu0) / (r.nanos() + 1e9);
+                            settle(file);
                             double[] ps = fio(fio, file, rw, bs, "psync", 1, seconds);
+                            if (qd > 1) settle(file);
                             double[] la = qd > 1 ? fio(fio, file, rw, bs, "libaio", qd, seconds) : null;
                             Row row = new Row(fs, rw, bs, qd, r, busy, ps, la);
                             rows.add(row);
@@ -77,6 +80,17 @@ public final class BlkBench {
                 b.put(chunk).flip();
                 while (b.hasRemaining()) ch.write(b, at + b.position());
             }
+            ch.force(true);
+        }
+    }
+
+    /**
+     * Writes the image's dirty pages back before a timed run, so that no run pays for the writeback
+     * of the previous one's writes (on disk a write case is followed by the other side's run of the
+     * same case; without this, whichever runs second shares the disk with the first one's flush).
+     */
+    private static void settle(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.force(true);
         }
     }

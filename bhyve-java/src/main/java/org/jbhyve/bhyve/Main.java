@@ -78,13 +78,6 @@ public final class Main {
         return config;
     }
 
-    /** When this process started, on the {@link System#nanoTime()} clock (to the millisecond). */
-    static long processStartNanos() {
-        return ProcessHandle.current().info().startInstant()
-                .map(start -> System.nanoTime() - java.time.Duration.between(start, java.time.Instant.now()).toNanos())
-                .orElse(System.nanoTime());
-    }
-
     static int launch(ParsedCommandLine command, PrintStream err) {
         boolean standby;
         try {
@@ -113,7 +106,7 @@ public final class Main {
         try (vm; ControlServer control = ControlServer.start(vm.config(), vm.control(), err)) {
             // SIGTERM asks the guest to power off through the ACPI power button, as bhyve does.
             Signal.handle(new Signal("TERM"), s -> vm.pressPowerButton());
-            command.restoreFile().ifPresent(f -> vm.reportRestore(f.toString(), "bhyve started", processStartNanos()));
+            command.restoreFile().ifPresent(f -> vm.reportRestore(f.toString(), "bhyve started", ProcessStart.nanos()));
             vm.start();
             return vm.awaitExit();
         } catch (java.io.IOException e) {

@@ -404,6 +404,18 @@ public final class libc_h {
         } catch (Throwable t) { throw rethrow(t); }
     }
 
+    private static final class clock_gettime {
+        static final MethodHandle HANDLE = withErrno("clock_gettime",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER));
+    }
+
+    /** {@code int clock_gettime(clockid_t clock, struct timespec *now)} (clock ids differ per OS). */
+    public static int clock_gettime(MemorySegment errnoState, int clock, MemorySegment now) {
+        try {
+            return (int) clock_gettime.HANDLE.invokeExact(errnoState, clock, now);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
     private static final class getpid {
         static final MethodHandle HANDLE = downcall("getpid", FunctionDescriptor.of(JAVA_INT));
     }

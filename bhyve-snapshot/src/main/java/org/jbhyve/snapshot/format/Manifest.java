@@ -1,15 +1,9 @@
 package org.jbhyve.snapshot.format;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,15 +27,6 @@ import java.util.regex.Pattern;
  * reader checks the layout against the file.
  */
 public final class Manifest {
-    static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder()
-                            .maxNestingDepth(64).maxStringLength(SnapshotFormat.MAX_MANIFEST_LENGTH)
-                            .maxNumberLength(40).build())
-                    .build())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
-
     private static final Pattern CRC = Pattern.compile("0x[0-9a-f]{8}");
 
     private final int formatMajor;
@@ -117,16 +102,11 @@ public final class Manifest {
 
     /** The manifest's bytes: pretty-printed UTF-8 JSON with a final newline. */
     byte[] encode() {
-        try {
-            DefaultPrettyPrinter pp = new DefaultPrettyPrinter(Separators.createDefaultInstance()
-                            .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-                    .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-                    .withArrayIndenter(new DefaultIndenter("  ", "\n"));
-            String s = JSON.writer(pp).writeValueAsString(json) + "\n";
-            return s.getBytes(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write the manifest as JSON", e);
-        }
+        DefaultPrettyPrinter pp = new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                        .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+                .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+        return (JsonTrees.write(json, pp) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     private ObjectNode toTree() {
@@ -193,7 +173,7 @@ public final class Manifest {
     static Manifest parse(byte[] bytes) throws SnapshotFormatException {
         JsonNode root;
         try {
-            root = JSON.readTree(bytes);
+            root = JsonTrees.read(bytes);
         } catch (IOException e) {
             throw new SnapshotFormatException("manifest is not valid JSON: " + firstLine(e.getMessage()));
         } catch (RuntimeException e) {

@@ -1,6 +1,6 @@
 package org.jbhyve.snapshot.format;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -203,11 +203,7 @@ public final class SnapshotInspector {
 
     /** The JSON description, pretty-printed. */
     public static String json(SnapshotReader r, boolean fields) {
-        try {
-            return Manifest.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(jsonTree(r, fields)) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonTrees.write(jsonTree(r, fields), new DefaultPrettyPrinter()) + "\n";
     }
 
     /** A record as {@code {"name": {"type": "u32", "value": 7}, ...}}; bytes as hex, u64 unsigned. */

@@ -47,7 +47,7 @@ class SnapshotFuzzTest {
             w.addChunk("dev.com1", "", 1, false, TestSnapshots.comRecord());
             w.commit();
         }
-        manifest = Manifest.JSON.writeValueAsBytes(TestSnapshots.manifestJson(file));
+        manifest = TestSnapshots.jsonBytes(TestSnapshots.manifestJson(file));
     }
 
     private static final String REPLACE = "{}[]\":,0123456789-.eEtrufalsn \\x";
@@ -79,11 +79,11 @@ class SnapshotFuzzTest {
     @Test
     void manifestStructure() throws Exception {
         Random rnd = new Random(SEED + 1);
-        JsonNode base = Manifest.JSON.readTree(manifest);
+        JsonNode base = JsonTrees.read(manifest);
         for (int i = 0; i < 5_000; i++) {
             JsonNode tree = base.deepCopy();
             for (int m = 1 + rnd.nextInt(3); m > 0; m--) mutateTree(tree, rnd);
-            parseOrFormatError(Manifest.JSON.writeValueAsBytes(tree), "structure mutation #" + i + ": " + tree);
+            parseOrFormatError(TestSnapshots.jsonBytes(tree), "structure mutation #" + i + ": " + tree);
         }
         // Deep nesting and long strings hit Jackson's limits, which must also come out as format errors.
         parseOrFormatError(("[".repeat(100_000)).getBytes(StandardCharsets.UTF_8), "deep nesting");
@@ -158,7 +158,7 @@ class SnapshotFuzzTest {
             if (i % 2 == 0) {
                 ObjectNode m = base.deepCopy();
                 for (int k = 1 + rnd.nextInt(3); k > 0; k--) mutateNumbers(m, rnd);
-                TestSnapshots.writeManifestBytes(file, Manifest.JSON.writeValueAsBytes(m));
+                TestSnapshots.writeManifestBytes(file, TestSnapshots.jsonBytes(m));
             } else {
                 try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                     for (int k = 1 + rnd.nextInt(4); k > 0; k--) {

@@ -49,7 +49,7 @@ class SnapshotInspectorTest {
     @Test
     void jsonHasTheManifestAndDecodedFields() throws Exception {
         try (SnapshotReader r = SnapshotReader.open(file)) {
-            JsonNode j = Manifest.JSON.readTree(SnapshotInspector.json(r, true));
+            JsonNode j = JsonTrees.read(SnapshotInspector.json(r, true));
             assertThat(j.get("header").get("major").asInt()).isEqualTo(1);
             assertThat(j.get("manifest").get("config").get("memory.size").asText()).isEqualTo("8M");
             assertThat(j.get("file_size").get("allocated").asLong()).isLessThan(j.get("file_size").get("apparent").asLong());

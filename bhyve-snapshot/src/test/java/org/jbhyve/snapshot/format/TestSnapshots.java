@@ -150,14 +150,14 @@ final class TestSnapshots {
         try (FileChannel ch = FileChannel.open(file)) {
             ch.read(ByteBuffer.wrap(json), off);
         }
-        return (ObjectNode) Manifest.JSON.readTree(json);
+        return (ObjectNode) JsonTrees.read(json);
     }
 
     /** Applies {@code change} to the manifest and rewrites it (and the header) with correct checksums. */
     static void rewriteManifest(Path file, Consumer<ObjectNode> change) throws IOException {
         ObjectNode m = manifestJson(file);
         change.accept(m);
-        writeManifestBytes(file, Manifest.JSON.writeValueAsBytes(m));
+        writeManifestBytes(file, TestSnapshots.jsonBytes(m));
     }
 
     /** Puts {@code json} where the manifest is, truncates the file after it and fixes the header. */
@@ -210,5 +210,10 @@ final class TestSnapshots {
         try (var s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("." + name + ".tmp.")).sorted().toList();
         }
+    }
+
+    /** A JSON tree as compact UTF-8 bytes, written as the product writes JSON. */
+    static byte[] jsonBytes(com.fasterxml.jackson.databind.JsonNode tree) {
+        return JsonTrees.write(tree, null).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -1,19 +1,57 @@
 # Sourced by the launchers: runs a jbhyve main class from a module's target/ directory with JDK 25,
 # building the module first when its jar is missing.
 #   jbhyve_run_java MODULE MAIN_CLASS ARGS...
+#
+# The module's JDK AOT cache, target/MODULE.aot (made by the build: bin/lib/aot-train.sh), is used
+# when it is newer than every jar on the class path; JBHYVE_AOT=off leaves it out. JVM log output
+# (warnings included) goes to stderr, never stdout: stdout may be a guest's console (-l com1,stdio).
+# JBHYVE_PRINT_JAVA=1 prints the java command line, one argument per line, instead of running it.
+
+# Sets JBHYVE_JAVA to the java command line for MODULE's jar and dependencies (without the main
+# class): the one place the JVM options live, so that the AOT training runs with the launchers' options.
+jbhyve_java_command() {
+  local module="$1" top="$2" jar="$3"
+  JBHYVE_JAVA=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xss1m
+    -Xlog:disable -Xlog:all=warning,aot*=off:stderr
+    -cp "$jar:$top/$module/target/lib/*")
+}
+
+# Prints the module's jar, or nothing.
+jbhyve_module_jar() {
+  local module="$1" top="$2"
+  ls "$top/$module"/target/"$module"-*.jar 2>/dev/null | grep -v -e sources -e tests | head -n 1
+}
+
+# True when MODULE's AOT cache exists and no jar on its class path is newer.
+jbhyve_aot_fresh() {
+  local module="$1" top="$2" jar="$3" aot="$top/$1/target/$1.aot" f
+  [ "${JBHYVE_AOT:-on}" != off ] && [ -f "$aot" ] || return 1
+  for f in "$jar" "$top/$module"/target/lib/*.jar; do
+    [ "$f" -nt "$aot" ] && return 1
+  done
+  return 0
+}
+
 jbhyve_run_java() {
   local module="$1" main="$2"; shift 2
   local top; top="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
   . "$top/bin/lib/jdk.sh"
   jbhyve_find_jdk || exit 4
   local jar
-  jar=$(ls "$top/$module"/target/"$module"-*.jar 2>/dev/null | grep -v -e sources -e tests | head -n 1)
+  jar=$(jbhyve_module_jar "$module" "$top")
   if [ -z "$jar" ] || [ ! -d "$top/$module/target/lib" ]; then
     echo "jbhyve: building $module (first run)..." >&2
     (cd "$top" && ./mvnw -q -B --no-transfer-progress install -DskipTests -pl "$module" -am) >&2 || {
       echo "jbhyve: build failed; run ci/test to see why" >&2; exit 4; }
-    jar=$(ls "$top/$module"/target/"$module"-*.jar | grep -v -e sources -e tests | head -n 1)
+    jar=$(jbhyve_module_jar "$module" "$top")
   fi
-  exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xss1m \
-    -cp "$jar:$top/$module/target/lib/*" "$main" "$@"
+  jbhyve_java_command "$module" "$top" "$jar"
+  if jbhyve_aot_fresh "$module" "$top" "$jar"; then
+    JBHYVE_JAVA+=("-XX:AOTCache=$top/$module/target/$module.aot")
+  fi
+  if [ "${JBHYVE_PRINT_JAVA:-}" = 1 ]; then
+    printf '%s\n' "${JBHYVE_JAVA[@]}" "$main" "$@"
+    exit 0
+  fi
+  exec "${JBHYVE_JAVA[@]}" "$main" "$@"
 }

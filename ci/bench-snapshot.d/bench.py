@@ -352,7 +352,6 @@ class Bench:
 
     def __init__(self, a):
         self.a = a
-        self.aot = None
         self.work = a.work
         self.ctl = os.path.join(a.work, "control")
         os.mkdir(self.ctl, 0o700)
@@ -640,10 +639,8 @@ class Bench:
             snaps[mem] = (jf, qf, self.sizes_of(jf), self.sizes_of(qf))
 
         self.settle()
-        if self.aot is None:  # one cache for every series: trained on the first series' smallest snapshot
-            self.aot = self.train_aot_cache(snaps[a.sizes[0]][0])
-        aot_env = dict(os.environ, JAVA_TOOL_OPTIONS="-XX:AOTCache=" + self.aot)
-        r = {k: {m: [] for m in a.sizes} for k in ("jb_cold", "jb_aot", "q_cold", "jb_warm", "jb_boot", "q_warm",
+        no_aot_env = dict(os.environ, JBHYVE_AOT="off")  # bin/bhyve without the build's AOT cache
+        r = {k: {m: [] for m in a.sizes} for k in ("jb_cold", "jb_noaot", "q_cold", "jb_warm", "jb_boot", "q_warm",
                                                   "sb", "sb_reply", "sb_own", "sb_ready", "sb_warmup", "q_resume",
                                                   "q_fd", "q_fd_resume", "q_cold_fd")}
         warnings = []
@@ -657,9 +654,9 @@ class Bench:
                                               self.name("rc")])
                 r["jb_cold"][mem].append(self.first_output(p, p.t_spawn))
                 p.kill()
-                p = Proc("bhyve -r %s (AOT cache)" % jf, [a.bhyve, "-r", jf, "-l", "com1,stdio", "-o",
-                                                         "control.dir=" + self.ctl, self.name("ra")], env=aot_env)
-                r["jb_aot"][mem].append(self.first_output(p, p.t_spawn))
+                p = Proc("bhyve -r %s (no AOT cache)" % jf, [a.bhyve, "-r", jf, "-l", "com1,stdio", "-o",
+                                                            "control.dir=" + self.ctl, self.name("ra")], env=no_aot_env)
+                r["jb_noaot"][mem].append(self.first_output(p, p.t_spawn))
                 p.kill()
                 p = Proc("qemu -incoming %s" % qf, self.qemu_argv(mem, touched_by[mem], ["-incoming", "exec:cat '%s'" % qf]))
                 r["q_cold"][mem].append(self.first_output(p, p.t_spawn))
@@ -751,27 +748,6 @@ class Bench:
         self.results.setdefault("restore", []).append(
             {"spec": spec, "r": r, "snaps": snaps, "touched": touched_by, "said": said, "warnings": warnings,
              "seconds": time.monotonic() - t_series})
-
-    def train_aot_cache(self, snap):
-        """A JDK 25 AOT cache (JEP 483/514) of `bhyve -r`: one training restore that ends normally (the
-        cache is written when the JVM exits), so that a row can show what the JVM's start costs."""
-        self.log("restore: training a JDK AOT cache for bhyve -r (one restore, then --force-poweroff)...")
-        cache = self.path("bhyve.aot")
-        vm = self.name("aot")
-        env = dict(os.environ, JAVA_TOOL_OPTIONS="-XX:AOTCacheOutput=" + cache)
-        p = Proc("bhyve -r (AOT training)", [self.a.bhyve, "-r", snap, "-l", "com1,stdio", "-o", "control.dir=" + self.ctl,
-                                             vm], env=env)
-        self.first_output(p, p.t_spawn)
-        subprocess.run([self.a.bhyvectl, "--vm=" + vm, "--control-dir=" + self.ctl, "--force-poweroff"],
-                       capture_output=True, check=True)
-        try:
-            p.p.wait(120)
-        except subprocess.TimeoutExpired:
-            raise Failure("the AOT training run of bhyve did not exit within 120 s")
-        p.kill()
-        if not os.path.exists(cache):
-            raise Failure("the AOT training run wrote no cache %s; its stderr ends with:\n%s" % (cache, p.tail()))
-        return cache
 
     def first_output(self, p, t0):
         """ns from t0 to the guest's first output line after the restore, which must continue a tick line.
@@ -954,15 +930,15 @@ class Bench:
                       + "   (target >= 10)")
 
             row("jbhyve: bhyve -r, from process start", r["jb_cold"])
-            row("  the same with a JDK AOT cache (not default)", r["jb_aot"])
+            row("  the same without the AOT cache (JBHYVE_AOT=off)", r["jb_noaot"])
             row("QEMU: -incoming exec:cat, from process start", r["q_cold"])
             if full:
                 row("  the same from the file itself (fd:)", r["q_cold_fd"])
             ratio("ratio QEMU / jbhyve", r["q_cold"], r["jb_cold"])
-            ratio("ratio QEMU / jbhyve with the AOT cache", r["q_cold"], r["jb_aot"])
+            ratio("ratio QEMU / jbhyve without the AOT cache", r["q_cold"], r["jb_noaot"])
             if full:
                 ratio("ratio QEMU fd: / jbhyve", r["q_cold_fd"], r["jb_cold"])
-                ratio("ratio QEMU fd: / jbhyve with the AOT cache", r["q_cold_fd"], r["jb_aot"])
+                ratio("ratio QEMU fd: / jbhyve without the AOT cache", r["q_cold_fd"], r["jb_noaot"])
             row("jbhyve: restore request in a warm JVM", r["jb_warm"])
             if not full:
                 row("  floor: a fresh boot there, to its first line", r["jb_boot"])

@@ -49,24 +49,9 @@ public final class RestoreRehearsal {
 
     private static void rehearse(Path dir) throws IOException, InterruptedException {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        Path kernel = writeKernel(dir.resolve("halt.mb"));
-        Path disk = dir.resolve("disk.img");
-        try (FileChannel c = FileChannel.open(disk, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            c.write(ByteBuffer.allocate(1), (1 << 20) - 1); // 1 MiB, sparse
-        }
-        Path snapshot = dir.resolve("rehearsal.snap");
-        ConfigTree config = BhyveCommandLine.parse(new String[] {
-                "-c", "1", "-m", "16M", "-s", "0,hostbridge", "-s", "1,virtio-blk," + disk, "-s", "2,virtio-rnd",
-                "-s", "3,virtio-console,port0=" + dir.resolve("console.sock"), "-s", "31,lpc",
-                "-l", "com1," + dir.resolve("com1.log"), "-o", "boot.kernel=" + kernel,
-                "jbhyve-rehearsal-" + ProcessHandle.current().pid()}).config();
-        try (VmRuntime vm = VmRuntime.build(config, quiet)) {
-            vm.start();
-            vm.checkpoint(new SnapshotTarget.File(snapshot), true);
-            vm.awaitExit();
-        } catch (Exception e) {
-            throw new IOException("rehearsal checkpoint: " + e.getMessage(), e);
-        }
+        String[] args = throwawayVm(dir, "jbhyve-rehearsal-" + ProcessHandle.current().pid());
+        ConfigTree config = BhyveCommandLine.parse(args).config();
+        Path snapshot = suspendThrowawayVm(dir, config);
         // bhyve -r: a VM built from the snapshot.
         try (SnapshotReader r = SnapshotReader.open(snapshot, ReadOptions.inspect());
              VmRuntime vm = VmRuntime.restore(r, config, quiet)) {
@@ -85,6 +70,35 @@ public final class RestoreRehearsal {
         }
     }
 
+    /**
+     * The throwaway VM's bhyve arguments (options, then {@code name}): its kernel, disk, console socket
+     * and COM1 log are created in {@code dir}, which the caller removes.
+     */
+    public static String[] throwawayVm(Path dir, String name) throws IOException {
+        Path kernel = writeKernel(dir.resolve("halt.mb"));
+        Path disk = dir.resolve("disk.img");
+        try (FileChannel c = FileChannel.open(disk, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            c.write(ByteBuffer.allocate(1), (1 << 20) - 1); // 1 MiB, sparse
+        }
+        return new String[] {
+                "-c", "1", "-m", "16M", "-s", "0,hostbridge", "-s", "1,virtio-blk," + disk, "-s", "2,virtio-rnd",
+                "-s", "3,virtio-console,port0=" + dir.resolve("console.sock"), "-s", "31,lpc",
+                "-l", "com1," + dir.resolve("com1.log"), "-o", "boot.kernel=" + kernel, name};
+    }
+
+    /** Boots the throwaway VM {@code config} describes and suspends it to {@code dir/rehearsal.snap}. */
+    public static Path suspendThrowawayVm(Path dir, ConfigTree config) throws IOException {
+        Path snapshot = dir.resolve("rehearsal.snap");
+        try (VmRuntime vm = VmRuntime.build(config, new PrintStream(OutputStream.nullOutputStream()))) {
+            vm.start();
+            vm.checkpoint(new SnapshotTarget.File(snapshot), true);
+            vm.awaitExit();
+        } catch (Exception e) {
+            throw new IOException("rehearsal checkpoint: " + e.getMessage(), e);
+        }
+        return snapshot;
+    }
+
     private static void runBriefly(VmRuntime vm) throws InterruptedException {
         vm.start();
         vm.end(ExitStatus.POWEROFF, "rehearsal over");
@@ -95,7 +109,7 @@ public final class RestoreRehearsal {
      * A Multiboot kernel (a.out kludge: the header's address fields say where it goes) whose code is
      * {@code cli; hlt; jmp .-1}: it halts for good, which costs no host CPU with the in-kernel LAPIC.
      */
-    static Path writeKernel(Path file) throws IOException {
+    public static Path writeKernel(Path file) throws IOException {
         final int magic = 0x1BADB002, flags = 1 << 16, load = 0x100000, headerSize = 32;
         ByteBuffer b = ByteBuffer.allocate(headerSize + 4).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(magic).putInt(flags).putInt(-(magic + flags));
@@ -109,7 +123,8 @@ public final class RestoreRehearsal {
         return file;
     }
 
-    private static void deleteTree(Path dir) {
+    /** Removes {@code dir} and everything in it, as far as it can. */
+    public static void deleteTree(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

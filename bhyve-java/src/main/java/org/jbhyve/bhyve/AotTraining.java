@@ -1,0 +1,91 @@
+package org.jbhyve.bhyve;
+
+import org.jbhyve.bhyve.control.ControlProtocol;
+import org.jbhyve.bhyve.runtime.RestoreRehearsal;
+import org.jbhyve.snapshot.ipc.IpcException;
+import org.jbhyve.snapshot.ipc.UnixSocket;
+import org.jbhyve.snapshot.nv.NvList;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The training run of bhyve's JDK AOT cache (JEP 483/514/515), run by the build through
+ * {@code bin/lib/aot-train.sh} with {@code -XX:AOTCacheOutput}: the JVM records which classes this
+ * run loads and links and how its methods behave, and {@code bin/bhyve} starts from that record.
+ * What runs here is what a {@code bhyve} process runs first: the command line (and its help), a
+ * throwaway VM booted, checkpointed and restored both ways ({@link RestoreRehearsal}), and then
+ * {@code bhyve -r} exactly as the launcher runs it ({@link Main#run}), with its control socket
+ * answering get-stats and destroy.
+ *
+ * <p>Needs {@code /dev/kvm} for everything after the command line. Without it the cache holds the
+ * command-line classes only and a line on stderr says so; the training never fails the build, as the
+ * cache is only an optimisation (a launcher without one starts about twice as slowly).
+ */
+public final class AotTraining {
+    private AotTraining() {}
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    public static void main(String[] args) throws Exception {
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        Main.run(new String[] {"-h"}, quiet, quiet);
+        Path dir = Files.createTempDirectory("jbhyve-aot-training-"); // 0700
+        try {
+            RestoreRehearsal.run();
+            restoreAsTheLauncherDoes(dir, quiet);
+            System.err.println("jbhyve AOT training: done");
+        } catch (Exception | Error e) {
+            System.err.println("jbhyve AOT training: stopped early, the cache covers less of bhyve's start-up: " + e);
+        } finally {
+            RestoreRehearsal.deleteTree(dir);
+        }
+        System.exit(0);
+    }
+
+    /** {@code bhyve -r SNAPSHOT -o control.dir=DIR NAME} in this JVM, ended over its control socket. */
+    private static void restoreAsTheLauncherDoes(Path dir, PrintStream quiet) throws Exception {
+        String name = "jbhyve-aot-training-" + ProcessHandle.current().pid();
+        String[] vm = RestoreRehearsal.throwawayVm(dir, name);
+        Path snapshot = RestoreRehearsal.suspendThrowawayVm(dir,
+                org.jbhyve.bhyve.cli.BhyveCommandLine.parse(vm).config());
+        Path controlDir = dir.resolve("run");
+        AtomicInteger status = new AtomicInteger(-1);
+        Thread bhyve = Thread.ofPlatform().name("bhyve -r").start(() -> status.set(Main.run(new String[] {
+                "-r", snapshot.toString(), "-o", "control.dir=" + controlDir, name}, quiet, quiet)));
+        Path socket = controlDir.resolve(name);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!answers(socket)) { // the file exists from bind(), the socket answers from listen()
+            if (!bhyve.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the restored VM did not answer on " + socket + " (bhyve -r exited with "
+                        + status.get() + ")");
+            }
+            Thread.sleep(5);
+        }
+        for (int i = 0; i < 20; i++) request(socket, ControlProtocol.GET_STATS);
+        request(socket, ControlProtocol.DESTROY);
+        bhyve.join(TIMEOUT.toMillis());
+        if (bhyve.isAlive()) throw new IllegalStateException("bhyve -r did not end after destroy");
+    }
+
+    private static boolean answers(Path socket) {
+        if (!Files.exists(socket)) return false;
+        try {
+            request(socket, ControlProtocol.GET_STATS);
+            return true;
+        } catch (IpcException e) {
+            return false;
+        }
+    }
+
+    private static void request(Path socket, String cmd) throws IpcException {
+        try (UnixSocket c = UnixSocket.connect(socket)) {
+            c.send(new NvList().addString(ControlProtocol.CMD, cmd), TIMEOUT);
+            c.receive(0, TIMEOUT);
+        }
+    }
+}

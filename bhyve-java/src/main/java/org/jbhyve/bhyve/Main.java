@@ -78,6 +78,9 @@ public final class Main {
         return config;
     }
 
+    /** How long a restore waits for its guest's first instruction to say when it came. */
+    static final java.time.Duration REPORT_TIMEOUT = java.time.Duration.ofSeconds(10);
+
     static int launch(ParsedCommandLine command, PrintStream err) {
         boolean standby;
         try {
@@ -108,6 +111,7 @@ public final class Main {
             Signal.handle(new Signal("TERM"), s -> vm.pressPowerButton());
             command.restoreFile().ifPresent(f -> vm.reportRestore(f.toString(), "bhyve started", ProcessStart.nanos()));
             vm.start();
+            vm.awaitGuestRunning(REPORT_TIMEOUT);
             return vm.awaitExit();
         } catch (java.io.IOException e) {
             err.println("bhyve: " + e.getMessage());

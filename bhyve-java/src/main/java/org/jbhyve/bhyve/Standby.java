@@ -81,12 +81,15 @@ final class Standby implements VmControl {
             try {
                 RestoreRehearsal.run();
                 warmUpControlSocket(control.path());
+                restoredMessage("/a/b", standby.name, true, "");
+                restoredMessage("/a/b", standby.name, false, "why");
             } catch (Exception | Error e) {
                 // Only an optimisation: a host that cannot run the rehearsal gets the error again, in the
                 // reply to the restore request, where it can be acted on.
                 err.println("jbhyve: standby warm-up failed (the first restore will be slow): " + e.getMessage());
             }
             standby.prepare();
+            settle();
             standby.ready = true;
             err.println("jbhyve: standby " + standby.name + " ready for bhyvectl --restore on " + control.path()
                     + " (warmed up in " + (System.nanoTime() - begin) / 1_000_000 + " ms)");
@@ -109,6 +112,30 @@ final class Standby implements VmControl {
         } finally {
             if (vm != null) vm.close(); // after the control socket, as in Main.launch
             standby.dropPrepared();
+        }
+    }
+
+    /** How long {@link #settle} waits at most for the JIT to finish what the warm-up gave it. */
+    private static final Duration SETTLE_LIMIT = Duration.ofSeconds(3);
+    private static final Duration SETTLE_POLL = Duration.ofMillis(50);
+
+    /**
+     * The end of the warm-up: a garbage collection, so that the restore request does not meet one
+     * (the warm-up leaves the young generation full of its garbage), and then a wait until the JIT
+     * compilers have been idle for two polls in a row (the warm-up queues compilations that would
+     * otherwise compete with the request for this host's CPUs), at most {@link #SETTLE_LIMIT}.
+     */
+    private static void settle() throws InterruptedException {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) return;
+        long deadline = System.nanoTime() + SETTLE_LIMIT.toNanos();
+        long last = jit.getTotalCompilationTime();
+        int quiet = 0;
+        while (quiet < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(SETTLE_POLL);
+            long now = jit.getTotalCompilationTime();
+            quiet = now == last ? quiet + 1 : 0;
+            last = now;
         }
     }
 
@@ -231,6 +258,9 @@ final class Standby implements VmControl {
         try {
             vm.reportRestore(path, "the restore request", begin);
             vm.start();
+            vm.awaitGuestRunning(Main.REPORT_TIMEOUT); // so the reply says: the guest runs
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
             vm.close();
             prepare();
@@ -242,6 +272,11 @@ final class Standby implements VmControl {
             vm.close();
             throw new ControlException(ControlProtocol.EBUSY, "standby " + name + " ended during the restore");
         }
+        return restoredMessage(path, name, inPlace, notPrepared);
+    }
+
+    /** The reply to a restore request that worked (one method, so that the warm-up can run it too). */
+    static String restoredMessage(String path, String name, boolean inPlace, CharSequence notPrepared) {
         return "restored " + path + " as VM " + name + (inPlace ? " into the machine prepared for it" : "")
                 + (notPrepared.isEmpty() ? "" : " (the prepared machine was not used: " + notPrepared + ")");
     }

@@ -14,6 +14,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -100,7 +101,9 @@ public final class RestoreRehearsal {
     }
 
     private static void runBriefly(VmRuntime vm) throws InterruptedException {
+        vm.reportRestore("rehearsal.snap", "the rehearsal", System.nanoTime()); // its line goes to the quiet log
         vm.start();
+        vm.awaitGuestRunning(Duration.ofSeconds(10));
         vm.end(ExitStatus.POWEROFF, "rehearsal over");
         vm.awaitExit();
     }

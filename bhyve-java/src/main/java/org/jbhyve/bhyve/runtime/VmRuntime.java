@@ -37,6 +37,8 @@ import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One running VM: builds the machine a bhyve config tree describes (backend VM, PCI bus and devices,
@@ -112,7 +114,7 @@ public final class VmRuntime implements AutoCloseable {
             for (Vcpu v : vm.vcpus()) {
                 VcpuLoop loop = new VcpuLoop(v, platform.io(), platform.mmio(), state,
                         config.getBoolean("x86.strictio", false), config.getBoolean("x86.strictmsr", true), this::end,
-                        v.id() == 0 ? this::reportGuestRunning : null);
+                        v.id() == 0 ? this::markFirstEntry : null);
                 vcpuThreads.add(Thread.ofPlatform().name("vcpu " + v.id()).daemon().unstarted(loop));
             }
         } catch (RuntimeException e) {
@@ -122,6 +124,9 @@ public final class VmRuntime implements AutoCloseable {
             throw e;
         }
         this.hypervisor = opened;
+        // A prepared VM waits for a restore request: its vCPU threads start now and park (the state is
+        // CREATED) so that creating and scheduling them is not part of the restore's time.
+        if (prepareOnly) startThreads();
     }
 
     private static boolean hasBootrom(ConfigTree cfg) {
@@ -298,6 +303,7 @@ public final class VmRuntime implements AutoCloseable {
      * Asks for one log line when the guest first runs after a restore: "the guest runs again N ms after
      * {@code origin}", where {@code originNanos} ({@link System#nanoTime()}) is when that was. How a
      * person (and ci/bench-snapshot) sees what a restore cost up to the guest's first instruction.
+     * {@link #awaitGuestRunning} prints it.
      */
     public void reportRestore(String file, String origin, long originNanos) {
         this.restoreOrigin = origin;
@@ -305,19 +311,46 @@ public final class VmRuntime implements AutoCloseable {
         this.restoredFrom = file;
     }
 
-    private void reportGuestRunning() {
+    /** Counted down by vCPU 0 just before its first entry into the guest, or when the VM ends first. */
+    private final CountDownLatch firstEntry = new CountDownLatch(1);
+    private volatile long firstEntryNanos;
+
+    /** On vCPU 0's thread, right before it first enters the guest: only a time stamp and a wake-up. */
+    private void markFirstEntry() {
+        firstEntryNanos = System.nanoTime();
+        firstEntry.countDown();
+    }
+
+    /**
+     * After {@link #start()}: waits until vCPU 0 enters the guest (or the VM ends, or {@code timeout}
+     * passes), then prints the line {@link #reportRestore} asked for. The line is built and written
+     * here, on the caller's thread, so that none of it delays the guest's first instruction.
+     */
+    public void awaitGuestRunning(Duration timeout) throws InterruptedException {
         String file = restoredFrom;
-        if (file == null) return;
-        long micros = (System.nanoTime() - restoreOriginNanos) / 1000;
+        if (file == null || !firstEntry.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) return;
+        long at = firstEntryNanos;
+        if (at == 0) return; // the VM ended before its guest ran
+        long micros = (at - restoreOriginNanos) / 1000;
         log.println("jbhyve: VM " + vm.name() + " restored from " + file + ": the guest runs again "
                 + micros / 1000 + "." + (micros % 1000) / 100 + " ms after " + restoreOrigin);
     }
 
-    /** Starts every vCPU thread; the BSP runs from the loader's entry, APs wait for INIT/SIPI. */
+    /**
+     * Lets every vCPU thread run; the BSP runs from the loader's entry (or its restored state), APs wait
+     * for INIT/SIPI. A prepared VM's threads already exist, parked until now (see the constructor).
+     */
     public void start() {
         if (prepared) throw new IllegalStateException("a prepared VM starts after restoreInPlace()");
         startedAt = System.nanoTime();
         state.started();
+        if (!threadsStarted) startThreads();
+    }
+
+    private boolean threadsStarted;
+
+    private void startThreads() {
+        threadsStarted = true;
         for (Thread t : vcpuThreads) t.start();
     }
 
@@ -330,6 +363,7 @@ public final class VmRuntime implements AutoCloseable {
 
     private void end(ExitStatus status, int exitCode, String reason) {
         if (state.end(status, reason)) {
+            firstEntry.countDown();
             if (exitCode >= 0) processExitCode = exitCode;
             for (Vcpu v : vm.vcpus()) v.kick();
         }

@@ -1,0 +1,69 @@
+package org.jbhyve.bhyve.runtime;
+
+import org.jbhyve.bhyve.cli.BhyveCommandLine;
+import org.jbhyve.bhyve.config.ConfigTree;
+import org.jbhyve.testguests.RequiresKvm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A VM built ahead of its restore ({@link VmRuntime#prepare}, what a standby bhyve holds) on real
+ * /dev/kvm: its vCPU threads exist and wait before the restore, so that starting it costs a wake-up;
+ * closing it unused ends them; restored in place it runs, and the "runs again" line is printed by the
+ * caller of {@link VmRuntime#awaitGuestRunning}, not by the vCPU thread.
+ */
+@RequiresKvm
+class PreparedVmKvmTest {
+    @TempDir
+    Path dir;
+
+    private ConfigTree throwawayVm(String name) throws Exception {
+        return BhyveCommandLine.parse(RestoreRehearsal.throwawayVm(dir, name)).config();
+    }
+
+    private static List<Thread> vcpuThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("vcpu ") && t.isAlive()).toList();
+    }
+
+    @Test
+    void aPreparedVmsVcpuThreadsWaitBeforeTheRestoreAndEndWhenItIsClosedUnused() throws Exception {
+        int before = vcpuThreads().size();
+        VmRuntime vm = VmRuntime.prepare(throwawayVm("prepared-unused"), new PrintStream(PrintStream.nullOutputStream()));
+        try {
+            assertThat(vcpuThreads()).hasSize(before + 1);
+            assertThat(vcpuThreads()).anySatisfy(t -> assertThat(t.getState()).isEqualTo(Thread.State.WAITING));
+        } finally {
+            vm.close();
+        }
+        assertThat(vcpuThreads()).hasSize(before);
+    }
+
+    @Test
+    void aRestoreInPlaceRunsTheGuestAndTheCallerPrintsWhenItRanAgain() throws Exception {
+        ConfigTree config = throwawayVm("prepared-restored");
+        Path snapshot = RestoreRehearsal.suspendThrowawayVm(dir, config);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (VmRuntime vm = VmRuntime.prepare(config, new PrintStream(log, true, StandardCharsets.UTF_8))) {
+            vm.restoreInPlace(snapshot, snapshotConfig -> { });
+            long origin = System.nanoTime();
+            vm.reportRestore(snapshot.toString(), "the test's restore", origin);
+            vm.start();
+            vm.awaitGuestRunning(Duration.ofSeconds(30));
+            assertThat(log.toString(StandardCharsets.UTF_8))
+                    .matches("(?s)jbhyve: VM prepared-restored restored from .*rehearsal\\.snap: the guest runs again "
+                            + "\\d+\\.\\d ms after the test's restore\\R");
+            vm.end(ExitStatus.POWEROFF, "test over");
+            assertThat(vm.awaitExit()).isEqualTo(ExitStatus.POWEROFF.code());
+        }
+    }
+}

@@ -930,7 +930,7 @@ class Bench:
                       + "   (target >= 10)")
 
             row("jbhyve: bhyve -r, from process start", r["jb_cold"])
-            row("  the same without the AOT cache (JBHYVE_AOT=off)", r["jb_noaot"])
+            row("  without the AOT cache (JBHYVE_AOT=off)", r["jb_noaot"])
             row("QEMU: -incoming exec:cat, from process start", r["q_cold"])
             if full:
                 row("  the same from the file itself (fd:)", r["q_cold_fd"])

@@ -1,6 +1,7 @@
 package org.jbhyve.bhyve;
 
 import org.jbhyve.bhyve.control.ControlProtocol;
+import org.jbhyve.bhyve.runtime.ExitStatus;
 import org.jbhyve.bhyve.runtime.RestoreRehearsal;
 import org.jbhyve.snapshot.ipc.IpcException;
 import org.jbhyve.snapshot.ipc.UnixSocket;
@@ -31,20 +32,27 @@ public final class AotTraining {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            train();
+            System.err.println("jbhyve AOT training: done");
+        } catch (Exception | Error e) {
+            System.err.println("jbhyve AOT training: stopped early, the cache covers less of bhyve's start-up: " + e);
+        }
+        System.exit(0);
+    }
+
+    /** The training itself; throws if any step did not do what it should (without /dev/kvm: after the help). */
+    static void train() throws Exception {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        Main.run(new String[] {"-h"}, quiet, quiet);
+        if (Main.run(new String[] {"-h"}, quiet, quiet) != 0) throw new IllegalStateException("bhyve -h did not exit 0");
         Path dir = Files.createTempDirectory("jbhyve-aot-training-"); // 0700
         try {
             RestoreRehearsal.run();
             restoreAsTheLauncherDoes(dir, quiet);
-            System.err.println("jbhyve AOT training: done");
-        } catch (Exception | Error e) {
-            System.err.println("jbhyve AOT training: stopped early, the cache covers less of bhyve's start-up: " + e);
         } finally {
             RestoreRehearsal.deleteTree(dir);
         }
-        System.exit(0);
     }
 
     /** {@code bhyve -r SNAPSHOT -o control.dir=DIR NAME} in this JVM, ended over its control socket. */
@@ -70,6 +78,9 @@ public final class AotTraining {
         request(socket, ControlProtocol.DESTROY);
         bhyve.join(TIMEOUT.toMillis());
         if (bhyve.isAlive()) throw new IllegalStateException("bhyve -r did not end after destroy");
+        if (status.get() != ExitStatus.ERROR.code()) {
+            throw new IllegalStateException("bhyve -r exited with " + status.get() + " after destroy, not " + ExitStatus.ERROR.code());
+        }
     }
 
     private static boolean answers(Path socket) {

@@ -224,11 +224,8 @@ public abstract class VirtioPciDevice extends PciDevice {
                 DescriptorChain c = q.pop(q.generation());
                 if (c != null) inFlight++;
                 return c;
-            } catch (RingViolation e) {
-                fail(q, e.getMessage());
-                return null;
-            } catch (IllegalStateException e) {
-                memoryGone(e);
+            } catch (RingViolation | IllegalStateException e) {
+                ringFailed(q, e);
                 return null;
             }
         }
@@ -259,10 +256,8 @@ public abstract class VirtioPciDevice extends PciDevice {
                 into[n++] = c;
                 inFlight++;
             }
-        } catch (RingViolation e) {
-            fail(q, e.getMessage());
-        } catch (IllegalStateException e) {
-            memoryGone(e);
+        } catch (RingViolation | IllegalStateException e) {
+            ringFailed(q, e);
         }
         return n;
     }
@@ -319,11 +314,8 @@ public abstract class VirtioPciDevice extends PciDevice {
             boolean usable = !gone && q.ready() && !q.broken();
             if (any && usable) q.publishUsed();
             return usable;
-        } catch (RingViolation e) {
-            fail(q, e.getMessage());
-            return false;
-        } catch (IllegalStateException e) {
-            memoryGone(e);
+        } catch (RingViolation | IllegalStateException e) {
+            ringFailed(q, e);
             return false;
         } finally {
             for (int i = 0; i < count; i++) finished();
@@ -338,10 +330,8 @@ public abstract class VirtioPciDevice extends PciDevice {
         synchronized (lock()) {
             try {
                 if (!gone && c.generation == q.generation() && q.ready() && !q.broken()) q.push(c.head(), written);
-            } catch (RingViolation e) {
-                fail(q, e.getMessage());
-            } catch (IllegalStateException e) {
-                memoryGone(e);
+            } catch (RingViolation | IllegalStateException e) {
+                ringFailed(q, e);
             } finally {
                 finished();
             }
@@ -393,10 +383,8 @@ public abstract class VirtioPciDevice extends PciDevice {
     private void interruptLocked(VirtQueue q, boolean later) {
         try {
             if (q.needsInterrupt()) raise(ISR_QUEUE, q.msixVector(), later);
-        } catch (RingViolation e) {
-            fail(q, e.getMessage());
-        } catch (IllegalStateException e) {
-            memoryGone(e);
+        } catch (RingViolation | IllegalStateException e) {
+            ringFailed(q, e);
         }
     }
 
@@ -410,11 +398,8 @@ public abstract class VirtioPciDevice extends PciDevice {
             if (gone) return false;
             try {
                 return q.setNotification(on) && !paused && !quiescing;
-            } catch (RingViolation e) {
-                fail(q, e.getMessage());
-                return false;
-            } catch (IllegalStateException e) {
-                memoryGone(e);
+            } catch (RingViolation | IllegalStateException e) {
+                ringFailed(q, e);
                 return false;
             }
         }
@@ -442,6 +427,12 @@ public abstract class VirtioPciDevice extends PciDevice {
                 raise(ISR_CONFIG, configVector, false);
             }
         }
+    }
+
+    /** A ring violation stops the queue ({@link #fail}); a released VM memory stops the device ({@link #memoryGone}). */
+    private void ringFailed(VirtQueue q, Exception e) {
+        if (e instanceof RingViolation) fail(q, e.getMessage());
+        else memoryGone((RuntimeException) e);
     }
 
     /**

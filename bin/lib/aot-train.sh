@@ -19,7 +19,9 @@ if [ -z "$jar" ] || [ ! -d "$target/lib" ]; then
   exit 0
 fi
 tmp="$target/$module.aot.tmp.$$"
-rm -f "$target/$module.aot" "$target/$module".aot.tmp.*
+rm -f "$target/$module.aot"
+# Temporaries of trainings that were killed; a younger one may belong to a build running alongside.
+find "$target" -maxdepth 1 -name "$module.aot.tmp.*" -mmin +10 -delete 2>/dev/null || true
 jbhyve_java_command "$module" "$top" "$jar"
 start=$(date +%s)
 "${JBHYVE_JAVA[@]}" -XX:AOTCacheOutput="$tmp" "$main" </dev/null >"$target/aot-training.log" 2>&1

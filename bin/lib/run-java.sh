@@ -9,11 +9,19 @@
 
 # Sets JBHYVE_JAVA to the java command line for MODULE's jar and dependencies (without the main
 # class): the one place the JVM options live, so that the AOT training runs with the launchers' options.
+# The class path names every jar, sorted in the C locale: an AOT cache records the class path, and
+# "lib/*" would be expanded in directory order, which differs between file systems (a cache made on
+# ext4 did not match a copy on tmpfs).
 jbhyve_java_command() {
-  local module="$1" top="$2" jar="$3"
+  local module="$1" top="$2" jar="$3" cp f
+  local LC_ALL=C
+  cp="$jar"
+  for f in "$top/$module"/target/lib/*.jar; do
+    [ -e "$f" ] && cp="$cp:$f"
+  done
   JBHYVE_JAVA=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xss1m
     -Xlog:disable -Xlog:all=warning,aot*=off:stderr
-    -cp "$jar:$top/$module/target/lib/*")
+    -cp "$cp")
 }
 
 # Prints the module's jar, or nothing.

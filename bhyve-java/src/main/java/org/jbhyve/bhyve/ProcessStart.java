@@ -36,14 +36,24 @@ final class ProcessStart {
     static long nanos() {
         if (System.getProperty("os.name", "").equals("Linux")) {
             try {
-                return System.nanoTime() - (bootClockNanos() - startSinceBootNanos());
-            } catch (IOException | RuntimeException e) {
+                return linuxNanos();
+            } catch (IOException | RuntimeException | LinkageError e) {
                 // fall through to the JDK's coarser figure
             }
         }
         return ProcessHandle.current().info().startInstant()
                 .map(start -> System.nanoTime() - Duration.between(start, Instant.now()).toNanos())
                 .orElse(System.nanoTime());
+    }
+
+    /**
+     * The Linux way, without a fallback. The boot clock is read first and {@link System#nanoTime()}
+     * right after it, so that the first call's native linking (milliseconds, once) is not counted.
+     */
+    static long linuxNanos() throws IOException {
+        long boot = bootClockNanos();
+        long now = System.nanoTime();
+        return now - (boot - startSinceBootNanos());
     }
 
     /** Parses {@code /proc/self/stat}'s start time (the command name may hold spaces and parentheses). */

@@ -120,10 +120,10 @@ final class Standby implements VmControl {
     private static final Duration SETTLE_POLL = Duration.ofMillis(50);
 
     /**
-     * The end of the warm-up: a garbage collection, so that the restore request does not meet one
-     * (the warm-up leaves the young generation full of its garbage), and then a wait until the JIT
-     * compilers have been idle for two polls in a row (the warm-up queues compilations that would
-     * otherwise compete with the request for this host's CPUs), at most {@link #SETTLE_LIMIT}.
+     * The end of the warm-up: waits until the JIT compilers have been idle for two polls in a row (the
+     * warm-up queues compilations that would otherwise compete with the request for this host's CPUs),
+     * at most {@link #SETTLE_LIMIT}. (A {@code System.gc()} here made the first restore slower in a
+     * trial, so there is none.)
      */
     private static void settle() throws InterruptedException {
         java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
@@ -200,6 +200,9 @@ final class Standby implements VmControl {
             vm.close();
             why.append(e.getMessage());
             return null;
+        } catch (Error e) {
+            vm.close(); // its vCPU threads are parked: close ends them and releases the KVM VM
+            throw e;
         }
     }
 
@@ -235,12 +238,25 @@ final class Standby implements VmControl {
     }
 
     @Override
-    public synchronized String restore(String path) throws Exception {
+    public String restore(String path) throws Exception {
+        long begin = System.nanoTime();
+        StringBuilder message = new StringBuilder();
+        VmRuntime vm = restoreAndStart(path, begin, message);
+        // Outside the lock, with the VM already published: a SIGTERM now presses its power button.
+        try {
+            vm.awaitGuestRunning(Main.REPORT_TIMEOUT); // so that the reply says: the guest runs
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return message.toString();
+    }
+
+    /** Restores {@code path}, starts the VM and makes it this process's VM; {@code message} gets the reply. */
+    private synchronized VmRuntime restoreAndStart(String path, long begin, StringBuilder message) throws Exception {
         if (running != null || outcome.isDone()) {
             throw new ControlException(ControlProtocol.EBUSY, "standby " + name + " has already "
                     + (running != null ? "restored a VM" : "ended"));
         }
-        long begin = System.nanoTime();
         StringBuilder notPrepared = new StringBuilder();
         VmRuntime vm = restoreIntoPrepared(Path.of(path), notPrepared);
         boolean inPlace = vm != null;
@@ -258,9 +274,6 @@ final class Standby implements VmControl {
         try {
             vm.reportRestore(path, "the restore request", begin);
             vm.start();
-            vm.awaitGuestRunning(Main.REPORT_TIMEOUT); // so the reply says: the guest runs
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
             vm.close();
             prepare();
@@ -272,7 +285,8 @@ final class Standby implements VmControl {
             vm.close();
             throw new ControlException(ControlProtocol.EBUSY, "standby " + name + " ended during the restore");
         }
-        return restoredMessage(path, name, inPlace, notPrepared);
+        message.append(restoredMessage(path, name, inPlace, notPrepared));
+        return vm;
     }
 
     /** The reply to a restore request that worked (one method, so that the warm-up can run it too). */

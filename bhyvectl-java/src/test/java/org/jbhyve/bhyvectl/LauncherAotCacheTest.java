@@ -1,5 +1,6 @@
 package org.jbhyve.bhyvectl;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,25 +17,38 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * bin/bhyve and the JDK AOT cache the build makes (bhyve-java/target/bhyve-java.aot, bin/lib/aot-train.sh):
  * used while fresh, left out when a jar is newer or JBHYVE_AOT=off, and really mapped by the JVM. Runs
  * on a copy of the launcher and bhyve-java's target/ (timestamps kept), so that the tree under test is
- * never touched; the copy being elsewhere also shows that the cache survives a moved installation.
- * bhyve-java is packaged before this module (it is a dependency), so the cache must exist.
+ * never touched; the copy being elsewhere (on tmpfs when there is one) also shows that the cache
+ * survives a moved installation. bhyve-java is packaged before this module (it is a dependency), so
+ * the cache must exist, unless the build was told not to make one (-Djbhyve.aot.skip=true).
  */
 class LauncherAotCacheTest {
     private static final Path TOP = Path.of("..").toAbsolutePath().normalize();
     private static final String AOT = "bhyve-java/target/bhyve-java.aot";
 
     @TempDir
+    static Path tempDir;
     static Path copy;
 
     @BeforeAll
     static void copyTheLauncherAndBhyveJava() throws Exception {
+        assumeFalse(Boolean.getBoolean("jbhyve.aot.skip"), "built with -Djbhyve.aot.skip=true: there is no AOT cache to test");
+        try (var target = Files.list(TOP.resolve("bhyve-java/target"))) {
+            assumeTrue(target.anyMatch(p -> p.getFileName().toString().matches("bhyve-java-.*\\.jar")),
+                    "bhyve-java is not packaged in this build (mvn test?): the launcher needs its jar; run ./mvnw install");
+        }
         assertThat(TOP.resolve(AOT)).as("the build makes %s when it packages bhyve-java (unless -Djbhyve.aot.skip=true); "
                 + "see bhyve-java/target/aot-training.log", AOT).isRegularFile();
+        // On tmpfs when there is one: another file system lists a directory in another order, which
+        // broke a cache whose class path said "lib/*".
+        Path shm = Path.of("/dev/shm");
+        copy = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "jbhyve-launcher-") : tempDir;
         Files.createDirectories(copy.resolve("bhyve-java"));
         run(List.of("cp", "-rp", TOP.resolve("bin").toString(), copy.toString()), Map.of());
         Path target = copy.resolve("bhyve-java/target");
@@ -80,6 +94,24 @@ class LauncherAotCacheTest {
     @Test
     void jvmLogOutputGoesToStderrNotToAGuestConsoleOnStdout() throws Exception {
         assertThat(javaCommand(Map.of())).containsSubsequence("-Xlog:disable", "-Xlog:all=warning,aot*=off:stderr");
+    }
+
+    @Test
+    void theClassPathNamesEveryJarInSortedOrder() throws Exception {
+        List<String> java = javaCommand(Map.of());
+        List<String> entries = List.of(java.get(java.indexOf("-cp") + 1).split(":"));
+        assertThat(entries).noneMatch(e -> e.contains("*"));
+        List<String> libs = entries.subList(1, entries.size());
+        assertThat(libs).isSorted().hasSizeGreaterThan(3).allMatch(e -> e.startsWith(copy.resolve("bhyve-java/target/lib") + "/"));
+    }
+
+    @AfterAll
+    static void removeTheCopy() throws IOException {
+        if (copy != null && !copy.equals(tempDir)) {
+            try (var paths = Files.walk(copy)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     /** What bin/bhyve would run for {@code bhyve -h} (JBHYVE_PRINT_JAVA=1). */

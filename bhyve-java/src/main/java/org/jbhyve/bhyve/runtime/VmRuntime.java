@@ -117,16 +117,17 @@ public final class VmRuntime implements AutoCloseable {
                         v.id() == 0 ? this::markFirstEntry : null);
                 vcpuThreads.add(Thread.ofPlatform().name("vcpu " + v.id()).daemon().unstarted(loop));
             }
-        } catch (RuntimeException e) {
+            // A prepared VM waits for a restore request: its vCPU threads start now and park (the state is
+            // CREATED) so that creating and scheduling them is not part of the restore's time.
+            if (prepareOnly) startThreads();
+        } catch (RuntimeException | Error e) {
+            state.end(ExitStatus.ERROR, "the VM could not be built"); // lets any started vCPU thread go
             closeQuietly();
             if (created != null) created.close();
             if (opened != null) opened.close();
             throw e;
         }
         this.hypervisor = opened;
-        // A prepared VM waits for a restore request: its vCPU threads start now and park (the state is
-        // CREATED) so that creating and scheduling them is not part of the restore's time.
-        if (prepareOnly) startThreads();
     }
 
     private static boolean hasBootrom(ConfigTree cfg) {
@@ -311,7 +312,7 @@ public final class VmRuntime implements AutoCloseable {
         this.restoredFrom = file;
     }
 
-    /** Counted down by vCPU 0 just before its first entry into the guest, or when the VM ends first. */
+    /** Counted down by vCPU 0 just before its first entry into the guest. */
     private final CountDownLatch firstEntry = new CountDownLatch(1);
     private volatile long firstEntryNanos;
 
@@ -321,17 +322,28 @@ public final class VmRuntime implements AutoCloseable {
         firstEntry.countDown();
     }
 
+    /** How often {@link #awaitGuestRunning} looks whether the VM ended before its guest ran. */
+    private static final long FIRST_ENTRY_POLL_NANOS = 20_000_000;
+
     /**
-     * After {@link #start()}: waits until vCPU 0 enters the guest (or the VM ends, or {@code timeout}
-     * passes), then prints the line {@link #reportRestore} asked for. The line is built and written
-     * here, on the caller's thread, so that none of it delays the guest's first instruction.
+     * After {@link #start()}: waits until vCPU 0 enters the guest, then prints the line
+     * {@link #reportRestore} asked for. The line is built and written here, on the caller's thread, so
+     * that none of it delays the guest's first instruction. Returns at once when no line was asked
+     * for, as soon as the VM ends (however it ends), and after {@code timeout}, saying so.
      */
     public void awaitGuestRunning(Duration timeout) throws InterruptedException {
         String file = restoredFrom;
-        if (file == null || !firstEntry.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) return;
-        long at = firstEntryNanos;
-        if (at == 0) return; // the VM ended before its guest ran
-        long micros = (at - restoreOriginNanos) / 1000;
+        if (file == null) return;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!firstEntry.await(FIRST_ENTRY_POLL_NANOS, TimeUnit.NANOSECONDS)) {
+            if (state.state().isTerminal()) return; // ended before its guest ran: the exit says why
+            if (System.nanoTime() - deadline >= 0) {
+                log.println("jbhyve: VM " + vm.name() + " restored from " + file + ": the guest has not run "
+                        + timeout.toSeconds() + " s after " + restoreOrigin);
+                return;
+            }
+        }
+        long micros = (firstEntryNanos - restoreOriginNanos) / 1000;
         log.println("jbhyve: VM " + vm.name() + " restored from " + file + ": the guest runs again "
                 + micros / 1000 + "." + (micros % 1000) / 100 + " ms after " + restoreOrigin);
     }
@@ -363,7 +375,6 @@ public final class VmRuntime implements AutoCloseable {
 
     private void end(ExitStatus status, int exitCode, String reason) {
         if (state.end(status, reason)) {
-            firstEntry.countDown();
             if (exitCode >= 0) processExitCode = exitCode;
             for (Vcpu v : vm.vcpus()) v.kick();
         }

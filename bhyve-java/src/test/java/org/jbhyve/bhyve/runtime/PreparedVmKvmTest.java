@@ -41,11 +41,36 @@ class PreparedVmKvmTest {
         VmRuntime vm = VmRuntime.prepare(throwawayVm("prepared-unused"), new PrintStream(PrintStream.nullOutputStream()));
         try {
             assertThat(vcpuThreads()).hasSize(before + 1);
-            assertThat(vcpuThreads()).anySatisfy(t -> assertThat(t.getState()).isEqualTo(Thread.State.WAITING));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (vcpuThreads().stream().noneMatch(t -> t.getState() == Thread.State.WAITING)) {
+                assertThat(System.nanoTime()).as("a prepared VM's vCPU thread parks").isLessThan(deadline);
+                Thread.sleep(5);
+            }
         } finally {
             vm.close();
         }
         assertThat(vcpuThreads()).hasSize(before);
+    }
+
+    @Test
+    void theGuestDoesNotRunBeforeStartAndAVmThatEndsFirstPrintsNoLine() throws Exception {
+        ConfigTree config = throwawayVm("prepared-ended");
+        Path snapshot = RestoreRehearsal.suspendThrowawayVm(dir, config);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (VmRuntime vm = VmRuntime.prepare(config, new PrintStream(log, true, StandardCharsets.UTF_8))) {
+            vm.restoreInPlace(snapshot, snapshotConfig -> { });
+            vm.reportRestore(snapshot.toString(), "the test's restore", System.nanoTime());
+            // Not started: the parked vCPU thread must not enter the guest, so no first entry comes.
+            vm.awaitGuestRunning(Duration.ofMillis(300));
+            assertThat(log.toString(StandardCharsets.UTF_8)).contains("the guest has not run").doesNotContain("runs again");
+            log.reset();
+            vm.end(ExitStatus.POWEROFF, "ended before the guest ran");
+            long begin = System.nanoTime();
+            vm.awaitGuestRunning(Duration.ofSeconds(30));
+            assertThat((System.nanoTime() - begin) / 1_000_000).as("ms to notice the VM ended").isLessThan(5_000);
+            assertThat(log.toString(StandardCharsets.UTF_8)).isEmpty();
+            assertThat(vm.awaitExit()).isEqualTo(ExitStatus.POWEROFF.code());
+        }
     }
 
     @Test

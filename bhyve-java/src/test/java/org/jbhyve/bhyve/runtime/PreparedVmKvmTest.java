@@ -52,14 +52,25 @@ class PreparedVmKvmTest {
         assertThat(vcpuThreads()).hasSize(before);
     }
 
+    /** A throwaway VM suspended, then restored into a prepared one that logs to {@code log}; not started. */
+    private VmRuntime restoredInPlace(String name, ByteArrayOutputStream log) throws Exception {
+        ConfigTree config = throwawayVm(name);
+        Path snapshot = RestoreRehearsal.suspendThrowawayVm(dir, config);
+        VmRuntime vm = VmRuntime.prepare(config, new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            vm.restoreInPlace(snapshot, snapshotConfig -> { });
+        } catch (RuntimeException e) {
+            vm.close();
+            throw e;
+        }
+        vm.reportRestore(snapshot.toString(), "the test's restore", System.nanoTime());
+        return vm;
+    }
+
     @Test
     void theGuestDoesNotRunBeforeStartAndAVmThatEndsFirstPrintsNoLine() throws Exception {
-        ConfigTree config = throwawayVm("prepared-ended");
-        Path snapshot = RestoreRehearsal.suspendThrowawayVm(dir, config);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (VmRuntime vm = VmRuntime.prepare(config, new PrintStream(log, true, StandardCharsets.UTF_8))) {
-            vm.restoreInPlace(snapshot, snapshotConfig -> { });
-            vm.reportRestore(snapshot.toString(), "the test's restore", System.nanoTime());
+        try (VmRuntime vm = restoredInPlace("prepared-ended", log)) {
             // Not started: the parked vCPU thread must not enter the guest, so no first entry comes.
             vm.awaitGuestRunning(Duration.ofMillis(300));
             assertThat(log.toString(StandardCharsets.UTF_8)).contains("the guest has not run").doesNotContain("runs again");
@@ -75,13 +86,8 @@ class PreparedVmKvmTest {
 
     @Test
     void aRestoreInPlaceRunsTheGuestAndTheCallerPrintsWhenItRanAgain() throws Exception {
-        ConfigTree config = throwawayVm("prepared-restored");
-        Path snapshot = RestoreRehearsal.suspendThrowawayVm(dir, config);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try (VmRuntime vm = VmRuntime.prepare(config, new PrintStream(log, true, StandardCharsets.UTF_8))) {
-            vm.restoreInPlace(snapshot, snapshotConfig -> { });
-            long origin = System.nanoTime();
-            vm.reportRestore(snapshot.toString(), "the test's restore", origin);
+        try (VmRuntime vm = restoredInPlace("prepared-restored", log)) {
             vm.start();
             vm.awaitGuestRunning(Duration.ofSeconds(30));
             assertThat(log.toString(StandardCharsets.UTF_8))

@@ -109,8 +109,10 @@ public final class Main {
         try (vm; ControlServer control = ControlServer.start(vm.config(), vm.control(), err)) {
             // SIGTERM asks the guest to power off through the ACPI power button, as bhyve does.
             Signal.handle(new Signal("TERM"), s -> vm.pressPowerButton());
-            command.restoreFile().ifPresent(f -> vm.reportRestore(f.toString(), "bhyve started", ProcessStart.nanos()));
             vm.start();
+            // After start(): finding when the process started reads /proc (milliseconds in a fresh JVM),
+            // and only the log line needs it.
+            command.restoreFile().ifPresent(f -> vm.reportRestore(f.toString(), "bhyve started", ProcessStart.nanos()));
             vm.awaitGuestRunning(REPORT_TIMEOUT);
             return vm.awaitExit();
         } catch (java.io.IOException e) {

@@ -304,7 +304,7 @@ public final class VmRuntime implements AutoCloseable {
      * Asks for one log line when the guest first runs after a restore: "the guest runs again N ms after
      * {@code origin}", where {@code originNanos} ({@link System#nanoTime()}) is when that was. How a
      * person (and ci/bench-snapshot) sees what a restore cost up to the guest's first instruction.
-     * {@link #awaitGuestRunning} prints it.
+     * {@link #awaitGuestRunning} prints it; call this before that, before or after {@link #start()}.
      */
     public void reportRestore(String file, String origin, long originNanos) {
         this.restoreOrigin = origin;

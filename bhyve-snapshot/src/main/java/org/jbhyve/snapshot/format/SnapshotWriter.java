@@ -437,10 +437,7 @@ public final class SnapshotWriter implements AutoCloseable {
      * Scans pages and writes runs of non-zero ones at {@code fileOffset + their offset}; returns the number
      * of populated pages. Big regions are split into contiguous ranges of 2 MiB blocks handled by up to
      * four threads: the writes are positional and the ranges disjoint, so their order does not matter.
-     */
-    /**
-     * Which 2 MiB blocks of {@code [offset, offset+size)} in {@code fd} hold data; null (scan everything)
-     * when the file system cannot tell.
+     * Blocks not in {@code dataBlocks} (when it is not null) are holes and are not read.
      */
     private long writeRam(MemorySegment mem, long fileOffset, int[] crcs, String what, java.util.BitSet dataBlocks)
             throws Fs.ErrnoException {

@@ -15,11 +15,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 import org.jbhyve.bhyve.config.ConfigException;
-import org.jbhyve.bindings.freebsd.libc.fcntl_h;
 import org.jbhyve.bindings.libc.Errno;
 import org.jbhyve.bindings.libc.libc_h;
 
@@ -48,8 +46,6 @@ final class BlockFile implements AutoCloseable {
 
     private static final int BOUNCE_SIZE = 1 << 20;
     private static final int ZERO_CHUNK = 64 << 10;
-    private static final int O_CLOEXEC = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("freebsd")
-            ? fcntl_h.O_CLOEXEC : libc_h.O_CLOEXEC;
 
     private final Path path;
     private final FileChannel channel;
@@ -167,7 +163,7 @@ final class BlockFile implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = libc_h.allocateErrnoState(a);
             int fd = libc_h.open(err, a.allocateFrom(path.toString()), (readOnly ? libc_h.O_RDONLY : libc_h.O_RDWR)
-                    | O_CLOEXEC, 0);
+                    | HostAbi.O_CLOEXEC, 0);
             if (fd < 0) throw failure("open", err);
             return fd;
         }

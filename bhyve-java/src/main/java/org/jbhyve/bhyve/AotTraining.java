@@ -4,8 +4,6 @@ import org.jbhyve.bhyve.control.ControlProtocol;
 import org.jbhyve.bhyve.runtime.ExitStatus;
 import org.jbhyve.bhyve.runtime.RestoreRehearsal;
 import org.jbhyve.snapshot.ipc.IpcException;
-import org.jbhyve.snapshot.ipc.UnixSocket;
-import org.jbhyve.snapshot.nv.NvList;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -94,9 +92,6 @@ public final class AotTraining {
     }
 
     private static void request(Path socket, String cmd) throws IpcException {
-        try (UnixSocket c = UnixSocket.connect(socket)) {
-            c.send(new NvList().addString(ControlProtocol.CMD, cmd), TIMEOUT);
-            c.receive(0, TIMEOUT);
-        }
+        Standby.controlRequest(socket, cmd, TIMEOUT);
     }
 }

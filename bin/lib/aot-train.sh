@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Makes MODULE's JDK AOT cache, target/MODULE.aot, by running TRAINING_MAIN with the launchers' JVM
 # options and -XX:AOTCacheOutput (JDK 25: one training run, and the JVM writes the cache at its exit).
-# The build runs it after the jar and target/lib exist (bhyve-java's pom.xml); the launchers use the
-# cache while no jar is newer (bin/lib/run-java.sh).
+# The build runs it after the jar and target/lib exist (bhyve-java's and bhyvectl-java's pom.xml); the
+# launchers use the cache while no jar is newer (bin/lib/run-java.sh).
 #   bin/lib/aot-train.sh MODULE TRAINING_MAIN
 # Never fails: the cache is only an optimisation. It is written under a temporary name and renamed,
 # so a launcher never maps half a cache; its log is target/aot-training.log.

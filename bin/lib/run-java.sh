@@ -12,16 +12,18 @@
 # The class path names every jar, sorted in the C locale: an AOT cache records the class path, and
 # "lib/*" would be expanded in directory order, which differs between file systems (a cache made on
 # ext4 did not match a copy on tmpfs).
+# JBHYVE_JARS gets the same jars, one per element.
 jbhyve_java_command() {
-  local module="$1" top="$2" jar="$3" cp f
+  local module="$1" top="$2" jar="$3" f
   local LC_ALL=C
-  cp="$jar"
+  JBHYVE_JARS=("$jar")
   for f in "$top/$module"/target/lib/*.jar; do
-    [ -e "$f" ] && cp="$cp:$f"
+    [ -e "$f" ] && JBHYVE_JARS+=("$f")
   done
+  local IFS=:
   JBHYVE_JAVA=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xss1m
     -Xlog:disable -Xlog:all=warning,aot*=off:stderr
-    -cp "$cp")
+    -cp "${JBHYVE_JARS[*]}")
 }
 
 # Prints the module's jar, or nothing.
@@ -30,11 +32,12 @@ jbhyve_module_jar() {
   ls "$top/$module"/target/"$module"-*.jar 2>/dev/null | grep -v -e sources -e tests | head -n 1
 }
 
-# True when MODULE's AOT cache exists and no jar on its class path is newer.
+# True when MODULE's AOT cache exists and no jar on its class path (JBHYVE_JARS, from
+# jbhyve_java_command) is newer.
 jbhyve_aot_fresh() {
-  local module="$1" top="$2" jar="$3" aot="$top/$1/target/$1.aot" f
+  local module="$1" top="$2" aot="$top/$1/target/$1.aot" f
   [ "${JBHYVE_AOT:-on}" != off ] && [ -f "$aot" ] || return 1
-  for f in "$jar" "$top/$module"/target/lib/*.jar; do
+  for f in "${JBHYVE_JARS[@]}"; do
     [ "$f" -nt "$aot" ] && return 1
   done
   return 0
@@ -54,7 +57,7 @@ jbhyve_run_java() {
     jar=$(jbhyve_module_jar "$module" "$top")
   fi
   jbhyve_java_command "$module" "$top" "$jar"
-  if jbhyve_aot_fresh "$module" "$top" "$jar"; then
+  if jbhyve_aot_fresh "$module" "$top"; then
     JBHYVE_JAVA+=("-XX:AOTCache=$top/$module/target/$module.aot")
   fi
   if [ "${JBHYVE_PRINT_JAVA:-}" = 1 ]; then

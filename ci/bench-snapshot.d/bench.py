@@ -925,8 +925,8 @@ class Bench:
                 cells = "".join(" %s " % cell(series[m], "%s %s%s" % (label, m, suffix)) for m in sz)
                 print("  %-46s%s    %5.2f" % (label, cells, med(series[sz[-1]]) / med(series[sz[0]])))
 
-            def ratio(label, q, j):
-                print("  %-46s" % label + "".join("%9.2f " % (med(q[m]) / med(j[m])) for m in sz)
+            def ratio(label, q, j, of=med):
+                print("  %-46s" % label + "".join("%9.2f " % (of(q[m]) / of(j[m])) for m in sz)
                       + "   (target >= 10)")
 
             row("jbhyve: bhyve -r, from process start", r["jb_cold"])
@@ -959,10 +959,8 @@ class Bench:
             ratio("ratio QEMU fd: RESUME / jbhyve's own figure", r["q_fd_resume"], r["sb_own"])
             # On a loaded host QEMU's longer, two-process restore catches more of the other load than
             # jbhyve's few milliseconds; the fastest runs of each are the quiet-host comparison.
-            print("  %-46s" % "the same, fastest runs only: RESUME / reply"
-                  + "".join("%9.2f " % (min(r["q_resume"][m]) / min(r["sb_reply"][m])) for m in sz) + "   (target >= 10)")
-            print("  %-46s" % "                       fd: RESUME / reply"
-                  + "".join("%9.2f " % (min(r["q_fd_resume"][m]) / min(r["sb_reply"][m])) for m in sz) + "   (target >= 10)")
+            ratio("the same, fastest runs only: RESUME / reply", r["q_resume"], r["sb_reply"], of=min)
+            ratio("                       fd: RESUME / reply", r["q_fd_resume"], r["sb_reply"], of=min)
             print("  standby bhyve, start to 'ready' (not timed above): "
                   + ", ".join("%s %.0f ms" % (m, ms(med(r["sb_ready"][m]))) for m in sz)
                   + "; its own 'warmed up in' " + ", ".join("%.0f" % med(r["sb_warmup"][m]) for m in sz) + " ms")

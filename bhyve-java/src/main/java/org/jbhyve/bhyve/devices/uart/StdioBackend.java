@@ -7,9 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Optional;
-import org.jbhyve.bindings.libc.libc_h;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+
+import org.jbhyve.bindings.libc.libc_h;
 
 /**
  * The process's standard input and output ({@code lpc.comN.path=stdio}). If stdin is a terminal

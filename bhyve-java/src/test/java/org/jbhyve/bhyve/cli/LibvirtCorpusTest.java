@@ -28,11 +28,9 @@ import org.junit.jupiter.api.TestFactory;
 class LibvirtCorpusTest {
     private static final String CORPUS = "corpus/libvirt-bhyvexml2argv";
 
-    /** shared/ from the jbhyve.shared.dir property that surefire sets, else ../../shared from the module. */
+    /** shared/ from the jbhyve.shared.dir property that surefire sets, else /work/shared (as TestIo looks). */
     static Path corpusDir() {
-        String property = System.getProperty("jbhyve.shared.dir");
-        Path shared = property != null ? Path.of(property) : Path.of("../../shared");
-        Path corpus = shared.resolve(CORPUS);
+        Path corpus = org.jbhyve.bhyve.control.TestIo.sharedDir().resolve(CORPUS);
         if (!Files.isDirectory(corpus)) {
             fail("the libvirt command-line corpus is missing: expected the directory " + corpus.toAbsolutePath().normalize()
                     + " (set -Djbhyve.shared.dir to the shared/ directory that holds " + CORPUS + ")");

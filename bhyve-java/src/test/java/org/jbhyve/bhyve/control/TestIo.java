@@ -14,7 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Descriptors, raw socket writes and the shared libnv vectors, for the control socket tests. */
-final class TestIo {
+public final class TestIo {
     private TestIo() {}
 
     /** {@code open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)}, as bhyvectl opens the snapshot directory. */
@@ -55,7 +55,8 @@ final class TestIo {
         }
     }
 
-    static Path sharedDir() {
+    /** shared/: the jbhyve.shared.dir property's directory when it exists, else /work/shared. */
+    public static Path sharedDir() {
         String p = System.getProperty("jbhyve.shared.dir");
         Path dir = p != null ? Path.of(p) : Path.of("/work/shared");
         return Files.isDirectory(dir) ? dir : Path.of("/work/shared");

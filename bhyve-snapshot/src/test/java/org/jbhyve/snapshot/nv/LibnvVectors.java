@@ -10,9 +10,9 @@ import java.util.List;
 
 /**
  * The FreeBSD libnv test vectors in {@code shared/vectors/libnv}: found through the system property
- * {@code jbhyve.shared.dir} (surefire sets it), else {@code /work/shared}. A missing directory fails
- * the test that asked, naming the directory: the vectors are what proves byte-exactness, so tests
- * never skip without them.
+ * {@code jbhyve.shared.dir} (surefire sets it) when that directory exists, else {@code /work/shared}.
+ * A missing directory fails the test that asked, naming the directory: the vectors are what proves
+ * byte-exactness, so tests never skip without them.
  */
 public final class LibnvVectors {
     private LibnvVectors() {}
@@ -35,9 +35,12 @@ public final class LibnvVectors {
         }
     }
 
+    /** The property's directory when it exists, else /work/shared (as the other modules' tests look). */
     public static Path sharedDir() {
         String prop = System.getProperty("jbhyve.shared.dir");
-        return Path.of(prop != null && !prop.isBlank() ? prop : "/work/shared").toAbsolutePath().normalize();
+        Path dir = prop != null && !prop.isBlank() && Files.isDirectory(Path.of(prop))
+                ? Path.of(prop) : Path.of("/work/shared");
+        return dir.toAbsolutePath().normalize();
     }
 
     /** shared/vectors/libnv, or an AssertionError naming the directory that is missing. */

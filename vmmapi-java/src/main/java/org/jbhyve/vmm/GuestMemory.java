@@ -2,6 +2,8 @@ package org.jbhyve.vmm;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 
 /**
@@ -12,6 +14,11 @@ import java.util.List;
  * Every access checks that the whole range lies inside one region and throws
  * {@link GuestMemoryException} otherwise, so a guest-supplied address can never reach host memory
  * outside its RAM.
+ *
+ * <p>For a live checkpoint it can also log which pages the VMM writes ({@link #startWriteLog()}): the
+ * hypervisor's dirty log sees only what the guest writes, not what devices write through the host
+ * mapping. Every method that may write logs the pages it hands out or stores to; {@link #readSlice}
+ * and the {@code read} methods do not.
  */
 public final class GuestMemory {
     public static final long LOWMEM_LIMIT = 3L << 30;
@@ -25,6 +32,8 @@ public final class GuestMemory {
     private final Region low;
     private final Region high; // null when all RAM fits below 3 GiB
     private final List<Region> regions;
+    /** The pages written while a live checkpoint runs; null when nobody asked. */
+    private volatile WriteLog writeLog;
 
     public GuestMemory(Region low, Region high) {
         if (low.gpa() != 0 || low.size() > LOWMEM_LIMIT || low.host().byteSize() != low.size()) {
@@ -77,10 +86,21 @@ public final class GuestMemory {
         return r;
     }
 
-    /** The host memory behind {@code [gpa, gpa+length)}; no copy. */
+    /**
+     * The host memory behind {@code [gpa, gpa+length)}; no copy. The caller may write to it, so the pages
+     * count as written for a live checkpoint (when one is logging), even if the caller only reads: use
+     * {@link #readSlice} for that.
+     */
     public MemorySegment slice(long gpa, long length) {
         Region r = checked(gpa, length);
+        logWrite(r, gpa, length);
         return r.host().asSlice(gpa - r.gpa(), length);
+    }
+
+    /** A read-only view of the host memory behind {@code [gpa, gpa+length)}; no copy, not logged as written. */
+    public MemorySegment readSlice(long gpa, long length) {
+        Region r = checked(gpa, length);
+        return r.host().asSlice(gpa - r.gpa(), length).asReadOnly();
     }
 
     public byte readByte(long gpa) {
@@ -105,21 +125,25 @@ public final class GuestMemory {
 
     public void writeByte(long gpa, byte v) {
         Region r = checked(gpa, 1);
+        logWrite(r, gpa, 1);
         r.host().set(ValueLayout.JAVA_BYTE, gpa - r.gpa(), v);
     }
 
     public void writeShort(long gpa, short v) {
         Region r = checked(gpa, 2);
+        logWrite(r, gpa, 2);
         r.host().set(ValueLayout.JAVA_SHORT_UNALIGNED, gpa - r.gpa(), v);
     }
 
     public void writeInt(long gpa, int v) {
         Region r = checked(gpa, 4);
+        logWrite(r, gpa, 4);
         r.host().set(ValueLayout.JAVA_INT_UNALIGNED, gpa - r.gpa(), v);
     }
 
     public void writeLong(long gpa, long v) {
         Region r = checked(gpa, 8);
+        logWrite(r, gpa, 8);
         r.host().set(ValueLayout.JAVA_LONG_UNALIGNED, gpa - r.gpa(), v);
     }
 
@@ -132,6 +156,7 @@ public final class GuestMemory {
     /** Copies bytes into the guest. */
     public void write(long gpa, byte[] src, int offset, int length) {
         Region r = checked(gpa, length);
+        logWrite(r, gpa, length);
         MemorySegment.copy(src, offset, r.host(), ValueLayout.JAVA_BYTE, gpa - r.gpa(), length);
     }
 
@@ -142,5 +167,54 @@ public final class GuestMemory {
     /** Zeroes {@code [gpa, gpa+length)}. */
     public void fill(long gpa, long length, byte value) {
         slice(gpa, length).fill(value);
+    }
+
+    // ---- the VMM's own writes, for a live checkpoint ----
+
+    /**
+     * Starts logging which 4 KiB pages the VMM writes (through {@link #slice}, the {@code write} methods
+     * and {@link #fill}). The log only grows until {@link #stopWriteLog()}: a device may write through a
+     * slice long after taking it, so a page once handed out stays written, and a live checkpoint copies
+     * these pages again after pausing the devices.
+     */
+    public void startWriteLog() {
+        long[][] bits = new long[regions.size()][];
+        for (int i = 0; i < bits.length; i++) bits[i] = new long[(int) ((regions.get(i).size() / PAGE + 63) / 64)];
+        writeLog = new WriteLog(bits);
+    }
+
+    /**
+     * The pages of {@code region} (one of {@link #regions()}) written since {@link #startWriteLog()}: bit
+     * {@code p % 64} of word {@code p / 64} is the page at {@code region.gpa() + p * 4096}. A copy.
+     */
+    public long[] writtenPages(Region region) {
+        WriteLog log = writeLog;
+        if (log == null) throw new IllegalStateException("guest RAM writes are not being logged");
+        long[] bits = log.bits[regions.indexOf(region)];
+        long[] copy = new long[bits.length];
+        for (int i = 0; i < bits.length; i++) copy[i] = (long) WORD.getVolatile(bits, i);
+        return copy;
+    }
+
+    /** Stops logging the VMM's writes. */
+    public void stopWriteLog() {
+        writeLog = null;
+    }
+
+    private static final long PAGE = 4096;
+    private static final VarHandle WORD = MethodHandles.arrayElementVarHandle(long[].class);
+
+    private record WriteLog(long[][] bits) {}
+
+    private void logWrite(Region r, long gpa, long length) {
+        WriteLog log = writeLog;
+        if (log == null || length == 0) return;
+        long[] bits = log.bits[r == low ? 0 : 1];
+        long first = (gpa - r.gpa()) / PAGE, last = (gpa - r.gpa() + length - 1) / PAGE;
+        for (long p = first; p <= last; p++) {
+            int word = (int) (p >>> 6);
+            long bit = 1L << (p & 63);
+            if (((long) WORD.getOpaque(bits, word) & bit) == 0) WORD.getAndBitwiseOr(bits, word, bit);
+        }
     }
 }

@@ -74,6 +74,28 @@ public interface VirtualMachine extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Starts logging which guest RAM pages the guest writes (and the kernel on its behalf, e.g. a
+     * paravirtual clock page), for a live checkpoint. Returns false when this backend cannot; a checkpoint
+     * then copies RAM with the guest paused. The VMM's own writes are not in this log:
+     * {@link GuestMemory#startWriteLog()} has those.
+     */
+    default boolean startDirtyLog() {
+        return false;
+    }
+
+    /**
+     * Takes the dirty log of {@code region} (one of {@code memory().regions()}): the pages written since
+     * {@link #startDirtyLog()} or the previous call, which this call clears. Bit {@code p % 64} of word
+     * {@code p / 64} is the page at {@code region.gpa() + p * 4096}.
+     */
+    default long[] takeDirtyLog(GuestMemory.Region region) {
+        throw new UnsupportedOperationException("this backend has no dirty-page log");
+    }
+
+    /** Stops the dirty-page log (idempotent). */
+    default void stopDirtyLog() {}
+
     /** Delivers an MSI: {@code address} in the 0xfeexxxxx window, {@code data} the message. */
     void sendMsi(long address, int data);
 

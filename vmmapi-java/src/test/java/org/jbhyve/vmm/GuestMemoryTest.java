@@ -50,4 +50,48 @@ class GuestMemoryTest {
             assertThat(m.size()).isEqualTo(0x12000);
         }
     }
+
+    /** A page bitmap of {@code words} words with {@code pages} set. */
+    private static long[] pages(int words, int... pages) {
+        long[] bits = new long[words];
+        for (int p : pages) bits[p >>> 6] |= 1L << (p & 63);
+        return bits;
+    }
+
+    @Test
+    void theWriteLogHoldsEveryPageTheVmmMayHaveWrittenAndNoPageItOnlyRead() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment low = a.allocate(0x100000, 4096), high = a.allocate(0x2000, 4096);
+            GuestMemory.Region lowRegion = new GuestMemory.Region(0, 0x100000, low);
+            GuestMemory.Region highRegion = new GuestMemory.Region(GuestMemory.HIGHMEM_BASE, 0x2000, high);
+            GuestMemory m = new GuestMemory(lowRegion, highRegion);
+            m.writeInt(0x1000, 1); // before the log: not in it
+            assertThatThrownBy(() -> m.writtenPages(lowRegion)).isInstanceOf(IllegalStateException.class);
+
+            m.startWriteLog();
+            m.writeByte(0x2000, (byte) 1);
+            m.writeShort(0x3fff, (short) 1); // straddles pages 3 and 4
+            m.writeLong(0x5ffc, 1);          // pages 5 and 6
+            m.write(0x7000, new byte[0x1001]); // pages 7 and 8
+            m.fill(0x40000, 1, (byte) 0);    // page 0x40
+            m.slice(0x41000, 8);             // handed out: may be written later
+            m.writeInt(GuestMemory.HIGHMEM_BASE + 0x1000, 1);
+            m.readLong(0x50000);             // reads are not writes
+            m.read(0x51000, new byte[8], 0, 8);
+            m.readSlice(0x52000, 8);
+            assertThatThrownBy(() -> m.readSlice(0x53000, 8).set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) 1))
+                    .as("a read slice cannot write").isInstanceOf(IllegalArgumentException.class);
+
+            assertThat(m.writtenPages(lowRegion)).isEqualTo(pages(4, 2, 3, 4, 5, 6, 7, 8, 0x40, 0x41));
+            assertThat(m.writtenPages(highRegion)).isEqualTo(pages(1, 1));
+            assertThat(m.writtenPages(lowRegion)).as("reading the log does not clear it")
+                    .isEqualTo(pages(4, 2, 3, 4, 5, 6, 7, 8, 0x40, 0x41));
+
+            m.stopWriteLog();
+            m.writeInt(0x9000, 1);
+            assertThatThrownBy(() -> m.writtenPages(lowRegion)).isInstanceOf(IllegalStateException.class);
+            m.startWriteLog();
+            assertThat(m.writtenPages(lowRegion)).as("a new log starts empty").isEqualTo(new long[4]);
+        }
+    }
 }

@@ -207,8 +207,8 @@ final class StringIo {
         } else {
             for (int i = 0; i < n; i++) {
                 long at = (long) i * size;
-                MemorySegment.copy(memory.slice(gpa1[i], len1[i]), 0, data, at, len1[i]);
-                if (len1[i] < size) MemorySegment.copy(memory.slice(gpa2[i], size - len1[i]), 0, data, at + len1[i],
+                MemorySegment.copy(memory.readSlice(gpa1[i], len1[i]), 0, data, at, len1[i]);
+                if (len1[i] < size) MemorySegment.copy(memory.readSlice(gpa2[i], size - len1[i]), 0, data, at + len1[i],
                         size - len1[i]);
             }
         }

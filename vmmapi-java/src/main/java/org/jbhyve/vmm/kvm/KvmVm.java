@@ -40,6 +40,7 @@ public final class KvmVm implements VirtualMachine {
     private final int xsaveSize;
     private final List<long[]> extraMappings = new ArrayList<>();
     private volatile boolean closed;
+    private volatile boolean dirtyLogging;
 
     KvmVm(KvmHypervisor hv, KvmFd vm, VmConfig config) {
         this.hv = hv;
@@ -192,6 +193,46 @@ public final class KvmVm implements VirtualMachine {
             return java.util.Optional.empty();
         }
         return blocks;
+    }
+
+    /** The memory slot of a RAM region: lowmem is slot 0, highmem slot 1 (see the constructor). */
+    private int slotOf(GuestMemory.Region region) {
+        int index = memory.regions().indexOf(region);
+        if (index < 0) throw new IllegalArgumentException("not a RAM region of VM '" + config.name() + "': " + region);
+        return index;
+    }
+
+    @Override
+    public synchronized boolean startDirtyLog() {
+        if (closed) throw new IllegalStateException("VM '" + config.name() + "' is closed");
+        // Changing only the flags of a slot keeps its memory; KVM write-protects it and logs writes from now on.
+        for (GuestMemory.Region r : memory.regions()) {
+            setMemoryRegion(slotOf(r), r.gpa(), r.host(), KVM_MEM_LOG_DIRTY_PAGES);
+        }
+        dirtyLogging = true;
+        return true;
+    }
+
+    @Override
+    public long[] takeDirtyLog(GuestMemory.Region region) {
+        if (!dirtyLogging) throw new IllegalStateException("VM '" + config.name() + "' is not logging dirty pages");
+        long pages = region.size() / VmConfig.PAGE_SIZE;
+        int words = (int) ((pages + 63) / 64);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment bitmap = a.allocate(8L * words, 8);
+            MemorySegment log = kvm_dirty_log.allocate(a);
+            kvm_dirty_log.slot(log, slotOf(region));
+            kvm_dirty_log.dirty_bitmap(log, bitmap.address());
+            vm.ioctl("KVM_GET_DIRTY_LOG", KVM_GET_DIRTY_LOG, log);
+            return bitmap.toArray(java.lang.foreign.ValueLayout.JAVA_LONG);
+        }
+    }
+
+    @Override
+    public synchronized void stopDirtyLog() {
+        if (!dirtyLogging || closed) return;
+        dirtyLogging = false;
+        for (GuestMemory.Region r : memory.regions()) setMemoryRegion(slotOf(r), r.gpa(), r.host(), 0);
     }
 
     @Override

@@ -208,7 +208,7 @@ public final class DescriptorChain {
         long[] at = {0};
         try {
             forEach(false, offset, dst.byteSize(), (gpa, n) -> {
-                MemorySegment.copy(memory.slice(gpa, n), 0, dst, at[0], n);
+                MemorySegment.copy(memory.readSlice(gpa, n), 0, dst, at[0], n);
                 at[0] += n;
             });
         } catch (IOException e) {

@@ -3,7 +3,6 @@ package org.jbhyve.bhyve.devices.virtio;
 import static org.jbhyve.bhyve.devices.virtio.Virtio.bit;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -400,9 +399,8 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
 
         @Override
         public void accept(long gpa, int length) throws IOException {
-            MemorySegment buffer = memory.slice(gpa, length);
-            if (toGuest) file.read(position, buffer);
-            else file.write(position, buffer);
+            if (toGuest) file.read(position, memory.slice(gpa, length));
+            else file.write(position, memory.readSlice(gpa, length));
             position += length;
         }
     }

@@ -22,6 +22,7 @@ public final class kvm_h {
 
     // VM ioctls
     public static final long KVM_CREATE_VCPU = _IO(KVMIO, 0x41);
+    public static final long KVM_GET_DIRTY_LOG = _IOW(KVMIO, 0x42, kvm_dirty_log.sizeof());
     public static final long KVM_SET_USER_MEMORY_REGION = _IOW(KVMIO, 0x46, kvm_userspace_memory_region.sizeof());
     public static final long KVM_SET_TSS_ADDR = _IO(KVMIO, 0x47);
     public static final long KVM_SET_IDENTITY_MAP_ADDR = _IOW(KVMIO, 0x48, 8);

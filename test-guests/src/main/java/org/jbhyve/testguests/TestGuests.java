@@ -76,6 +76,12 @@ public final class TestGuests {
         return (byte) (i * 3 + 1);
     }
 
+    /** Where the {@code dirty} guest's pages start (16 MiB): pass n stores n in each page's first and last word. */
+    public static final long DIRTY_BASE = 16L << 20;
+
+    /** How many pages the {@code dirty} guest rewrites on every pass (4 MiB). */
+    public static final int DIRTY_PAGES = 1024;
+
     /** How many sectors the {@code blkloop} guest cycles through: write {@code k} goes to {@link #blkLoopSector}. */
     public static final int BLKLOOP_SECTORS = 64;
 

@@ -347,6 +347,25 @@ class TestGuestsTest {
     }
 
     @Test
+    void dirtyIsALoadableElf64X86_64Executable() throws IOException {
+        assertThat(TestGuests.names()).contains("dirty");
+        guestIsALoadableElf64X86_64Executable("dirty");
+        assertThat(TestGuests.DIRTY_BASE).isEqualTo(16L << 20);
+        assertThat(TestGuests.DIRTY_PAGES).isEqualTo(1024);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "dirty=dirty ready\n",
+        "dirty=dirty pass ",
+        "dirty=dirty bad page ",
+        "dirty= expected ",
+    })
+    void dirtyContainsTheTextItPrints(String spec) throws IOException {
+        guestContainsTheTextItPrints(spec);
+    }
+
+    @Test
     void touchGuestsAreListed() {
         assertThat(TestGuests.names()).contains("touch", TestGuests.TOUCH_MULTIBOOT_GUEST);
         assertThat(TestGuests.TOUCH_BASE).isEqualTo(16L << 20);

@@ -74,6 +74,7 @@ public final class SnapshotWriter implements AutoCloseable {
     private final Set<String> chunkKeys = new HashSet<>();
     private final List<RamRegion> regions = new ArrayList<>();
     private final List<int[]> regionCrcs = new ArrayList<>();
+    private final List<LiveRamRegion> liveRegions = new ArrayList<>();
     private State state = State.OPEN;
 
     private SnapshotWriter(int dirFd, boolean ownsDirFd, String name, String displayPath, Path listing,
@@ -377,6 +378,25 @@ public final class SnapshotWriter implements AutoCloseable {
      */
     public RamRegion addRamRegion(String regionName, long gpa, MemorySegment memory, java.util.BitSet blocksWithData)
             throws IOException {
+        long size = checkRegion(regionName, gpa, memory);
+        long offset = align(cursor, BLOCK);
+        String what = "writing RAM region " + regions.size() + " (gpa 0x" + Long.toHexString(gpa) + ")";
+        int[] crcs = new int[(int) ((size + BLOCK - 1) / BLOCK)];
+        long populated;
+        try {
+            Fs.ftruncate(fd, offset + size, what + ": extending the file");
+            populated = writeRam(memory, offset, crcs, what, blocksWithData, null);
+        } catch (Fs.ErrnoException e) {
+            throw fail(e, what);
+        } catch (RuntimeException | Error e) {
+            abortQuietly();
+            throw e;
+        }
+        cursor = offset + size;
+        return addRegion(new RamRegion(regionName, gpa, size, offset, populated), crcs);
+    }
+
+    private long checkRegion(String regionName, long gpa, MemorySegment memory) {
         ensureOpen();
         Objects.requireNonNull(memory, "memory");
         Objects.requireNonNull(regionName, "regionName");
@@ -385,30 +405,69 @@ public final class SnapshotWriter implements AutoCloseable {
         if (gpa < 0 || gpa % PAGE != 0) throw new IllegalArgumentException("RAM region gpa 0x" + Long.toHexString(gpa) + " is not 4 KiB aligned");
         if (size <= 0 || size % PAGE != 0) throw new IllegalArgumentException("RAM region size " + size + " is not a positive multiple of 4 KiB");
         if (gpa > Long.MAX_VALUE - size) throw new IllegalArgumentException("RAM region at 0x" + Long.toHexString(gpa) + " wraps around");
-        for (RamRegion r : regions) {
+        List<RamRegion> taken = new ArrayList<>(regions);
+        for (LiveRamRegion live : liveRegions) taken.add(live.placement());
+        for (RamRegion r : taken) {
             if (gpa < r.gpa() + r.size() && r.gpa() < gpa + size) {
                 throw new IllegalArgumentException("RAM region at gpa 0x" + Long.toHexString(gpa) + " overlaps region '"
                         + r.name() + "' at 0x" + Long.toHexString(r.gpa()));
             }
         }
-        long offset = align(cursor, BLOCK);
-        String what = "writing RAM region " + regions.size() + " (gpa 0x" + Long.toHexString(gpa) + ")";
-        int[] crcs = new int[(int) ((size + BLOCK - 1) / BLOCK)];
-        long populated;
-        try {
-            Fs.ftruncate(fd, offset + size, what + ": extending the file");
-            populated = writeRam(memory, offset, crcs, what, blocksWithData);
-        } catch (Fs.ErrnoException e) {
-            throw fail(e, what);
-        } catch (RuntimeException | Error e) {
-            abortQuietly();
-            throw e;
-        }
-        RamRegion region = new RamRegion(regionName, gpa, size, offset, populated);
+        return size;
+    }
+
+    private RamRegion addRegion(RamRegion region, int[] crcs) {
         regions.add(region);
         regionCrcs.add(crcs);
-        cursor = offset + size;
         return region;
+    }
+
+    /**
+     * Starts a RAM region that is copied while the guest still runs: a live (pre-copy) checkpoint. The
+     * region gets its place in the file now; the caller then copies it with
+     * {@link LiveRamRegion#copyAll}, copies what the guest wrote meanwhile with
+     * {@link LiveRamRegion#copyPages} as often as it likes, and, once the guest is paused and the last
+     * written pages are copied, calls {@link LiveRamRegion#finish()}. Commit refuses a region that is not
+     * finished. Add live regions before any chunk whose size is not yet known, so they come first in the
+     * file; the layout rules (§3) allow any order.
+     */
+    public LiveRamRegion beginLiveRamRegion(String regionName, long gpa, MemorySegment memory) throws IOException {
+        long size = checkRegion(regionName, gpa, memory);
+        long offset = align(cursor, BLOCK);
+        int index = regions.size() + liveRegions.size();
+        String what = "writing RAM region " + index + " (gpa 0x" + Long.toHexString(gpa) + ")";
+        try {
+            Fs.ftruncate(fd, offset + size, what + ": extending the file");
+        } catch (Fs.ErrnoException e) {
+            throw fail(e, what);
+        }
+        LiveRamRegion live = new LiveRamRegion(this, new RamRegion(regionName, gpa, size, offset, 0), memory, what);
+        liveRegions.add(live);
+        cursor = offset + size;
+        return live;
+    }
+
+    /** Called by a finished live region: it now counts like one added by {@link #addRamRegion}. */
+    RamRegion finishLive(LiveRamRegion live, RamRegion region, int[] crcs) {
+        ensureOpen();
+        if (!liveRegions.remove(live)) throw new IllegalStateException("live RAM region '" + region.name() + "' is not open");
+        return addRegion(region, crcs);
+    }
+
+    /** The temporary file's descriptor, for a live region's positional writes. */
+    int fileDescriptor() {
+        ensureOpen();
+        return fd;
+    }
+
+    /** Abandons the snapshot after a failed write of a live region (see {@link #fail}). */
+    SnapshotWriteException failLive(Fs.ErrnoException e, String what) {
+        return fail(e, what);
+    }
+
+    /** Abandons the snapshot after any other failure of a live region. */
+    void abortLive() {
+        abortQuietly();
     }
 
     private static final class Zero {
@@ -420,6 +479,11 @@ public final class SnapshotWriter implements AutoCloseable {
         CRC32C c = new CRC32C();
         c.update(Zero.BLOCK_OF_ZEROS.asSlice(0, length).asByteBuffer());
         return (int) c.getValue();
+    }
+
+    /** 2 MiB of zeros, to compare pages against and to write a page back to zero. */
+    static MemorySegment zeros() {
+        return Zero.BLOCK_OF_ZEROS;
     }
 
     /** CRC32C of {@code length} zero bytes (length at most 2 MiB): what a hole's block sums to. */
@@ -437,14 +501,16 @@ public final class SnapshotWriter implements AutoCloseable {
      * Scans pages and writes runs of non-zero ones at {@code fileOffset + their offset}; returns the number
      * of populated pages. Big regions are split into contiguous ranges of 2 MiB blocks handled by up to
      * four threads: the writes are positional and the ranges disjoint, so their order does not matter.
-     * Blocks not in {@code dataBlocks} (when it is not null) are holes and are not read.
+     * Blocks not in {@code dataBlocks} (when it is not null) are holes and are not read. When
+     * {@code nonZeroPages} is not null, the bit of every page written is set in it (page {@code p}: bit
+     * {@code p % 64} of word {@code p / 64}); the workers' block ranges cover disjoint words.
      */
-    private long writeRam(MemorySegment mem, long fileOffset, int[] crcs, String what, java.util.BitSet dataBlocks)
-            throws Fs.ErrnoException {
+    long writeRam(MemorySegment mem, long fileOffset, int[] crcs, String what, java.util.BitSet dataBlocks,
+                  long[] nonZeroPages) throws Fs.ErrnoException {
         int threads = (int) Math.min(Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()),
                 mem.byteSize() / (PARALLEL_THRESHOLD / 2));
         if (threads < 2 || mem.byteSize() < PARALLEL_THRESHOLD) {
-            return writeBlocks(mem, fileOffset, crcs, 0, crcs.length, what, dataBlocks);
+            return writeBlocks(mem, fileOffset, crcs, 0, crcs.length, what, dataBlocks, nonZeroPages);
         }
         MemorySegment shared;
         if (mem.isAccessibleBy(Thread.ofPlatform().unstarted(() -> {}))) {
@@ -454,7 +520,7 @@ public final class SnapshotWriter implements AutoCloseable {
             // arena under them: an unscoped view of the same memory is safe for that long.
             shared = MemorySegment.ofAddress(mem.address()).reinterpret(mem.byteSize());
         } else {
-            return writeBlocks(mem, fileOffset, crcs, 0, crcs.length, what, dataBlocks);
+            return writeBlocks(mem, fileOffset, crcs, 0, crcs.length, what, dataBlocks, nonZeroPages);
         }
         ramWriteFailed = false;
         long[] populated = new long[threads];
@@ -466,7 +532,7 @@ public final class SnapshotWriter implements AutoCloseable {
             int index = t;
             workers[t] = Thread.ofPlatform().name("snapshot-ram-" + t).start(() -> {
                 try {
-                    populated[index] = writeBlocks(shared, fileOffset, crcs, from, to, what, dataBlocks);
+                    populated[index] = writeBlocks(shared, fileOffset, crcs, from, to, what, dataBlocks, nonZeroPages);
                 } catch (Throwable e) {
                     failures[index] = e;
                     ramWriteFailed = true;
@@ -498,7 +564,7 @@ public final class SnapshotWriter implements AutoCloseable {
 
     /** {@link #writeRam} for blocks {@code [fromBlock, toBlock)}. */
     private long writeBlocks(MemorySegment mem, long fileOffset, int[] crcs, int fromBlock, int toBlock, String what,
-                             java.util.BitSet dataBlocks) throws Fs.ErrnoException {
+                             java.util.BitSet dataBlocks, long[] nonZeroPages) throws Fs.ErrnoException {
         MemorySegment zero = Zero.BLOCK_OF_ZEROS;
         long size = mem.byteSize();
         long rangeEnd = Math.min(size, toBlock * BLOCK);
@@ -532,6 +598,7 @@ public final class SnapshotWriter implements AutoCloseable {
                 boolean nonZero = p == firstPage || MemorySegment.mismatch(mem, p, p + PAGE, zero, 0, PAGE) >= 0;
                 if (nonZero) {
                     populated++;
+                    if (nonZeroPages != null) nonZeroPages[(int) (p / PAGE >>> 6)] |= 1L << (p / PAGE & 63);
                     if (runStart < 0) {
                         runStart = p;
                     } else if (p - runStart >= MAX_RUN) {
@@ -564,6 +631,12 @@ public final class SnapshotWriter implements AutoCloseable {
      */
     public Manifest commit() throws IOException {
         ensureOpen();
+        if (!liveRegions.isEmpty()) {
+            String unfinished = liveRegions.getFirst().placement().name();
+            abortQuietly();
+            throw new IllegalStateException("cannot write snapshot " + displayPath + ": live RAM region '" + unfinished
+                    + "' was never finished; the snapshot was abandoned");
+        }
         long total = 0;
         for (RamRegion r : regions) total += r.size();
         if (total != memorySize) {

@@ -4,6 +4,7 @@ import org.jbhyve.bhyve.device.Snapshottable;
 import org.jbhyve.bhyve.snapshot.KernelStateRecord;
 import org.jbhyve.bhyve.snapshot.VcpuStateRecord;
 import org.jbhyve.snapshot.format.HostInfo;
+import org.jbhyve.snapshot.format.LiveRamRegion;
 import org.jbhyve.snapshot.format.SnapshotFormat;
 import org.jbhyve.snapshot.format.SnapshotMetadata;
 import org.jbhyve.snapshot.format.SnapshotWriter;
@@ -13,53 +14,180 @@ import org.jbhyve.vmm.Vcpu;
 import org.jbhyve.vmm.VirtualMachine;
 import org.jbhyve.vmm.state.KernelState;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
- * Writes one snapshot of a paused VM (docs/snapshot-format.md). Chunk order: {@code vm}, the kernel's
- * VM-wide state, one {@code vcpu} per vCPU, every device, then guest RAM. Each vCPU's state is read
- * in the order the backend documents in {@link Vcpu#saveState()} (MP state first, events last).
+ * Writes one snapshot (docs/snapshot-format.md). {@link #open} creates the temporary file while the guest
+ * runs; {@link #precopy} (a live checkpoint) copies guest RAM while it still runs; {@link #writePaused},
+ * with every vCPU stopped at an instruction boundary and the devices quiesced, writes the state chunks —
+ * {@code vm}, the kernel's VM-wide state, one {@code vcpu} per vCPU, every device — and then RAM: all of
+ * it, or after a pre-copy only the pages written since. Each vCPU's state is read in the order the
+ * backend documents in {@link Vcpu#saveState()} (MP state first, events last).
+ *
+ * <p>Live checkpoint: the hypervisor logs the pages the guest writes, and {@link GuestMemory} the pages
+ * the VMM's devices write. RAM is copied once, then the pages the guest wrote meanwhile, round after
+ * round, until a round is small (or stops shrinking, or {@link #MAX_ROUNDS} is reached); the guest is
+ * paused only for the last small round and the state chunks. The devices' pages are copied in that last
+ * round only: a device may write through a buffer it took long before (a disk read in flight), and only
+ * after pausing the devices, which drains their I/O, are all those writes done.
  */
-final class SnapshotSave {
+final class SnapshotSave implements AutoCloseable {
     static final String VM_CHUNK = "vm";
     static final int VM_VERSION = 1;
+    /** Most rounds of copying what the guest wrote while it runs, after the first full copy. */
+    static final int MAX_ROUNDS = 8;
+    /** A round with at most this many pages (4 MiB) is left for the pause: copying it takes milliseconds. */
+    static final long SMALL_ROUND_PAGES = 1024;
 
-    private SnapshotSave() {}
+    private final VmRuntime runtime;
+    private final VirtualMachine vm;
+    private final SnapshotWriter writer;
+    private final List<LiveRamRegion> live = new ArrayList<>();
+    private boolean logging;
+    private int rounds;
+    private long precopiedBytes;
+    private long finalPages;
 
-    static String write(SnapshotTarget target, VmRuntime runtime) throws Exception {
+    private SnapshotSave(VmRuntime runtime, SnapshotWriter writer) {
+        this.runtime = runtime;
+        this.vm = runtime.vm();
+        this.writer = writer;
+    }
+
+    /** Creates the snapshot's temporary file (nothing is named {@code target} until the commit). */
+    static SnapshotSave open(SnapshotTarget target, VmRuntime runtime) throws IOException {
         VirtualMachine vm = runtime.vm();
         SnapshotMetadata meta = SnapshotMetadata.of(vm.name(), vm.vcpus().size(),
                 new LinkedHashMap<>(runtime.config().flatten()), HostInfo.detect(runtime.backendName()));
-        try (SnapshotWriter w = switch (target) {
+        SnapshotWriter w = switch (target) {
             case SnapshotTarget.File f -> SnapshotWriter.create(f.path(), meta);
             case SnapshotTarget.InDirectory d -> SnapshotWriter.create(d.dirFd(), d.name(), meta);
-        }) {
-            GuestMemory mem = vm.memory();
-            w.addChunk(VM_CHUNK, "", VM_VERSION, true, StateRecord.builder()
-                    .putU32("vcpus", vm.vcpus().size())
-                    .putU64("memory_size", mem.size())
-                    .putU64("lowmem_size", mem.lowmemSize())
-                    .putU64("highmem_size", mem.highmemSize())
-                    .putString("backend", runtime.backendName())
-                    .build());
-            for (KernelState k : vm.saveKernelState()) {
-                w.addChunk(k.name(), "", k.version(), true, k.producer(), KernelStateRecord.encode(k));
+        };
+        return new SnapshotSave(runtime, w);
+    }
+
+    /**
+     * Copies guest RAM while the guest runs. Returns false, having done nothing, when the backend keeps no
+     * dirty-page log (the paused write then copies all of RAM). {@code ended} is asked between rounds: when
+     * the VM has ended, this stops with an exception and the snapshot is abandoned.
+     */
+    boolean precopy(BooleanSupplier ended) throws IOException {
+        GuestMemory mem = vm.memory();
+        // Both logs start before the first copy reads anything, so no write can fall between them.
+        mem.startWriteLog();
+        logging = true;
+        if (!vm.startDirtyLog()) {
+            mem.stopWriteLog();
+            logging = false;
+            return false;
+        }
+        int index = 0;
+        for (GuestMemory.Region r : mem.regions()) {
+            live.add(writer.beginLiveRamRegion("region" + index++, r.gpa(), r.host()));
+        }
+        for (int i = 0; i < live.size(); i++) {
+            GuestMemory.Region r = mem.regions().get(i);
+            precopiedBytes += live.get(i).copyAll(vm.ramBlocksWithData(r, SnapshotFormat.BLOCK_SIZE).orElse(null));
+        }
+        long previous = Long.MAX_VALUE;
+        while (rounds < MAX_ROUNDS) {
+            if (ended.getAsBoolean()) throw new IllegalStateException("the VM ended during the checkpoint");
+            long dirty = 0;
+            for (int i = 0; i < live.size(); i++) {
+                LiveRamRegion region = live.get(i);
+                long before = region.bytesWritten();
+                dirty += region.copyPages(vm.takeDirtyLog(mem.regions().get(i)));
+                precopiedBytes += region.bytesWritten() - before;
             }
-            for (Vcpu v : vm.vcpus()) {
-                w.addChunk(VcpuStateRecord.CHUNK, Integer.toString(v.id()), VcpuStateRecord.VERSION, true,
-                        VcpuStateRecord.encode(v.saveState()));
-            }
-            for (Snapshottable s : runtime.snapshottables()) {
-                w.addChunk(s.stateName(), "", s.stateVersion(), true, s.saveState());
-            }
+            rounds++;
+            if (dirty <= SMALL_ROUND_PAGES || dirty >= previous) break; // small enough, or not converging
+            previous = dirty;
+        }
+        return true;
+    }
+
+    /**
+     * Writes the state chunks and RAM; the VM must be paused. Afterwards the file no longer depends on the
+     * guest, which may run again before {@link #commit()}.
+     */
+    void writePaused() throws Exception {
+        GuestMemory mem = vm.memory();
+        writer.addChunk(VM_CHUNK, "", VM_VERSION, true, StateRecord.builder()
+                .putU32("vcpus", vm.vcpus().size())
+                .putU64("memory_size", mem.size())
+                .putU64("lowmem_size", mem.lowmemSize())
+                .putU64("highmem_size", mem.highmemSize())
+                .putString("backend", runtime.backendName())
+                .build());
+        for (KernelState k : vm.saveKernelState()) {
+            writer.addChunk(k.name(), "", k.version(), true, k.producer(), KernelStateRecord.encode(k));
+        }
+        for (Vcpu v : vm.vcpus()) {
+            writer.addChunk(VcpuStateRecord.CHUNK, Integer.toString(v.id()), VcpuStateRecord.VERSION, true,
+                    VcpuStateRecord.encode(v.saveState()));
+        }
+        for (Snapshottable s : runtime.snapshottables()) {
+            writer.addChunk(s.stateName(), "", s.stateVersion(), true, s.saveState());
+        }
+        if (live.isEmpty()) {
             // Blocks the backend knows to be zero (never touched) are neither read nor allocated.
             int index = 0;
             for (GuestMemory.Region r : mem.regions()) {
-                w.addRamRegion("region" + index++, r.gpa(), r.host(),
+                writer.addRamRegion("region" + index++, r.gpa(), r.host(),
                         vm.ramBlocksWithData(r, SnapshotFormat.BLOCK_SIZE).orElse(null));
             }
-            w.commit();
-            return w.path();
+        } else {
+            // RAM last (§10.4): what the guest wrote since the last round, and everything the devices wrote.
+            for (int i = 0; i < live.size(); i++) {
+                GuestMemory.Region r = mem.regions().get(i);
+                long[] pages = vm.takeDirtyLog(r);
+                long[] byDevices = mem.writtenPages(r);
+                for (int w = 0; w < pages.length; w++) pages[w] |= byDevices[w];
+                finalPages += live.get(i).copyPages(pages);
+                live.get(i).finish();
+            }
+            stopLogs();
+        }
+    }
+
+    /** Makes the snapshot durable and gives it its name (fsync, rename, fsync of the directory). */
+    void commit() throws IOException {
+        writer.commit();
+    }
+
+    /** The snapshot's path. */
+    String path() {
+        return writer.path();
+    }
+
+    /** How the RAM was copied, for the checkpoint's one-line report ("" for a paused copy). */
+    String precopySummary() {
+        if (live.isEmpty()) return "";
+        return String.format(java.util.Locale.ROOT, "pre-copied %.1f MiB in %d round%s while the guest ran, %d page%s while paused",
+                precopiedBytes / 1048576.0, rounds + 1, rounds == 0 ? "" : "s", finalPages, finalPages == 1 ? "" : "s");
+    }
+
+    /** Stops the write logs and, unless committed, removes the temporary file. */
+    @Override
+    public void close() {
+        try {
+            stopLogs();
+        } finally {
+            writer.close();
+        }
+    }
+
+    private void stopLogs() {
+        if (!logging) return;
+        logging = false;
+        try {
+            vm.stopDirtyLog();
+        } finally {
+            vm.memory().stopWriteLog();
         }
     }
 }

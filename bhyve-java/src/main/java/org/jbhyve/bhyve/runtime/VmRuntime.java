@@ -68,6 +68,10 @@ public final class VmRuntime implements AutoCloseable {
     private final List<Thread> vcpuThreads = new ArrayList<>();
     private final List<Uart16550> uarts = new ArrayList<>();
 
+    /** Config key: whether a checkpoint that keeps the VM running copies RAM while the guest runs. */
+    public static final String LIVE_CHECKPOINT_KEY = "checkpoint.live";
+    private final boolean liveCheckpoints;
+
     /** Built for a restore that has not come yet ({@link #prepare}): no boot, RAM to be replaced. */
     private volatile boolean prepared;
 
@@ -79,6 +83,7 @@ public final class VmRuntime implements AutoCloseable {
         CpuTopology topology = CpuTopology.fromConfig(config);
         long memoryBytes = MemorySize.fromConfig(config);
         checkEmulations(config);
+        this.liveCheckpoints = config.getBoolean(LIVE_CHECKPOINT_KEY, true);
         if (restoreFrom != null) SnapshotRestore.checkCompatible(restoreFrom, topology.cpus(), memoryBytes);
         this.prepared = prepareOnly;
         boolean booting = restoreFrom == null && !prepareOnly;
@@ -425,32 +430,64 @@ public final class VmRuntime implements AutoCloseable {
     private final Object checkpointLock = new Object();
     private volatile long startedAt = System.nanoTime();
     private volatile int checkpoints;
+    private volatile Duration lastCheckpointPause = Duration.ZERO;
+    private volatile String lastCheckpointCopy = "";
 
     /**
-     * Writes a snapshot while the VM is paused: every vCPU stopped at an instruction boundary, devices
-     * quiesced. With {@code suspend} the VM then ends with exit status 0; otherwise it resumes. On
+     * Writes a snapshot of the VM as it is while paused: every vCPU stopped at an instruction boundary,
+     * devices quiesced. With {@code suspend} the VM then ends with exit status 0; otherwise it resumes. On
      * failure nothing is left behind (no file that could pass verification) and the VM resumes.
      *
-     * @return one line saying what was written
+     * <p>A checkpoint that keeps the VM running is live unless {@code checkpoint.live=false}: RAM is
+     * copied while the guest runs and only what it wrote meanwhile is copied paused (see
+     * {@link SnapshotSave}), so the guest stops for milliseconds instead of for the whole RAM. A suspend
+     * copies RAM paused: the guest does not run afterwards, and a pre-copy would only add work.
+     *
+     * @return one line saying what was written, and for how long the guest was paused
      */
     public String checkpoint(SnapshotTarget target, boolean suspend) throws Exception {
         synchronized (checkpointLock) {
-            try {
-                pause(Duration.ofSeconds(30));
-                state.beginCheckpoint();
-                String written = SnapshotSave.write(target, this);
-                checkpoints++;
-                // With suspend the VM is now SUSPENDED (exit status 0) and its parked vCPU threads end.
-                state.endCheckpoint(suspend);
-                return written;
-            } catch (Exception | Error e) {
-                if (state.state() == VmState.CHECKPOINTING) state.endCheckpoint(false);
-                throw e;
-            } finally {
-                if (state.state() == VmState.PAUSED) resume();
+            try (SnapshotSave save = SnapshotSave.open(target, this)) {
+                if (!suspend && liveCheckpoints) save.precopy(() -> state.state().isTerminal());
+                long pausedAt = System.nanoTime();
+                try {
+                    pause(Duration.ofSeconds(30));
+                    state.beginCheckpoint();
+                    save.writePaused();
+                    if (suspend) {
+                        save.commit();
+                        checkpoints++;
+                        // The VM is now SUSPENDED (exit status 0) and its parked vCPU threads end.
+                        state.endCheckpoint(true);
+                    } else {
+                        // Everything the file holds is written; the fsyncs and the rename of the commit do not
+                        // need the guest to stay still. If they fail, the checkpoint fails and the VM runs on,
+                        // as after any other failure.
+                        state.endCheckpoint(false);
+                        resume();
+                    }
+                } catch (Exception | Error e) {
+                    if (state.state() == VmState.CHECKPOINTING) state.endCheckpoint(false);
+                    throw e;
+                } finally {
+                    if (state.state() == VmState.PAUSED) resume();
+                    lastCheckpointPause = Duration.ofNanos(System.nanoTime() - pausedAt);
+                    lastCheckpointCopy = save.precopySummary();
+                }
+                if (!suspend) {
+                    save.commit();
+                    checkpoints++;
+                }
+                return save.path();
             }
         }
     }
+
+    /** How long the guest was paused by the last checkpoint (including one that failed). */
+    public Duration lastCheckpointPause() { return lastCheckpointPause; }
+
+    /** How the last checkpoint copied RAM while the guest ran ("" when it copied all of it paused). */
+    public String lastCheckpointCopy() { return lastCheckpointCopy; }
 
     /** What the control socket (bhyvectl) may ask of this VM. */
     public VmControl control() {
@@ -458,7 +495,10 @@ public final class VmRuntime implements AutoCloseable {
             @Override
             public String checkpoint(int dirFd, String name, boolean suspend) throws Exception {
                 if (state.state().isTerminal()) throw new ControlException(ControlProtocol.EBUSY, "the VM has ended");
-                return VmRuntime.this.checkpoint(new SnapshotTarget.InDirectory(dirFd, name), suspend);
+                String written = VmRuntime.this.checkpoint(new SnapshotTarget.InDirectory(dirFd, name), suspend);
+                String copy = lastCheckpointCopy;
+                return String.format(java.util.Locale.ROOT, "%s written; the guest was paused for %.1f ms%s", written,
+                        lastCheckpointPause.toNanos() / 1e6, copy.isEmpty() ? "" : " (" + copy + ")");
             }
 
             @Override
@@ -477,6 +517,7 @@ public final class VmRuntime implements AutoCloseable {
                 m.put("memory_bytes", vm.memory().size());
                 m.put("uptime_ms", (System.nanoTime() - startedAt) / 1_000_000);
                 m.put("checkpoints", (long) checkpoints);
+                m.put("last_checkpoint_pause_us", lastCheckpointPause.toNanos() / 1000);
                 return m;
             }
         };
@@ -514,8 +555,12 @@ public final class VmRuntime implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        closeQuietly();
-        vm.close();
+        // A checkpoint still reading guest RAM (a pre-copy stops at its next round once the VM has ended)
+        // finishes before the RAM is unmapped.
+        synchronized (checkpointLock) {
+            closeQuietly();
+            vm.close();
+        }
         hypervisor.close();
     }
 }

@@ -1,0 +1,218 @@
+package org.jbhyve.bhyve.runtime;
+
+import org.jbhyve.snapshot.format.RamRegion;
+import org.jbhyve.snapshot.format.SnapshotReader;
+import org.jbhyve.testguests.RequiresKvm;
+import org.jbhyve.testguests.TestGuests;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Live checkpoints on real /dev/kvm: RAM is copied while the guest runs, and only what it wrote
+ * meanwhile is copied with the guest paused. The guests make a missed page visible: {@code dirty}
+ * rewrites 4 MiB on every pass and checks that each page holds what it wrote on the pass before, and
+ * {@code blkloop} waits for virtio-blk completions that the device writes into guest RAM (the used ring
+ * and the status byte: writes the hypervisor's dirty log does not see).
+ */
+@RequiresKvm
+class LiveCheckpointKvmTest {
+    private static final Duration T = Duration.ofSeconds(120);
+    private static final Pattern PASS = Pattern.compile("(?m)^dirty pass (\\d+)\n");
+    private static final Pattern WROTE = Pattern.compile("(?m)^wrote (\\d+)\n");
+
+    private static List<Long> numbers(Pattern p, String out) {
+        List<Long> ns = new ArrayList<>();
+        Matcher m = p.matcher(out);
+        while (m.find()) ns.add(Long.parseLong(m.group(1)));
+        return ns;
+    }
+
+    private static long lastPass(String out) {
+        List<Long> ns = numbers(PASS, out);
+        return ns.isEmpty() ? 0 : ns.getLast();
+    }
+
+    /** The dirty guest, after a few of its passes. */
+    private static BhyveRun dirtyGuest(String... extra) throws Exception {
+        BhyveRun run = BhyveRun.guest("dirty", extra);
+        assertThat(run.runtime).as(run.stderr()).isNotNull();
+        run.awaitOutput(o -> lastPass(o) >= 64 || o.contains("bad"), T);
+        return run;
+    }
+
+    /** Waits for {@code more} further passes of a (restored) dirty guest, and that it never complained. */
+    private static void assertGoesOnWithoutComplaint(BhyveRun run, long more) throws Exception {
+        String start = run.output();
+        long from = lastPass(start);
+        run.awaitOutput(o -> lastPass(o) >= from + more || o.contains("bad"), T);
+        String out = run.output();
+        assertThat(out).as("the guest found every page as it left it; " + run.stderr()).doesNotContain("bad");
+        assertThat(lastPass(out)).as(out).isGreaterThanOrEqualTo(from + more);
+    }
+
+    @Test
+    void aGuestRewritingItsRamKeepsRunningAndItsLiveCheckpointsRestoreIntoAGuestThatFindsEveryPage(
+            @TempDir Path dir) throws Exception {
+        List<Path> snaps = List.of(dir.resolve("a.snap"), dir.resolve("b.snap"), dir.resolve("c.snap"));
+        try (BhyveRun run = dirtyGuest()) {
+            for (Path snap : snaps) {
+                run.runtime.checkpoint(new SnapshotTarget.File(snap), false);
+                assertThat(run.runtime.lastCheckpointCopy()).as("the checkpoint was live").startsWith("pre-copied");
+                assertGoesOnWithoutComplaint(run, 64);
+            }
+            run.runtime.end(ExitStatus.POWEROFF, "test done");
+            assertThat(run.exitStatus(T)).isEqualTo(ExitStatus.POWEROFF.code());
+        }
+        for (Path snap : snaps) {
+            SnapshotReader.verify(snap); // every chunk and RAM block matches its checksum
+            try (BhyveRun restored = BhyveRun.restore(snap, List.of())) {
+                assertThat(restored.runtime).as(restored.stderr()).isNotNull();
+                assertGoesOnWithoutComplaint(restored, 128);
+                assertThat(restored.output()).as("no reboot").doesNotContain("dirty ready");
+                restored.runtime.end(ExitStatus.POWEROFF, "test done");
+                assertThat(restored.exitStatus(T)).isEqualTo(ExitStatus.POWEROFF.code());
+            }
+        }
+    }
+
+    /**
+     * The control that shows the check above can fail: one page of the guest's range set back in the
+     * snapshot (as a checkpoint that missed the guest's last write to it would have left it) and the
+     * restored guest says which page, and stops with status 1.
+     */
+    @Test
+    void aRestoredGuestNoticesAPageThatIsNotAsItLeftIt(@TempDir Path dir) throws Exception {
+        Path snap = dir.resolve("d.snap");
+        try (BhyveRun run = dirtyGuest()) {
+            run.runtime.checkpoint(new SnapshotTarget.File(snap), true); // suspend: nothing changes after
+            assertThat(run.exitStatus(T)).isZero();
+        }
+        int page = 700;
+        long offset;
+        try (SnapshotReader r = SnapshotReader.open(snap)) {
+            RamRegion low = r.ramRegions().getFirst();
+            offset = low.fileOffset() + TestGuests.DIRTY_BASE + page * 4096L;
+        }
+        try (FileChannel f = FileChannel.open(snap, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer word = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            f.read(word, offset);
+            long held = word.flip().getLong();
+            assertThat(held).as("the guest wrote the page").isPositive();
+            f.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, held - 1), offset);
+        }
+        try (BhyveRun restored = BhyveRun.restore(snap, List.of())) {
+            assertThat(restored.runtime).as(restored.stderr()).isNotNull();
+            assertThat(restored.exitStatus(T)).as(restored.output()).isEqualTo((1 << 1) | 1); // debug-exit: (status << 1) | 1
+            assertThat(restored.output()).contains("dirty bad page " + page + " holds ");
+        }
+    }
+
+    /**
+     * The VMM's own writes to guest RAM, made between the pre-copy and the pause (as a device completing a
+     * request would), are in the snapshot, although the hypervisor's dirty log never sees them. One lands
+     * on a page that was all zeros at the first copy (so it was a hole), one on a page the first copy had
+     * written, and one turns a written page back to zeros.
+     */
+    @Test
+    void writesTheVmmMakesToGuestRamDuringThePrecopyAreInTheSnapshot(@TempDir Path dir) throws Exception {
+        Path snap = dir.resolve("f.snap");
+        long hole = 24L << 20, written = (24L << 20) + 8 * 4096, zeroed = (24L << 20) + 16 * 4096;
+        try (BhyveRun run = dirtyGuest()) {
+            org.jbhyve.vmm.GuestMemory memory = run.runtime.vm().memory();
+            memory.writeLong(written, 0x1111);
+            memory.writeLong(zeroed, 0x2222);
+            try (SnapshotSave save = SnapshotSave.open(new SnapshotTarget.File(snap), run.runtime)) {
+                assertThat(save.precopy(() -> false)).as("KVM keeps a dirty log").isTrue();
+                memory.writeLong(hole, 0xfeed_f00dL);
+                memory.writeLong(written, 0x3333);
+                memory.slice(zeroed, 8).fill((byte) 0);
+                run.runtime.pause(T);
+                try {
+                    save.writePaused();
+                } finally {
+                    run.runtime.resume();
+                }
+                save.commit();
+            }
+            assertGoesOnWithoutComplaint(run, 64);
+            run.runtime.end(ExitStatus.POWEROFF, "test done");
+        }
+        SnapshotReader.verify(snap);
+        try (SnapshotReader r = SnapshotReader.open(snap);
+             java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment ram = r.mapRam(0, arena);
+            java.lang.foreign.ValueLayout.OfLong word = java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+            assertThat(ram.get(word, hole)).isEqualTo(0xfeed_f00dL);
+            assertThat(ram.get(word, written)).isEqualTo(0x3333);
+            assertThat(ram.get(word, zeroed)).isZero();
+        }
+    }
+
+    /**
+     * Device writes: blkloop waits for each request's completion, which virtio-blk writes into guest RAM.
+     * A live checkpoint taken while it writes restores into a guest that goes on with the next write; a
+     * completion missing from the snapshot would leave it waiting until "blkloop fail write at k".
+     */
+    @Test
+    void aLiveCheckpointOfAGuestMidVirtioBlkIoHoldsTheDevicesWritesToGuestRam(@TempDir Path dir) throws Exception {
+        Path img = dir.resolve("disk.img");
+        Files.write(img, new byte[1 << 20]);
+        List<String> args = List.of("-c", "1", "-m", "32M", "-s", "0,hostbridge", "-s", "31,lpc", "-l", "debug-exit",
+                "-s", "4,virtio-blk," + img, "-o", "boot.kernel=" + TestGuests.path("blkloop"));
+        Path snap = dir.resolve("blk.snap");
+        long atCheckpoint;
+        try (BhyveRun run = BhyveRun.start(args)) {
+            run.awaitOutput(o -> numbers(WROTE, o).size() >= 6 || o.contains("fail"), T);
+            run.runtime.checkpoint(new SnapshotTarget.File(snap), false);
+            assertThat(run.runtime.lastCheckpointCopy()).startsWith("pre-copied");
+            atCheckpoint = numbers(WROTE, run.output()).getLast();
+            run.awaitOutput(o -> numbers(WROTE, o).getLast() >= atCheckpoint + 3 || o.contains("fail"), T);
+            assertThat(run.output()).doesNotContain("fail");
+            run.runtime.end(ExitStatus.POWEROFF, "test done");
+            assertThat(run.exitStatus(T)).isEqualTo(ExitStatus.POWEROFF.code());
+        }
+        try (BhyveRun restored = BhyveRun.restore(snap, List.of())) {
+            assertThat(restored.runtime).as(restored.stderr()).isNotNull();
+            restored.awaitOutput(o -> numbers(WROTE, o).size() >= 5 || o.contains("fail"), T);
+            String out = restored.output();
+            assertThat(out).as("no reboot, no lost completion").doesNotContain("blkloop ready").doesNotContain("fail");
+            List<Long> ks = numbers(WROTE, out);
+            for (int i = 1; i < ks.size(); i++) assertThat(ks.get(i)).isEqualTo(ks.get(i - 1) + 1);
+            // The checkpoint came after "wrote atCheckpoint" was printed, and within a few writes of it.
+            assertThat(ks.getFirst()).isBetween(atCheckpoint, atCheckpoint + 4);
+            restored.runtime.end(ExitStatus.POWEROFF, "test done");
+            assertThat(restored.exitStatus(T)).isEqualTo(ExitStatus.POWEROFF.code());
+        }
+    }
+
+    @Test
+    void withCheckpointLiveFalseTheGuestIsPausedForTheWholeCopy(@TempDir Path dir) throws Exception {
+        Path snap = dir.resolve("e.snap");
+        try (BhyveRun run = dirtyGuest("-o", "checkpoint.live=false")) {
+            run.runtime.checkpoint(new SnapshotTarget.File(snap), false);
+            assertThat(run.runtime.lastCheckpointCopy()).isEmpty();
+            assertGoesOnWithoutComplaint(run, 64);
+            run.runtime.end(ExitStatus.POWEROFF, "test done");
+            assertThat(run.exitStatus(T)).isEqualTo(ExitStatus.POWEROFF.code());
+        }
+        SnapshotReader.verify(snap);
+        try (BhyveRun restored = BhyveRun.restore(snap, List.of())) {
+            assertGoesOnWithoutComplaint(restored, 64);
+            restored.runtime.end(ExitStatus.POWEROFF, "test done");
+        }
+    }
+}

@@ -87,11 +87,18 @@ public final class RestoreRehearsal {
                 "-l", "com1," + dir.resolve("com1.log"), "-o", "boot.kernel=" + kernel, name};
     }
 
-    /** Boots the throwaway VM {@code config} describes and suspends it to {@code dir/rehearsal.snap}. */
+    /**
+     * Boots the throwaway VM {@code config} describes, takes a live checkpoint of it (so that the first
+     * real one, and the AOT cache, find that path loaded and profiled) and suspends it to
+     * {@code dir/rehearsal.snap}.
+     */
     public static Path suspendThrowawayVm(Path dir, ConfigTree config) throws IOException {
         Path snapshot = dir.resolve("rehearsal.snap");
         try (VmRuntime vm = VmRuntime.build(config, new PrintStream(OutputStream.nullOutputStream()))) {
             vm.start();
+            Path live = dir.resolve("rehearsal-live.snap");
+            vm.checkpoint(new SnapshotTarget.File(live), false);
+            java.nio.file.Files.delete(live);
             vm.checkpoint(new SnapshotTarget.File(snapshot), true);
             vm.awaitExit();
         } catch (Exception e) {

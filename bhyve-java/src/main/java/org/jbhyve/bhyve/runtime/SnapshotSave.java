@@ -13,6 +13,7 @@ import org.jbhyve.vmm.GuestMemory;
 import org.jbhyve.vmm.Vcpu;
 import org.jbhyve.vmm.VirtualMachine;
 import org.jbhyve.vmm.state.KernelState;
+import org.jbhyve.vmm.state.VcpuState;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -22,11 +23,12 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Writes one snapshot (docs/snapshot-format.md). {@link #open} creates the temporary file while the guest
- * runs; {@link #precopy} (a live checkpoint) copies guest RAM while it still runs; {@link #writePaused},
- * with every vCPU stopped at an instruction boundary and the devices quiesced, writes the state chunks —
- * {@code vm}, the kernel's VM-wide state, one {@code vcpu} per vCPU, every device — and then RAM: all of
- * it, or after a pre-copy only the pages written since. Each vCPU's state is read in the order the
- * backend documents in {@link Vcpu#saveState()} (MP state first, events last).
+ * runs; {@link #precopy} (a live checkpoint) copies guest RAM while it still runs; {@link #capturePaused},
+ * with every vCPU stopped at an instruction boundary and the devices quiesced, reads the state — {@code vm},
+ * the kernel's VM-wide state, each vCPU, every device — and then copies RAM: all of it, or after a pre-copy
+ * only the pages written since; {@link #commit}, which need not wait for the pause, encodes and writes the
+ * state chunks and commits. Each vCPU's state is read in the order the backend documents in
+ * {@link Vcpu#saveState()} (MP state first, events last).
  *
  * <p>Live checkpoint: the hypervisor logs the pages the guest writes, and {@link GuestMemory} the pages
  * the VMM's devices write. RAM is copied once, then the pages the guest wrote meanwhile, round after
@@ -110,28 +112,33 @@ final class SnapshotSave implements AutoCloseable {
         return true;
     }
 
+    /** A device's state, taken while paused. */
+    private record DeviceState(String name, int version, StateRecord record) {}
+
+    /** The state read while the VM was paused, encoded and written by {@link #commit()}. */
+    private StateRecord vmRecord;
+    private List<KernelState> kernelStates;
+    private final List<VcpuState> vcpuStates = new ArrayList<>();
+    private final List<DeviceState> deviceStates = new ArrayList<>();
+
     /**
-     * Writes the state chunks and RAM; the VM must be paused. Afterwards the file no longer depends on the
-     * guest, which may run again before {@link #commit()}.
+     * Reads the machine's state and copies the RAM that is left to copy; the VM must be paused. Afterwards
+     * the snapshot no longer depends on the guest, which may run again before {@link #commit()}: encoding
+     * and writing the state chunks (milliseconds of the pause, on a cold JIT more) happen there.
      */
-    void writePaused() throws Exception {
+    void capturePaused() throws Exception {
         GuestMemory mem = vm.memory();
-        writer.addChunk(VM_CHUNK, "", VM_VERSION, true, StateRecord.builder()
+        vmRecord = StateRecord.builder()
                 .putU32("vcpus", vm.vcpus().size())
                 .putU64("memory_size", mem.size())
                 .putU64("lowmem_size", mem.lowmemSize())
                 .putU64("highmem_size", mem.highmemSize())
                 .putString("backend", runtime.backendName())
-                .build());
-        for (KernelState k : vm.saveKernelState()) {
-            writer.addChunk(k.name(), "", k.version(), true, k.producer(), KernelStateRecord.encode(k));
-        }
-        for (Vcpu v : vm.vcpus()) {
-            writer.addChunk(VcpuStateRecord.CHUNK, Integer.toString(v.id()), VcpuStateRecord.VERSION, true,
-                    VcpuStateRecord.encode(v.saveState()));
-        }
+                .build();
+        kernelStates = vm.saveKernelState();
+        for (Vcpu v : vm.vcpus()) vcpuStates.add(v.saveState());
         for (Snapshottable s : runtime.snapshottables()) {
-            writer.addChunk(s.stateName(), "", s.stateVersion(), true, s.saveState());
+            deviceStates.add(new DeviceState(s.stateName(), s.stateVersion(), s.saveState()));
         }
         if (live.isEmpty()) {
             // Blocks the backend knows to be zero (never touched) are neither read nor allocated.
@@ -150,12 +157,24 @@ final class SnapshotSave implements AutoCloseable {
                 finalPages += live.get(i).copyPages(pages);
                 live.get(i).finish();
             }
-            stopLogs();
         }
     }
 
-    /** Makes the snapshot durable and gives it its name (fsync, rename, fsync of the directory). */
+    /**
+     * Writes the state chunks captured by {@link #capturePaused()}, then makes the snapshot durable and gives
+     * it its name (fsync, rename, fsync of the directory).
+     */
     void commit() throws IOException {
+        stopLogs(); // here, not while paused: turning KVM's log off makes it rebuild its mappings of RAM
+        writer.addChunk(VM_CHUNK, "", VM_VERSION, true, vmRecord);
+        for (KernelState k : kernelStates) {
+            writer.addChunk(k.name(), "", k.version(), true, k.producer(), KernelStateRecord.encode(k));
+        }
+        for (VcpuState v : vcpuStates) {
+            writer.addChunk(VcpuStateRecord.CHUNK, Integer.toString(v.vcpuId()), VcpuStateRecord.VERSION, true,
+                    VcpuStateRecord.encode(v));
+        }
+        for (DeviceState d : deviceStates) writer.addChunk(d.name(), "", d.version(), true, d.record());
         writer.commit();
     }
 

@@ -453,16 +453,16 @@ public final class VmRuntime implements AutoCloseable {
                 try {
                     pause(Duration.ofSeconds(30));
                     state.beginCheckpoint();
-                    save.writePaused();
+                    save.capturePaused();
                     if (suspend) {
                         save.commit();
                         checkpoints++;
                         // The VM is now SUSPENDED (exit status 0) and its parked vCPU threads end.
                         state.endCheckpoint(true);
                     } else {
-                        // Everything the file holds is written; the fsyncs and the rename of the commit do not
-                        // need the guest to stay still. If they fail, the checkpoint fails and the VM runs on,
-                        // as after any other failure.
+                        // The state is read and the RAM written: encoding and writing the state chunks, the
+                        // fsyncs and the rename do not need the guest to stay still. If they fail, the checkpoint
+                        // fails and the VM runs on, as after any other failure.
                         state.endCheckpoint(false);
                         resume();
                     }

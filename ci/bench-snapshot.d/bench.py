@@ -513,7 +513,7 @@ class Bench:
         dd_out, jb_file, jb_file2, q_file = (self.path(n) for n in ("dd.out", "ckpt.jbs", "ckpt-warm.jbs", "ckpt.qemu"))
 
         rss_before = (rss_mib(jb.p.pid), rss_mib(qp.p.pid))
-        keys = ("dd", "dd_random", "bhyvectl", "request", "qemu", "qemu_fsync")
+        keys = ("dd", "dd_random", "bhyvectl", "request", "qemu", "qemu_fsync", "paused", "qemu_downtime")
         r, first = {k: [] for k in keys}, {k: [] for k in keys}
         sizes = {}
 
@@ -537,6 +537,10 @@ class Bench:
             if out.returncode != 0:
                 raise Failure("bhyvectl --checkpoint failed (status %d): %s" % (out.returncode, out.stderr.strip()))
             rr["bhyvectl"].append(t1 - t0)
+            paused = re.search(r"the guest was paused for ([0-9.]+) ms", out.stdout)
+            if not paused:
+                raise Failure("bhyvectl --checkpoint did not say how long the guest was paused: %s" % out.stdout.strip())
+            rr["paused"].append(float(paused.group(1)) * 1e6)  # ns, as the other series
             sizes["jbhyve"] = self.sizes_of(jb_file)
             self.wait_tick(jb, t1, "a tick after the checkpoint (the VM keeps running)")
 
@@ -563,6 +567,8 @@ class Bench:
             sizes["qemu"] = self.sizes_of(q_file)
             info = qmp.execute("query-migrate")
             sizes["qemu_info"] = (info.get("total-time"), info.get("downtime"))
+            if info.get("downtime") is not None:
+                rr["qemu_downtime"].append(info["downtime"] * 1e6)
             t_cont = now()
             qmp.execute("cont")
             self.wait_tick(qp, t_cont, "a tick after 'cont'")
@@ -894,6 +900,13 @@ class Bench:
             total, downtime = sizes["qemu_info"]
             print("  (QEMU's own figures, last run: total-time %s ms, downtime %s ms; its VM is paused at the end of"
                   " a migration and is resumed with 'cont')" % (total, downtime))
+            print("  the guest's pause (both live: RAM copied while the guest runs, the rest paused):")
+            print("  %-48s %s" % ("jbhyve: 'the guest was paused for' (bhyvectl)", cell(r["paused"], "jbhyve pause")))
+            if r["qemu_downtime"]:
+                print("  %-48s %s" % ("QEMU: downtime (query-migrate), until 'cont' not counted",
+                                      cell(r["qemu_downtime"], "QEMU downtime")))
+                print("  ratio: QEMU downtime / jbhyve pause %.2f (higher is better for jbhyve)"
+                      % (med(r["qemu_downtime"]) / med(r["paused"])))
             jb_req, jb_cmd, dd, qf = med(r["request"]), med(r["bhyvectl"]), med(r["dd"]), med(r["qemu_fsync"])
             print("  round 0 (warm-up, not in the medians): dd %.0f, dd random %.0f, bhyvectl %.0f, request %.0f, "
                   "QEMU %.0f / %.0f" % tuple(ms(first[k][0]) for k in ("dd", "dd_random", "bhyvectl", "request", "qemu",

@@ -872,11 +872,11 @@ class Bench:
                 v = v[1:-1]
             return (v[-1] - v[0]) / med(xs) if med(xs) else 0
 
-        def cell(xs, label):
+        def cell(xs, label, digits=0):
             bad = len(xs) > 1 and spread(xs) > self.a.noise
             if bad:
-                noisy.append("%-58s %6.0f - %.0f ms" % (label.strip(), ms(min(xs)), ms(max(xs))))
-            return "%7.0f" % ms(med(xs)) + ("*" if bad else " ")
+                noisy.append("%-58s %6.*f - %.*f ms" % (label.strip(), digits, ms(min(xs)), digits, ms(max(xs))))
+            return "%7.*f" % (digits, ms(med(xs))) + ("*" if bad else " ")
 
         def mib(b):
             return "%8.1f MiB" % (b / MiB)
@@ -901,10 +901,10 @@ class Bench:
             print("  (QEMU's own figures, last run: total-time %s ms, downtime %s ms; its VM is paused at the end of"
                   " a migration and is resumed with 'cont')" % (total, downtime))
             print("  the guest's pause (both live: RAM copied while the guest runs, the rest paused):")
-            print("  %-48s %s" % ("jbhyve: 'the guest was paused for' (bhyvectl)", cell(r["paused"], "jbhyve pause")))
+            print("  %-48s %s" % ("jbhyve: 'the guest was paused for' (bhyvectl)", cell(r["paused"], "jbhyve pause", 1)))
             if r["qemu_downtime"]:
                 print("  %-48s %s" % ("QEMU: downtime (query-migrate), until 'cont' not counted",
-                                      cell(r["qemu_downtime"], "QEMU downtime")))
+                                      cell(r["qemu_downtime"], "QEMU downtime", 1)))
                 print("  ratio: QEMU downtime / jbhyve pause %.2f (higher is better for jbhyve)"
                       % (med(r["qemu_downtime"]) / med(r["paused"])))
             jb_req, jb_cmd, dd, qf = med(r["request"]), med(r["bhyvectl"]), med(r["dd"]), med(r["qemu_fsync"])

@@ -89,7 +89,8 @@ public final class GuestMemory {
     /**
      * The host memory behind {@code [gpa, gpa+length)}; no copy. The caller may write to it, so the pages
      * count as written for a live checkpoint (when one is logging), even if the caller only reads: use
-     * {@link #readSlice} for that.
+     * {@link #readSlice} for that. A caller that writes through the slice calls {@link #written} once
+     * the write is done: a write in flight when a checkpoint's log starts is only seen that way.
      */
     public MemorySegment slice(long gpa, long length) {
         Region r = checked(gpa, length);
@@ -125,26 +126,26 @@ public final class GuestMemory {
 
     public void writeByte(long gpa, byte v) {
         Region r = checked(gpa, 1);
-        logWrite(r, gpa, 1);
         r.host().set(ValueLayout.JAVA_BYTE, gpa - r.gpa(), v);
+        logWritten(r, gpa, 1);
     }
 
     public void writeShort(long gpa, short v) {
         Region r = checked(gpa, 2);
-        logWrite(r, gpa, 2);
         r.host().set(ValueLayout.JAVA_SHORT_UNALIGNED, gpa - r.gpa(), v);
+        logWritten(r, gpa, 2);
     }
 
     public void writeInt(long gpa, int v) {
         Region r = checked(gpa, 4);
-        logWrite(r, gpa, 4);
         r.host().set(ValueLayout.JAVA_INT_UNALIGNED, gpa - r.gpa(), v);
+        logWritten(r, gpa, 4);
     }
 
     public void writeLong(long gpa, long v) {
         Region r = checked(gpa, 8);
-        logWrite(r, gpa, 8);
         r.host().set(ValueLayout.JAVA_LONG_UNALIGNED, gpa - r.gpa(), v);
+        logWritten(r, gpa, 8);
     }
 
     /** Copies guest bytes out. */
@@ -156,26 +157,45 @@ public final class GuestMemory {
     /** Copies bytes into the guest. */
     public void write(long gpa, byte[] src, int offset, int length) {
         Region r = checked(gpa, length);
-        logWrite(r, gpa, length);
         MemorySegment.copy(src, offset, r.host(), ValueLayout.JAVA_BYTE, gpa - r.gpa(), length);
+        logWritten(r, gpa, length);
     }
 
     public void write(long gpa, byte[] src) {
         write(gpa, src, 0, src.length);
     }
 
-    /** Zeroes {@code [gpa, gpa+length)}. */
+    /** Copies {@code length} bytes of {@code src} from {@code srcOffset} into the guest. */
+    public void write(long gpa, MemorySegment src, long srcOffset, long length) {
+        Region r = checked(gpa, length);
+        MemorySegment.copy(src, srcOffset, r.host(), gpa - r.gpa(), length);
+        logWritten(r, gpa, length);
+    }
+
+    /** Fills {@code [gpa, gpa+length)} with {@code value}. */
     public void fill(long gpa, long length, byte value) {
-        slice(gpa, length).fill(value);
+        Region r = checked(gpa, length);
+        r.host().asSlice(gpa - r.gpa(), length).fill(value);
+        logWritten(r, gpa, length);
+    }
+
+    /**
+     * Says that the VMM has just written {@code [gpa, gpa+length)} through a {@link #slice} (by a copy, a
+     * {@code pread}, an atomic update): logs the pages for a live checkpoint, whose log may have started
+     * between the slice and the write. The methods that write themselves do this on their own.
+     */
+    public void written(long gpa, long length) {
+        logWritten(checked(gpa, length), gpa, length);
     }
 
     // ---- the VMM's own writes, for a live checkpoint ----
 
     /**
-     * Starts logging which 4 KiB pages the VMM writes (through {@link #slice}, the {@code write} methods
-     * and {@link #fill}). The log only grows until {@link #stopWriteLog()}: a device may write through a
-     * slice long after taking it, so a page once handed out stays written, and a live checkpoint copies
-     * these pages again after pausing the devices.
+     * Starts logging which 4 KiB pages the VMM writes: those handed out by {@link #slice} (when handed out,
+     * and again at {@link #written}) and those the {@code write} methods and {@link #fill} store to (after
+     * the store). The log only grows until {@link #stopWriteLog()}: a device may write through a slice long
+     * after taking it, so a page once handed out stays written, and a live checkpoint copies these pages
+     * again after pausing the devices (which waits for their writes in flight).
      */
     public void startWriteLog() {
         long[][] bits = new long[regions.size()][];
@@ -205,6 +225,16 @@ public final class GuestMemory {
     private static final VarHandle WORD = MethodHandles.arrayElementVarHandle(long[].class);
 
     private record WriteLog(long[][] bits) {}
+
+    /**
+     * After a store: the fence orders it before the read of {@link #writeLog}, so that either this thread
+     * sees a log that has started, or the checkpoint that started it, which reads RAM afterwards, sees the
+     * store (a store may otherwise still sit in this CPU's store buffer while the load goes ahead).
+     */
+    private void logWritten(Region r, long gpa, long length) {
+        VarHandle.fullFence();
+        logWrite(r, gpa, length);
+    }
 
     private void logWrite(Region r, long gpa, long length) {
         WriteLog log = writeLog;

@@ -257,9 +257,8 @@ final class StringIo {
         if (in) {
             for (int i = 0; i < n; i++) {
                 long at = (long) i * size;
-                MemorySegment.copy(data, at, memory.slice(gpa1[i], len1[i]), 0, len1[i]);
-                if (len1[i] < size) MemorySegment.copy(data, at + len1[i], memory.slice(gpa2[i], size - len1[i]), 0,
-                        size - len1[i]);
+                memory.write(gpa1[i], data, at, len1[i]);
+                if (len1[i] < size) memory.write(gpa2[i], data, at + len1[i], size - len1[i]);
             }
         }
         long moved = (long) n * size;

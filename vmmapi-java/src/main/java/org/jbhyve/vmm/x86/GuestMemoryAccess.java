@@ -66,11 +66,13 @@ public interface GuestMemoryAccess {
                 if ((gpa & (size - 1)) != 0) throw new IllegalArgumentException("unaligned compare-and-set at 0x"
                         + Long.toHexString(gpa));
                 MemorySegment s = memory.slice(gpa, size);
-                return switch (size) {
+                boolean swapped = switch (size) {
                     case 4 -> INT.compareAndSet(s, 0L, (int) expected, (int) update);
                     case 8 -> LONG.compareAndSet(s, 0L, expected, update);
                     default -> throw new IllegalArgumentException("compare-and-set size " + size);
                 };
+                if (swapped) memory.written(gpa, size);
+                return swapped;
             }
         };
     }

@@ -221,7 +221,7 @@ public final class DescriptorChain {
         long[] at = {0};
         try {
             forEach(true, offset, src.byteSize(), (gpa, n) -> {
-                MemorySegment.copy(src, at[0], memory.slice(gpa, n), 0, n);
+                memory.write(gpa, src, at[0], n);
                 at[0] += n;
             });
         } catch (IOException e) {

@@ -399,8 +399,12 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
 
         @Override
         public void accept(long gpa, int length) throws IOException {
-            if (toGuest) file.read(position, memory.slice(gpa, length));
-            else file.write(position, memory.readSlice(gpa, length));
+            if (toGuest) {
+                file.read(position, memory.slice(gpa, length));
+                memory.written(gpa, length); // the read may have been in flight when a checkpoint's log started
+            } else {
+                file.write(position, memory.readSlice(gpa, length));
+            }
             position += length;
         }
     }

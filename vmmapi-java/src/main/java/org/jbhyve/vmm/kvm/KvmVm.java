@@ -206,8 +206,21 @@ public final class KvmVm implements VirtualMachine {
     public synchronized boolean startDirtyLog() {
         if (closed) throw new IllegalStateException("VM '" + config.name() + "' is closed");
         // Changing only the flags of a slot keeps its memory; KVM write-protects it and logs writes from now on.
-        for (GuestMemory.Region r : memory.regions()) {
-            setMemoryRegion(slotOf(r), r.gpa(), r.host(), KVM_MEM_LOG_DIRTY_PAGES);
+        List<GuestMemory.Region> logged = new ArrayList<>();
+        try {
+            for (GuestMemory.Region r : memory.regions()) {
+                setMemoryRegion(slotOf(r), r.gpa(), r.host(), KVM_MEM_LOG_DIRTY_PAGES);
+                logged.add(r);
+            }
+        } catch (RuntimeException e) {
+            for (GuestMemory.Region r : logged) {
+                try {
+                    setMemoryRegion(slotOf(r), r.gpa(), r.host(), 0);
+                } catch (RuntimeException again) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw e;
         }
         dirtyLogging = true;
         return true;
@@ -228,11 +241,21 @@ public final class KvmVm implements VirtualMachine {
         }
     }
 
+    /** Stops the log on every slot; if one refuses, the log stays on (as far as this VM knows) and a later call tries again. */
     @Override
     public synchronized void stopDirtyLog() {
         if (!dirtyLogging || closed) return;
+        RuntimeException failure = null;
+        for (GuestMemory.Region r : memory.regions()) {
+            try {
+                setMemoryRegion(slotOf(r), r.gpa(), r.host(), 0);
+            } catch (RuntimeException e) {
+                if (failure == null) failure = e;
+                else failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) throw failure;
         dirtyLogging = false;
-        for (GuestMemory.Region r : memory.regions()) setMemoryRegion(slotOf(r), r.gpa(), r.host(), 0);
     }
 
     @Override

@@ -221,7 +221,9 @@ final class Standby implements VmControl {
         keys.addAll(b.keySet());
         List<String> differ = new java.util.ArrayList<>();
         for (String k : keys) {
-            if (k.equals("name") || k.equals("control.dir") || k.equals(KEY) || k.startsWith("boot.")) continue;
+            // Not the machine's shape: where its socket is, the standby key, how it boots, how it checkpoints.
+            if (k.equals("name") || k.equals("control.dir") || k.equals(KEY) || k.startsWith("boot.")
+                    || k.equals(VmRuntime.LIVE_CHECKPOINT_KEY)) continue;
             String va = a.get(k), vb = b.get(k);
             if (k.equals("cpus")) {
                 va = va == null ? "1" : va;

@@ -35,7 +35,7 @@ class StandbyTest {
     @Test
     void machinesMatchWhenOnlyKeysThatDoNotShapeThemDiffer() {
         Map<String, String> snapshot = Map.of("name", "a", "boot.kernel", "/k1", "control.dir", "/r1", "cpus", "1",
-                "pci.0.0.0.device", "hostbridge", "memory.size", "32M");
+                "pci.0.0.0.device", "hostbridge", "memory.size", "32M", "checkpoint.live", "false");
         Map<String, String> prepared = Map.of("name", "b", "boot.kernel", "/k2", "control.dir", "/r2",
                 "pci.0.0.0.device", "hostbridge", "memory.size", "32M");
         assertThat(Standby.differingKeys(snapshot, prepared)).as("cpus=1 is the default").isEmpty();

@@ -93,7 +93,9 @@ final class SnapshotSave implements AutoCloseable {
         }
         for (int i = 0; i < live.size(); i++) {
             GuestMemory.Region r = mem.regions().get(i);
-            precopiedBytes += live.get(i).copyAll(vm.ramBlocksWithData(r, SnapshotFormat.BLOCK_SIZE).orElse(null));
+            precopiedBytes += live.get(i).copyAll(vm.ramBlocksWithData(r, SnapshotFormat.BLOCK_SIZE).orElse(null),
+                    ended);
+            if (ended.getAsBoolean()) throw new IllegalStateException("the VM ended during the checkpoint");
         }
         long previous = Long.MAX_VALUE;
         while (rounds < MAX_ROUNDS) {
@@ -165,7 +167,14 @@ final class SnapshotSave implements AutoCloseable {
      * it its name (fsync, rename, fsync of the directory).
      */
     void commit() throws IOException {
-        stopLogs(); // here, not while paused: turning KVM's log off makes it rebuild its mappings of RAM
+        // Here, not while paused: turning KVM's log off makes it rebuild its mappings of RAM. A log that
+        // will not turn off costs the guest some speed, not this snapshot, which is complete.
+        try {
+            stopLogs();
+        } catch (RuntimeException e) {
+            runtime.warn("jbhyve: VM " + vm.name() + ": could not turn the dirty-page log off after a checkpoint ("
+                    + e.getMessage() + "); the next checkpoint tries again");
+        }
         writer.addChunk(VM_CHUNK, "", VM_VERSION, true, vmRecord);
         for (KernelState k : kernelStates) {
             writer.addChunk(k.name(), "", k.version(), true, k.producer(), KernelStateRecord.encode(k));
@@ -195,6 +204,9 @@ final class SnapshotSave implements AutoCloseable {
     public void close() {
         try {
             stopLogs();
+        } catch (RuntimeException e) {
+            runtime.warn("jbhyve: VM " + vm.name() + ": could not turn the dirty-page log off after a checkpoint ("
+                    + e.getMessage() + ")");
         } finally {
             writer.close();
         }
@@ -202,11 +214,8 @@ final class SnapshotSave implements AutoCloseable {
 
     private void stopLogs() {
         if (!logging) return;
+        vm.memory().stopWriteLog();
+        vm.stopDirtyLog(); // throws if KVM refuses; then logging stays true and close() tries again
         logging = false;
-        try {
-            vm.stopDirtyLog();
-        } finally {
-            vm.memory().stopWriteLog();
-        }
     }
 }

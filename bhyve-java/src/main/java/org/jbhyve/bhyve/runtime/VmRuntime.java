@@ -448,7 +448,10 @@ public final class VmRuntime implements AutoCloseable {
     public String checkpoint(SnapshotTarget target, boolean suspend) throws Exception {
         synchronized (checkpointLock) {
             try (SnapshotSave save = SnapshotSave.open(target, this)) {
-                if (!suspend && liveCheckpoints) save.precopy(() -> state.state().isTerminal());
+                // Only a running guest is worth copying ahead; for any other state pause() says why not.
+                if (!suspend && liveCheckpoints && state.state() == VmState.RUNNING) {
+                    save.precopy(() -> state.state().isTerminal());
+                }
                 long pausedAt = System.nanoTime();
                 try {
                     pause(Duration.ofSeconds(30));
@@ -481,6 +484,11 @@ public final class VmRuntime implements AutoCloseable {
                 return save.path();
             }
         }
+    }
+
+    /** One line on this VM's log (stderr). */
+    void warn(String line) {
+        log.println(line);
     }
 
     /** How long the guest was paused by the last checkpoint (including one that failed). */

@@ -15,15 +15,17 @@ import java.util.zip.CRC32C;
  *   <li>{@link #copyAll} writes every non-zero page and the CRC of every block, as the paused writer
  *       does, while the guest may be changing them;</li>
  *   <li>{@link #copyPages} writes the pages the guest wrote since (from the hypervisor's dirty log):
- *       non-zero ones are written, ones that became zero are overwritten with zeros, and their blocks'
- *       CRCs are marked stale;</li>
- *   <li>{@link #finish()}, with the guest paused and its last written pages copied, sums the stale
- *       blocks again from memory, which now equals the file.</li>
+ *       non-zero ones are written, ones that became zero are overwritten with zeros, and then the blocks
+ *       holding them are summed again from memory;</li>
+ *   <li>{@link #finish()}, with the guest paused and its last written pages copied by a last
+ *       {@link #copyPages}, adds the region to the snapshot.</li>
  * </ol>
  *
  * <p>Why that is exact: a page the guest changes after the dirty log started is in some later log, so it
  * is written again, and its block summed again, after its last change. A page never in a later log has
- * not changed since {@link #copyAll} read it, so the copy and the block's first CRC stand.
+ * not changed since it was last written and its block last summed, so that copy and that CRC stand. A
+ * block is summed while the guest may still change it; such a change is in the next log, so the block is
+ * summed again. So the pause only sums the blocks of the pages in the last log.
  *
  * <p>Not thread-safe: one thread copies, then finishes. A failed write abandons the whole snapshot.
  */
@@ -41,9 +43,10 @@ public final class LiveRamRegion {
     private final int[] crcs;
     /** Pages whose non-zero content is in the file (bit p%64 of word p/64). */
     private final long[] inFile;
-    /** Blocks written again after {@link #copyAll}: their CRC is recomputed by {@link #finish()}. */
-    private final BitSet staleBlocks = new BitSet();
+    /** Blocks written by the {@link #copyPages} in progress: summed again at its end. */
+    private final BitSet touchedBlocks = new BitSet();
     private boolean copiedAll;
+    private boolean stopped;
     private boolean finished;
     private long bytesWritten;
 
@@ -75,16 +78,24 @@ public final class LiveRamRegion {
     /**
      * The first pass: scans the region and writes every non-zero page, as {@link SnapshotWriter#addRamRegion}
      * does. {@code blocksWithData} as there (null: read every block). Start the dirty log before this, so
-     * that whatever the guest changes while it runs is in a later {@link #copyPages}.
+     * that whatever the guest changes while it runs is in a later {@link #copyPages}. {@code stop} is asked
+     * before each 2 MiB block; once it says true the pass ends early, the region is unusable, and the
+     * caller abandons the snapshot (a VM that ended need not wait for a pass over all its RAM).
      *
      * @return the bytes written
      */
-    public long copyAll(BitSet blocksWithData) throws IOException {
+    public long copyAll(BitSet blocksWithData, java.util.function.BooleanSupplier stop) throws IOException {
         check(!copiedAll, "copyAll was already called");
         copiedAll = true;
         long before = bytesWritten;
+        java.util.function.BooleanSupplier stopping = () -> {
+            if (!stop.getAsBoolean()) return false;
+            stopped = true;
+            return true;
+        };
         try {
-            long populated = writer.writeRam(memory, placement.fileOffset(), crcs, what, blocksWithData, inFile);
+            long populated = writer.writeRam(memory, placement.fileOffset(), crcs, what, blocksWithData, inFile,
+                    stopping);
             bytesWritten += populated * PAGE;
         } catch (Fs.ErrnoException e) {
             throw writer.failLive(e, what);
@@ -103,6 +114,8 @@ public final class LiveRamRegion {
      */
     public long copyPages(long[] dirty) throws IOException {
         check(copiedAll, "copyAll must come first");
+        check(!stopped, "copyAll was stopped");
+        check(!finished, "the region is already finished");
         if (dirty.length != inFile.length) {
             throw new IllegalArgumentException("dirty page bitmap of " + dirty.length + " words for a region of " + pages
                     + " pages (" + inFile.length + " words)");
@@ -117,7 +130,7 @@ public final class LiveRamRegion {
                             + pages + " pages");
                     count++;
                     long at = page * PAGE;
-                    staleBlocks.set((int) (at / BLOCK));
+                    touchedBlocks.set((int) (at / BLOCK));
                     long bit = 1L << (page & 63);
                     if (MemorySegment.mismatch(memory, at, at + PAGE, zero, 0, PAGE) >= 0) {
                         if (runStart >= 0 && (runEnd != at || runEnd - runStart >= MAX_RUN)) {
@@ -134,6 +147,7 @@ public final class LiveRamRegion {
                 }
             }
             if (runStart >= 0) write(memory, runStart, runEnd);
+            sumTouchedBlocks();
         } catch (Fs.ErrnoException e) {
             throw writer.failLive(e, what);
         } catch (RuntimeException | Error e) {
@@ -141,6 +155,18 @@ public final class LiveRamRegion {
             throw e;
         }
         return count;
+    }
+
+    /** Sums again, from memory, the blocks this {@link #copyPages} wrote pages of. */
+    private void sumTouchedBlocks() {
+        CRC32C crc = new CRC32C();
+        for (int b = touchedBlocks.nextSetBit(0); b >= 0; b = touchedBlocks.nextSetBit(b + 1)) {
+            long start = b * BLOCK, length = Math.min(BLOCK, placement.size() - start);
+            crc.reset();
+            crc.update(memory.asSlice(start, length).asByteBuffer());
+            crcs[b] = (int) crc.getValue();
+        }
+        touchedBlocks.clear();
     }
 
     private void write(MemorySegment from, long start, long end) throws Fs.ErrnoException {
@@ -155,21 +181,15 @@ public final class LiveRamRegion {
     }
 
     /**
-     * Ends the region, with the guest paused and every page it wrote since the last {@link #copyPages}
-     * copied: the memory must equal the file now. Sums the blocks written again and adds the region to the
-     * snapshot, as {@link SnapshotWriter#addRamRegion} would have.
+     * Ends the region, with the guest paused and every page it wrote since the previous {@link #copyPages}
+     * copied by a last one: the memory equals the file now. Adds the region to the snapshot, as
+     * {@link SnapshotWriter#addRamRegion} would have.
      */
     public RamRegion finish() {
         check(copiedAll, "copyAll must come first");
+        check(!stopped, "copyAll was stopped");
         check(!finished, "the region is already finished");
         finished = true;
-        CRC32C crc = new CRC32C();
-        for (int b = staleBlocks.nextSetBit(0); b >= 0; b = staleBlocks.nextSetBit(b + 1)) {
-            long start = b * BLOCK, length = Math.min(BLOCK, placement.size() - start);
-            crc.reset();
-            crc.update(memory.asSlice(start, length).asByteBuffer());
-            crcs[b] = (int) crc.getValue();
-        }
         long populated = 0;
         for (long word : inFile) populated += Long.bitCount(word);
         return writer.finishLive(this, new RamRegion(placement.name(), placement.gpa(), placement.size(),

@@ -385,7 +385,7 @@ public final class SnapshotWriter implements AutoCloseable {
         long populated;
         try {
             Fs.ftruncate(fd, offset + size, what + ": extending the file");
-            populated = writeRam(memory, offset, crcs, what, blocksWithData, null);
+            populated = writeRam(memory, offset, crcs, what, blocksWithData, null, null);
         } catch (Fs.ErrnoException e) {
             throw fail(e, what);
         } catch (RuntimeException | Error e) {
@@ -503,14 +503,16 @@ public final class SnapshotWriter implements AutoCloseable {
      * four threads: the writes are positional and the ranges disjoint, so their order does not matter.
      * Blocks not in {@code dataBlocks} (when it is not null) are holes and are not read. When
      * {@code nonZeroPages} is not null, the bit of every page written is set in it (page {@code p}: bit
-     * {@code p % 64} of word {@code p / 64}); the workers' block ranges cover disjoint words.
+     * {@code p % 64} of word {@code p / 64}); the workers' block ranges cover disjoint words. When
+     * {@code stop} (if not null) says so, checked before each block, the workers stop early: the region is
+     * then incomplete and the caller must abandon the snapshot.
      */
     long writeRam(MemorySegment mem, long fileOffset, int[] crcs, String what, java.util.BitSet dataBlocks,
-                  long[] nonZeroPages) throws Fs.ErrnoException {
+                  long[] nonZeroPages, java.util.function.BooleanSupplier stop) throws Fs.ErrnoException {
         int threads = (int) Math.min(Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()),
                 mem.byteSize() / (PARALLEL_THRESHOLD / 2));
         if (threads < 2 || mem.byteSize() < PARALLEL_THRESHOLD) {
-            return writeBlocks(mem, fileOffset, crcs, 0, crcs.length, what, dataBlocks, nonZeroPages);
+            return writeBlocks(mem, fileOffset, crcs, 0, crcs.length, what, dataBlocks, nonZeroPages, stop);
         }
         MemorySegment shared;
         if (mem.isAccessibleBy(Thread.ofPlatform().unstarted(() -> {}))) {
@@ -520,7 +522,7 @@ public final class SnapshotWriter implements AutoCloseable {
             // arena under them: an unscoped view of the same memory is safe for that long.
             shared = MemorySegment.ofAddress(mem.address()).reinterpret(mem.byteSize());
         } else {
-            return writeBlocks(mem, fileOffset, crcs, 0, crcs.length, what, dataBlocks, nonZeroPages);
+            return writeBlocks(mem, fileOffset, crcs, 0, crcs.length, what, dataBlocks, nonZeroPages, stop);
         }
         ramWriteFailed = false;
         long[] populated = new long[threads];
@@ -532,7 +534,7 @@ public final class SnapshotWriter implements AutoCloseable {
             int index = t;
             workers[t] = Thread.ofPlatform().name("snapshot-ram-" + t).start(() -> {
                 try {
-                    populated[index] = writeBlocks(shared, fileOffset, crcs, from, to, what, dataBlocks, nonZeroPages);
+                    populated[index] = writeBlocks(shared, fileOffset, crcs, from, to, what, dataBlocks, nonZeroPages, stop);
                 } catch (Throwable e) {
                     failures[index] = e;
                     ramWriteFailed = true;
@@ -564,7 +566,8 @@ public final class SnapshotWriter implements AutoCloseable {
 
     /** {@link #writeRam} for blocks {@code [fromBlock, toBlock)}. */
     private long writeBlocks(MemorySegment mem, long fileOffset, int[] crcs, int fromBlock, int toBlock, String what,
-                             java.util.BitSet dataBlocks, long[] nonZeroPages) throws Fs.ErrnoException {
+                             java.util.BitSet dataBlocks, long[] nonZeroPages, java.util.function.BooleanSupplier stop)
+            throws Fs.ErrnoException {
         MemorySegment zero = Zero.BLOCK_OF_ZEROS;
         long size = mem.byteSize();
         long rangeEnd = Math.min(size, toBlock * BLOCK);
@@ -573,6 +576,7 @@ public final class SnapshotWriter implements AutoCloseable {
         CRC32C crc = new CRC32C();
         for (int b = fromBlock; b < toBlock; b++) {
             if (ramWriteFailed) return populated; // another worker failed; the snapshot is being abandoned
+            if (stop != null && stop.getAsBoolean()) return populated; // the caller abandons the snapshot
             long bs = b * BLOCK;
             long be = Math.min(size, bs + BLOCK);
             long len = be - bs;

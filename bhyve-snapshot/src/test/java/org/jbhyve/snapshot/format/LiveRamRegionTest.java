@@ -76,7 +76,7 @@ class LiveRamRegionTest {
             try (SnapshotWriter w = SnapshotWriter.create(file, TestSnapshots.metadata("8M", 1))) {
                 LiveRamRegion live = w.beginLiveRamRegion("lowmem", 0, memory);
                 long[] dirty = new long[LiveRamRegion.words(PAGES)];
-                live.copyAll(null);
+                live.copyAll(null, () -> false);
                 for (int round = 0; round < 4; round++) {
                     scribble(memory, dirty, rnd, 300);
                     long set = 0;
@@ -110,7 +110,7 @@ class LiveRamRegionTest {
             MemorySegment memory = TestSnapshots.ram(arena, SIZE, 0.3, 8);
             try (SnapshotWriter w = SnapshotWriter.create(file, TestSnapshots.metadata("8M", 1))) {
                 LiveRamRegion live = w.beginLiveRamRegion("lowmem", 0, memory);
-                live.copyAll(null);
+                live.copyAll(null, () -> false);
                 long[] dirty = new long[LiveRamRegion.words(PAGES)];
                 memory.set(ValueLayout.JAVA_LONG, 5L * PAGE, 0x5555); // reported
                 dirty[0] |= 1L << 5;
@@ -135,8 +135,8 @@ class LiveRamRegionTest {
             try (SnapshotWriter w = SnapshotWriter.create(file, TestSnapshots.metadata("8M", 1))) {
                 LiveRamRegion a = w.beginLiveRamRegion("region0", 0, low);
                 LiveRamRegion b = w.beginLiveRamRegion("region1", 4L << 30, high);
-                a.copyAll(null);
-                b.copyAll(null);
+                a.copyAll(null, () -> false);
+                b.copyAll(null, () -> false);
                 w.addChunk("vm", "", 1, true, TestSnapshots.vmRecord());
                 a.finish();
                 b.finish();
@@ -164,8 +164,8 @@ class LiveRamRegionTest {
             assertThatThrownBy(live::finish).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> w.addRamRegion("other", 4096, memory.asSlice(0, 4096)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overlaps region 'lowmem'");
-            live.copyAll(null);
-            assertThatThrownBy(() -> live.copyAll(null)).isInstanceOf(IllegalStateException.class);
+            live.copyAll(null, () -> false);
+            assertThatThrownBy(() -> live.copyAll(null, () -> false)).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> live.copyPages(new long[3]))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 words");
             w.addChunk("vm", "", 1, true, TestSnapshots.vmRecord());
@@ -173,6 +173,26 @@ class LiveRamRegionTest {
                     .hasMessageContaining("live RAM region 'lowmem' was never finished; the snapshot was abandoned");
             assertThat(file).doesNotExist();
             assertThat(TestSnapshots.temporaries(dir, "misuse.snap")).isEmpty();
+        }
+    }
+
+    /** A first pass told to stop (the VM ended) leaves a region that cannot be finished: the snapshot is abandoned. */
+    @Test
+    void aStoppedFirstPassLeavesNothingToFinish() throws Exception {
+        Path file = dir.resolve("stopped.snap");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment memory = TestSnapshots.ram(arena, SIZE, 0.5, 14);
+            int[] asked = {0};
+            try (SnapshotWriter w = SnapshotWriter.create(file, TestSnapshots.metadata("8M", 1))) {
+                LiveRamRegion live = w.beginLiveRamRegion("lowmem", 0, memory);
+                long written = live.copyAll(null, () -> ++asked[0] > 1); // stops before the second block
+                assertThat(written).isLessThan(TestSnapshots.countNonZeroPages(memory) * PAGE);
+                assertThatThrownBy(live::finish).hasMessageContaining("copyAll was stopped");
+                assertThatThrownBy(() -> live.copyPages(new long[LiveRamRegion.words(PAGES)]))
+                        .hasMessageContaining("copyAll was stopped");
+            }
+            assertThat(file).doesNotExist();
+            assertThat(TestSnapshots.temporaries(dir, "stopped.snap")).isEmpty();
         }
     }
 
@@ -192,7 +212,7 @@ class LiveRamRegionTest {
             MemorySegment memory = TestSnapshots.ram(arena, SIZE, 0.05, 12); // ~400 KiB: fits
             SnapshotWriter w = SnapshotWriter.create(file, TestSnapshots.metadata("8M", 1));
             LiveRamRegion live = w.beginLiveRamRegion("lowmem", 0, memory);
-            live.copyAll(null);
+            live.copyAll(null, () -> false);
             long[] dirty = new long[LiveRamRegion.words(PAGES)];
             TestSnapshots.populate(memory, 1.0, 13); // every page now: 8 MiB does not fit
             java.util.Arrays.fill(dirty, -1L);

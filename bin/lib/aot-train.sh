@@ -12,7 +12,8 @@ top="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 . "$top/bin/lib/jdk.sh"
 . "$top/bin/lib/run-java.sh"
 jbhyve_find_jdk || exit 0
-jar=$(jbhyve_module_jar "$module" "$top")
+jbhyve_module_jar "$module" "$top"
+jar=$JBHYVE_JAR
 target="$top/$module/target"
 if [ -z "$jar" ] || [ ! -d "$target/lib" ]; then
   echo "jbhyve: no AOT cache for $module: its jar or target/lib is missing" >&2

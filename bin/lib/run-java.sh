@@ -26,10 +26,19 @@ jbhyve_java_command() {
     -cp "${JBHYVE_JARS[*]}")
 }
 
-# Prints the module's jar, or nothing.
+# Sets JBHYVE_JAR to the module's jar (the first in name order that is not a sources or tests jar), or
+# to nothing. A glob, not ls | grep: no process on the launchers' path.
 jbhyve_module_jar() {
-  local module="$1" top="$2"
-  ls "$top/$module"/target/"$module"-*.jar 2>/dev/null | grep -v -e sources -e tests | head -n 1
+  local module="$1" top="$2" f
+  JBHYVE_JAR=
+  for f in "$top/$module"/target/"$module"-*.jar; do
+    case "${f##*/}" in *-sources.jar | *-tests.jar | *-test-sources.jar) continue ;; esac
+    if [ -f "$f" ]; then
+      JBHYVE_JAR=$f
+      return 0
+    fi
+  done
+  return 1
 }
 
 # True when MODULE's AOT cache exists and no jar on its class path (JBHYVE_JARS, from
@@ -45,18 +54,19 @@ jbhyve_aot_fresh() {
 
 jbhyve_run_java() {
   local module="$1" main="$2"; shift 2
-  local top; top="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+  # The checkout's top directory, from this file's path: ${BASH_SOURCE[0]%/*} instead of dirname
+  # (one process fewer); the subshell keeps the caller's working directory for java.
+  local top; top="$(cd "${BASH_SOURCE[0]%/*}/../.." && pwd)"
   . "$top/bin/lib/jdk.sh"
   jbhyve_find_jdk || exit 4
-  local jar
-  jar=$(jbhyve_module_jar "$module" "$top")
-  if [ -z "$jar" ] || [ ! -d "$top/$module/target/lib" ]; then
+  jbhyve_module_jar "$module" "$top"
+  if [ -z "$JBHYVE_JAR" ] || [ ! -d "$top/$module/target/lib" ]; then
     echo "jbhyve: building $module (first run)..." >&2
     (cd "$top" && ./mvnw -q -B --no-transfer-progress install -DskipTests -pl "$module" -am) >&2 || {
       echo "jbhyve: build failed; run ci/test to see why" >&2; exit 4; }
-    jar=$(jbhyve_module_jar "$module" "$top")
+    jbhyve_module_jar "$module" "$top"
   fi
-  jbhyve_java_command "$module" "$top" "$jar"
+  jbhyve_java_command "$module" "$top" "$JBHYVE_JAR"
   if jbhyve_aot_fresh "$module" "$top"; then
     JBHYVE_JAVA+=("-XX:AOTCache=$top/$module/target/$module.aot")
   fi

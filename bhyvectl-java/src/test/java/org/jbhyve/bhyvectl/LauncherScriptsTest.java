@@ -1,0 +1,74 @@
+package org.jbhyve.bhyvectl;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The launchers' shell functions (bin/lib/jdk.sh, bin/lib/run-java.sh), which use bash builtins only so
+ * that a start forks no helper process: reading a JDK's feature version from its release file, and
+ * finding a module's jar among its sources and tests jars.
+ */
+class LauncherScriptsTest {
+    private static final Path TOP = Path.of("..").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    /** Runs {@code script} in bash with the launcher libraries sourced; returns stdout (stderr appended). */
+    private static String bash(String script) throws Exception {
+        Process p = new ProcessBuilder("bash", "-c", ". bin/lib/jdk.sh; . bin/lib/run-java.sh; " + script)
+                .directory(TOP.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    private Path jdk(String name, String release) throws Exception {
+        Path home = Files.createDirectories(dir.resolve(name));
+        if (release != null) Files.writeString(home.resolve("release"), release);
+        return home;
+    }
+
+    @Test
+    void theFeatureVersionComesFromTheReleaseFile() throws Exception {
+        Path j25 = jdk("j25", "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"25.0.3\"\nJAVA_VERSION_DATE=\"2026-04-21\"\n");
+        Path j17 = jdk("j17", "JAVA_VERSION=\"17.0.15\"\n");
+        Path j8 = jdk("j8", "JAVA_VERSION=\"1.8.0_392\"\n");
+        Path j26 = jdk("j26", "JAVA_VERSION=\"26\"\n");
+        Path none = jdk("none", null);
+        Path odd = jdk("odd", "JAVA_VERSION_DATE=\"2026-04-21\"\nJAVA_VERSION=unquoted\n");
+        String out = bash("for d in " + String.join(" ", List.of(j25, j17, j8, j26, none, odd).stream()
+                .map(Path::toString).toList()) + "; do jbhyve_read_java_major \"$d\"; echo \"${d##*/} $? [$JBHYVE_MAJOR]\"; done;"
+                + " jbhyve_java_major " + j25 + "; jbhyve_java_major " + none + "; echo \"printed $?\"");
+        assertThat(out.lines().toList()).containsExactly(
+                "j25 0 [25]", "j17 0 [17]", "j8 0 [1]", "j26 0 [26]", "none 1 []", "odd 1 []", "25", "printed 1");
+    }
+
+    @Test
+    void theModuleJarIsNotASourcesOrTestsJarWhereverTheCheckoutIs() throws Exception {
+        Path top = Files.createDirectories(dir.resolve("tests/checkout")); // "tests" in the path
+        Path target = Files.createDirectories(top.resolve("m/target"));
+        for (String jar : List.of("m-1.0-sources.jar", "m-1.0-tests.jar", "m-1.0.jar")) Files.createFile(target.resolve(jar));
+        String out = bash("jbhyve_module_jar m " + top + "; echo \"$? $JBHYVE_JAR\"; jbhyve_module_jar x " + top
+                + "; echo \"$? [$JBHYVE_JAR]\"");
+        assertThat(out.lines().toList()).containsExactly("0 " + target.resolve("m-1.0.jar"), "1 []");
+    }
+
+    @Test
+    void aLauncherRunFromItsOwnDirectoryFindsItsLibraries() throws Exception {
+        Process p = new ProcessBuilder("bash", "bhyvectl", "--help").directory(TOP.resolve("bin").toFile())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).startsWith("Usage: bhyvectl");
+    }
+}

@@ -173,7 +173,7 @@ final class SnapshotSave implements AutoCloseable {
             stopLogs();
         } catch (RuntimeException e) {
             runtime.warn("jbhyve: VM " + vm.name() + ": could not turn the dirty-page log off after a checkpoint ("
-                    + e.getMessage() + "); the next checkpoint tries again");
+                    + e.getMessage() + "); the next live checkpoint tries again");
         }
         writer.addChunk(VM_CHUNK, "", VM_VERSION, true, vmRecord);
         for (KernelState k : kernelStates) {

@@ -194,9 +194,10 @@ class LiveCheckpointKvmTest {
     }
 
     /**
-     * A guest with RAM above 4 GiB (3 GiB of lowmem, written by several threads, and 128 MiB of highmem):
-     * both regions are copied live, with KVM's log of each slot and the VMM's log of each region, and the
-     * snapshot restores into a guest that finds every page.
+     * A guest with RAM above 4 GiB (3 GiB of lowmem, which the writer copies with several threads, and
+     * 128 MiB of highmem): both regions are copied live, with KVM's log of each slot and the VMM's log of
+     * each region, and the snapshot restores into a guest that finds every page. (The guest itself cannot
+     * reach highmem, which its page tables do not map: only the VMM writes there.)
      */
     @Test
     void bothRegionsOfAGuestWithHighmemAreCopiedLive(@TempDir Path dir) throws Exception {

@@ -400,8 +400,11 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
         @Override
         public void accept(long gpa, int length) throws IOException {
             if (toGuest) {
-                file.read(position, memory.slice(gpa, length));
-                memory.written(gpa, length); // the read may have been in flight when a checkpoint's log started
+                try {
+                    file.read(position, memory.slice(gpa, length));
+                } finally {
+                    memory.written(gpa, length); // it may have been in flight when a checkpoint's log started
+                }
             } else {
                 file.write(position, memory.readSlice(gpa, length));
             }

@@ -389,15 +389,17 @@ public abstract class VirtioPciDevice extends PciDevice {
     }
 
     /**
-     * Turns the driver's notifications for {@code q} off (while the device drains it anyway) or on.
+     * Turns the driver's notifications for {@code q} off (while the device drains it anyway) or on. Not
+     * while paused or resetting: the flag lives in guest RAM, which must not change while a checkpoint
+     * copies it; {@link #resume()} looks at every queue again, and the model turns them on then.
      *
      * @return when turning them on: true if buffers arrived meanwhile (drain again)
      */
     protected final boolean notifications(VirtQueue q, boolean on) {
         synchronized (lock()) {
-            if (gone) return false;
+            if (gone || paused || quiescing) return false;
             try {
-                return q.setNotification(on) && !paused && !quiescing;
+                return q.setNotification(on);
             } catch (RingViolation | IllegalStateException e) {
                 ringFailed(q, e);
                 return false;

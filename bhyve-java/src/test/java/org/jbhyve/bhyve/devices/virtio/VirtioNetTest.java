@@ -16,6 +16,7 @@ import org.jbhyve.bhyve.config.ConfigException;
 import org.jbhyve.bhyve.config.ConfigTree;
 import org.jbhyve.bhyve.devices.pci.PciAddress;
 import org.jbhyve.bindings.linux.tun.tun_h;
+import org.jbhyve.vmm.GuestMemory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -275,6 +276,39 @@ class VirtioNetTest {
             h.memory().read(0x501000, got, 0, 100);
             assertThat(got).isEqualTo(f);
             assertThat(h.logs()).anyMatch(l -> l.contains("does not fit"));
+        }
+    }
+
+    /**
+     * While paused (a checkpoint copying guest RAM), a frame that arrives with no receive buffer must not
+     * make the device turn the driver's notifications on: that flag (avail_event with EVENT_IDX) is in
+     * guest RAM. After the resume the device turns them on and the frame goes in.
+     */
+    @Test
+    void aPausedDeviceLeavesGuestRamAloneWhenAFrameArrives() throws Exception {
+        FakeBackend b = new FakeBackend(0);
+        try (VirtioHarness h = net(b, 0)) {
+            GuestRing rx = legacyUp(h, (int) (bit(F_MRG_RXBUF) | bit(Virtio.F_RING_EVENT_IDX)))[RX];
+            rx.desc(0, 0x500000, 2048, DESC_F_WRITE, 0);
+            rx.offer(0);
+            h.lout(LEGACY_QUEUE_NOTIFY, 2, RX);
+            b.incoming.add(frame(60, 1));
+            assertThat(VirtioHarness.await(() -> rx.usedIdx() == 1, 5000)).isTrue();
+
+            h.dev.pause();
+            h.memory().startWriteLog();
+            b.incoming.add(frame(60, 2)); // no buffer left for it
+            Thread.sleep(300);
+            for (GuestMemory.Region r : h.memory().regions()) {
+                assertThat(h.memory().writtenPages(r)).as("guest RAM written while paused").containsOnly(0L);
+            }
+            h.memory().stopWriteLog();
+
+            h.dev.resume();
+            rx.desc(1, 0x501000, 2048, DESC_F_WRITE, 0);
+            rx.offer(1);
+            h.lout(LEGACY_QUEUE_NOTIFY, 2, RX);
+            assertThat(VirtioHarness.await(() -> rx.usedIdx() == 2, 5000)).as("the frame goes in after the resume").isTrue();
         }
     }
 

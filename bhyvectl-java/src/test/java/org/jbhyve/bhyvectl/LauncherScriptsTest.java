@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The launchers' shell functions (bin/lib/jdk.sh, bin/lib/run-java.sh), which use bash builtins only so
@@ -62,13 +63,20 @@ class LauncherScriptsTest {
         assertThat(out.lines().toList()).containsExactly("0 " + target.resolve("m-1.0.jar"), "1 []");
     }
 
+    /**
+     * bin/bhyve, not bin/bhyvectl: this module's own jar does not exist yet while its tests run, and a
+     * launcher without its jar builds it. bhyve-java is a dependency, packaged before these tests.
+     */
     @Test
     void aLauncherRunFromItsOwnDirectoryFindsItsLibraries() throws Exception {
-        Process p = new ProcessBuilder("bash", "bhyvectl", "--help").directory(TOP.resolve("bin").toFile())
+        try (var target = Files.list(TOP.resolve("bhyve-java/target"))) {
+            assumeTrue(target.anyMatch(p -> p.getFileName().toString().matches("bhyve-java-.*\\.jar")),
+                    "bhyve-java is not packaged in this build (mvn test?): the launcher needs its jar; run ./mvnw install");
+        }
+        Process p = new ProcessBuilder("bash", "bhyve", "-h").directory(TOP.resolve("bin").toFile())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).startsWith("Usage: bhyvectl");
+        assertThat(out).doesNotContain("building").startsWith("Usage: bhyve");
     }
 }

@@ -3,29 +3,26 @@ package org.jbhyve.bhyve.cli;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.ISetter;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
- * Splits bhyve's argv into options, in command-line order, and operands, with picocli configured to
- * behave like BSD getopt(3) on bhyve_optparse's option string
- * {@code "aehuwxACDHIMPSWYk:f:o:p:G:c:s:m:n:l:K:U:r:"}: flags cluster ({@code -AHP}), an argument is
- * attached ({@code -c2}) or the next word ({@code -c 2}), and scanning stops at the first operand or
- * at {@code --}.
+ * Splits bhyve's argv into options, in command-line order, and operands, as BSD getopt(3) does with
+ * bhyve_optparse's option string {@code "aehuwxACDHIMPSWYk:f:o:p:G:c:s:m:n:l:K:U:r:"}: flags cluster
+ * ({@code -AHP}), an argument is attached ({@code -c2}) or the next word ({@code -c 2}), and scanning
+ * stops at the first operand (a word that does not start with '-', or "-" alone) or after {@code --}.
+ * There is no '=' separator ({@code -o=x} gives -o the argument "=x"), no @file expansion, and an
+ * option's argument may look like an option ({@code -c -H} gives -c the argument "-H"). Options are
+ * recorded in order, because later settings win.
  *
- * <p>Everything picocli offers beyond getopt is switched off: there is no '=' separator ({@code -o=x}
- * gives -o the argument "=x"), no @file expansion, and an option's argument may look like an option
- * ({@code -c -H} gives -c the argument "-H"). Options are recorded as picocli meets them, so the
- * caller applies them in order, which matters because later settings win.
+ * <p>Hand-written rather than picocli (which bhyvectl uses): getopt's rules fit in this class, and
+ * picocli's class files are Java 5 (version 49), older than the JDK AOT cache can hold, so loading
+ * them cost every {@code bhyve} start about 40 ms.
  */
 final class GetoptScanner {
     private GetoptScanner() {}
 
     static final String FLAGS = "aehuwxACDHIMPSWY";
     static final String WITH_ARGUMENT = "kfopGcsmnlKUr";
+    private static final String HINT = " (run '" + BhyveCommandLine.PROGRAM + " -h' for the options)";
 
     /** One option as given; {@code argument} is null for a flag. */
     record Option(char letter, String argument) {
@@ -45,78 +42,40 @@ final class GetoptScanner {
 
     static Scanned scan(String[] args) {
         List<Option> options = new ArrayList<>();
-        List<String> operands = new ArrayList<>();
-        CommandSpec spec = CommandSpec.create();
-        for (char letter : FLAGS.toCharArray()) {
-            spec.addOption(OptionSpec.builder("-" + letter).arity("0").type(boolean.class)
-                    .setter(recorder(options, letter)).build());
-        }
-        for (char letter : WITH_ARGUMENT.toCharArray()) {
-            spec.addOption(OptionSpec.builder("-" + letter).arity("1").type(String.class)
-                    .setter(recorder(options, letter)).build());
-        }
-        spec.addPositional(PositionalParamSpec.builder().arity("0..*").type(String[].class)
-                .setter(new ISetter() {
-                    @Override
-                    public <T> T set(T value) {
-                        // picocli hands over all operands so far; keep the latest list.
-                        if (value instanceof String[] all) {
-                            operands.clear();
-                            operands.addAll(Arrays.asList(all));
-                        }
-                        return null;
+        int i = 0;
+        while (i < args.length) {
+            String word = args[i];
+            if (word.equals("--")) {
+                i++;
+                break;
+            }
+            if (word.length() < 2 || word.charAt(0) != '-') break; // the first operand
+            if (word.charAt(1) == '-') {
+                return new Scanned(options, List.of(), new UsageException("unknown option " + quoted(word) + HINT));
+            }
+            i++;
+            for (int j = 1; j < word.length(); j++) {
+                char letter = word.charAt(j);
+                if (FLAGS.indexOf(letter) >= 0) {
+                    options.add(new Option(letter, null));
+                } else if (WITH_ARGUMENT.indexOf(letter) >= 0) {
+                    String argument;
+                    if (j + 1 < word.length()) {
+                        argument = word.substring(j + 1);
+                    } else if (i < args.length) {
+                        argument = args[i++];
+                    } else {
+                        return new Scanned(options, List.of(),
+                                new UsageException("option -" + letter + " requires an argument" + HINT));
                     }
-                }).build());
-        CommandLine commandLine = new CommandLine(spec)
-                .setPosixClusteredShortOptionsAllowed(true)
-                .setStopAtPositional(true)
-                .setOverwrittenOptionsAllowed(true)
-                .setAllowOptionsAsOptionParameters(true)
-                .setUnmatchedOptionsAllowedAsOptionParameters(true)
-                .setExpandAtFiles(false)
-                .setSeparator("\0"); // argv words cannot contain NUL, so '=' is never a separator
-        try {
-            commandLine.parseArgs(args);
-            return new Scanned(options, operands, null);
-        } catch (CommandLine.ParameterException e) {
-            return new Scanned(options, operands, translate(e));
-        }
-    }
-
-    /** Records each value picocli assigns; picocli also assigns null/false initial values, skipped here. */
-    private static ISetter recorder(List<Option> options, char letter) {
-        return new ISetter() {
-            @Override
-            public <T> T set(T value) {
-                if (value instanceof String s) options.add(new Option(letter, s));
-                else if (Boolean.TRUE.equals(value)) options.add(new Option(letter, null));
-                return null;
-            }
-        };
-    }
-
-    private static UsageException translate(CommandLine.ParameterException e) {
-        String hint = " (run '" + BhyveCommandLine.PROGRAM + " -h' for the options)";
-        if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
-            return new UsageException("unknown option " + unknownOption(unmatched.getUnmatched().getFirst()) + hint);
-        }
-        if (e instanceof CommandLine.MissingParameterException missing && !missing.getMissing().isEmpty()
-                && missing.getMissing().getFirst() instanceof OptionSpec option) {
-            return new UsageException("option " + option.shortestName() + " requires an argument" + hint);
-        }
-        return new UsageException(e.getMessage() + hint);
-    }
-
-    /** The first unknown letter of a cluster such as {@code -HZ}, or the word itself ({@code --long}). */
-    private static String unknownOption(String word) {
-        if (word.length() > 1 && word.charAt(0) == '-' && word.charAt(1) != '-') {
-            for (int i = 1; i < word.length(); i++) {
-                char c = word.charAt(i);
-                if (FLAGS.indexOf(c) < 0 && WITH_ARGUMENT.indexOf(c) < 0) return "-" + c;
-                if (WITH_ARGUMENT.indexOf(c) >= 0) break; // the rest is that option's argument
+                    options.add(new Option(letter, argument));
+                    break; // the rest of the word was the argument
+                } else {
+                    return new Scanned(options, List.of(), new UsageException("unknown option -" + letter + HINT));
+                }
             }
         }
-        return quoted(word);
+        return new Scanned(options, List.copyOf(Arrays.asList(args).subList(i, args.length)), null);
     }
 
     /** {@code s} as it could be typed to a shell: bare when that is unambiguous, else single-quoted. */

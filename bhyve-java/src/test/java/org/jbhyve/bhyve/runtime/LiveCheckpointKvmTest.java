@@ -158,6 +158,21 @@ class LiveCheckpointKvmTest {
      * on a page that was all zeros at the first copy (so it was a hole), one on a page the first copy had
      * written, and one turns a written page back to zeros.
      */
+    /** A live checkpoint as VmRuntime.checkpoint takes it, with {@code betweenPrecopyAndPause} run in between. */
+    private static void liveCheckpointWith(BhyveRun run, Path snap, Runnable betweenPrecopyAndPause) throws Exception {
+        try (SnapshotSave save = SnapshotSave.open(new SnapshotTarget.File(snap), run.runtime)) {
+            assertThat(save.precopy(() -> false)).as("KVM keeps a dirty log").isTrue();
+            betweenPrecopyAndPause.run();
+            run.runtime.pause(T);
+            try {
+                save.capturePaused();
+            } finally {
+                run.runtime.resume();
+            }
+            save.commit();
+        }
+    }
+
     @Test
     void writesTheVmmMakesToGuestRamDuringThePrecopyAreInTheSnapshot(@TempDir Path dir) throws Exception {
         Path snap = dir.resolve("f.snap");
@@ -166,19 +181,11 @@ class LiveCheckpointKvmTest {
             org.jbhyve.vmm.GuestMemory memory = run.runtime.vm().memory();
             memory.writeLong(written, 0x1111);
             memory.writeLong(zeroed, 0x2222);
-            try (SnapshotSave save = SnapshotSave.open(new SnapshotTarget.File(snap), run.runtime)) {
-                assertThat(save.precopy(() -> false)).as("KVM keeps a dirty log").isTrue();
+            liveCheckpointWith(run, snap, () -> {
                 memory.writeLong(hole, 0xfeed_f00dL);
                 memory.writeLong(written, 0x3333);
                 memory.slice(zeroed, 8).fill((byte) 0);
-                run.runtime.pause(T);
-                try {
-                    save.capturePaused();
-                } finally {
-                    run.runtime.resume();
-                }
-                save.commit();
-            }
+            });
             assertGoesOnWithoutComplaint(run, 64);
             run.runtime.end(ExitStatus.POWEROFF, "test done");
         }
@@ -207,17 +214,7 @@ class LiveCheckpointKvmTest {
             assertThat(run.runtime).as(run.stderr()).isNotNull();
             run.awaitOutput(o -> lastPass(o) >= 64 || o.contains("bad"), T);
             assertThat(run.runtime.vm().memory().regions()).hasSize(2);
-            try (SnapshotSave save = SnapshotSave.open(new SnapshotTarget.File(snap), run.runtime)) {
-                assertThat(save.precopy(() -> false)).isTrue();
-                run.runtime.vm().memory().writeLong(high, 0x4849_4748L);
-                run.runtime.pause(T);
-                try {
-                    save.capturePaused();
-                } finally {
-                    run.runtime.resume();
-                }
-                save.commit();
-            }
+            liveCheckpointWith(run, snap, () -> run.runtime.vm().memory().writeLong(high, 0x4849_4748L));
             assertGoesOnWithoutComplaint(run, 64);
             run.runtime.end(ExitStatus.POWEROFF, "test done");
         }

@@ -64,8 +64,8 @@ public abstract class VirtioPciDevice extends PciDevice {
     public static final int MODERN_COMMON = 0x0000, MODERN_ISR = 0x1000, MODERN_DEVICE = 0x2000,
             MODERN_NOTIFY = 0x3000, MODERN_BAR_SIZE = 0x4000;
     public static final int NOTIFY_OFF_MULTIPLIER = 4;
-    /** How long a reset or pause waits for requests taken off the rings to come back. */
-    private static final long DRAIN_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** How long a reset or pause waits for requests taken off the rings to come back (tests shorten it). */
+    static volatile long drainWaitNanos = TimeUnit.SECONDS.toNanos(30);
 
     /** What the model is, for PCI: virtio type, transitional device ID, class and subclass. */
     protected record Identity(int virtioType, int legacyDeviceId, int classCode, int subclass) {}
@@ -558,7 +558,10 @@ public abstract class VirtioPciDevice extends PciDevice {
     private void resetTransport() {
         quiescing = true;
         try {
-            awaitIdle("reset");
+            if (!awaitIdle()) {
+                deviceError("drain-timeout", "reset: " + inFlight + " request(s) still in flight after "
+                        + TimeUnit.NANOSECONDS.toSeconds(drainWaitNanos) + " s; going on without them");
+            }
         } finally {
             quiescing = false;
         }
@@ -573,15 +576,18 @@ public abstract class VirtioPciDevice extends PciDevice {
         deviceReset();
     }
 
-    /** Waits (lock released meanwhile) until every chain taken off a ring has been given back. */
-    private void awaitIdle(String why) {
-        long deadline = System.nanoTime() + DRAIN_WAIT_NANOS;
+    /**
+     * Waits (lock released meanwhile) until every chain taken off a ring has been given back; false if
+     * some are still out when the wait is over.
+     */
+    private boolean awaitIdle() {
+        long deadline = System.nanoTime() + drainWaitNanos;
         boolean interrupted = false;
+        boolean idle = true;
         while (inFlight > 0) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                deviceError("drain-timeout", why + ": " + inFlight + " request(s) still in flight after "
-                        + TimeUnit.NANOSECONDS.toSeconds(DRAIN_WAIT_NANOS) + " s; going on without them");
+                idle = false;
                 break;
             }
             try {
@@ -591,6 +597,7 @@ public abstract class VirtioPciDevice extends PciDevice {
             }
         }
         if (interrupted) Thread.currentThread().interrupt();
+        return idle;
     }
 
     @Override
@@ -602,13 +609,21 @@ public abstract class VirtioPciDevice extends PciDevice {
 
     /**
      * Quiesces the device for a pause or checkpoint: no new chain is taken, and this returns once
-     * every chain in flight has been completed, so the rings in guest memory are stable.
+     * every chain in flight has been completed, so the rings in guest memory are stable. If requests
+     * are still in flight after the wait (a disk that stopped answering), the device is not paused and
+     * this throws: a snapshot taken now would miss their completion, which would still change guest RAM
+     * while it is copied, so the checkpoint fails instead and the VM runs on.
      */
     @Override
     public void pause() {
         synchronized (lock()) {
             paused = true;
-            awaitIdle("pause");
+            if (!awaitIdle()) {
+                paused = false;
+                throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+                        "%s: %d request(s) still in flight after %.1f s; the device cannot be paused now",
+                        name(), inFlight, drainWaitNanos / 1e9));
+            }
         }
     }
 

@@ -312,6 +312,64 @@ class VirtioNetTest {
         }
     }
 
+    /**
+     * A request that does not come back (the backend stuck in a send) keeps the device from pausing:
+     * pause() gives up after the drain wait and says so, instead of letting a checkpoint copy guest RAM
+     * that the request's completion would still change. Once the request is done, the device pauses.
+     */
+    @Test
+    void aRequestThatDoesNotComeBackKeepsTheDeviceFromPausing() throws Exception {
+        FakeBackend b = new FakeBackend(0);
+        java.util.concurrent.CountDownLatch sending = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        NetBackend stuck = new NetBackend() {
+            @Override public int headerBytes() { return b.headerBytes(); }
+            @Override public boolean offloads() { return b.offloads(); }
+            @Override public void setOffloads(int tunFlags) { b.setOffloads(tunFlags); }
+            @Override public int receive(MemorySegment buffer, int timeoutMillis) throws java.io.IOException {
+                return b.receive(buffer, timeoutMillis);
+            }
+            @Override public void wakeup() { b.wakeup(); }
+            @Override public String name() { return b.name(); }
+            @Override public void close() { b.close(); }
+
+            @Override
+            public void send(MemorySegment frame) {
+                sending.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                b.send(frame);
+            }
+        };
+        long wait = VirtioPciDevice.drainWaitNanos;
+        VirtioPciDevice.drainWaitNanos = TimeUnit.MILLISECONDS.toNanos(300);
+        try (VirtioHarness h = new VirtioHarness(VirtioHarness.config(EMULATION),
+                (c, n, a, p) -> new VirtioNet(c, a, p, stuck, MAC, 0))) {
+            GuestRing tx = legacyUp(h, (int) bit(F_MRG_RXBUF))[TX];
+            h.memory().write(0x400000, new byte[12], 0, 12);
+            h.memory().write(0x400100, frame(60, 1), 0, 60);
+            tx.desc(0, 0x400000, 12, DESC_F_NEXT, 1);
+            tx.desc(1, 0x400100, 60, 0, 0);
+            tx.offer(0);
+            Thread notifier = Thread.ofPlatform().start(() -> h.lout(LEGACY_QUEUE_NOTIFY, 2, TX));
+            assertThat(sending.await(5, TimeUnit.SECONDS)).isTrue();
+
+            assertThatThrownBy(h.dev::pause).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("1 request(s) still in flight after 0.3 s; the device cannot be paused now");
+            release.countDown();
+            notifier.join(5000);
+            assertThat(tx.usedIdx()).as("not paused: the request completed").isEqualTo(1);
+            assertThat(b.sent).hasSize(1);
+            h.dev.pause(); // nothing in flight now
+            h.dev.resume();
+        } finally {
+            VirtioPciDevice.drainWaitNanos = wait;
+        }
+    }
+
     @Test
     void aFrameWaitsForReceiveBuffers() throws Exception {
         FakeBackend b = new FakeBackend(0);

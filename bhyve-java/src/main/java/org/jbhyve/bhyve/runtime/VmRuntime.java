@@ -114,7 +114,10 @@ public final class VmRuntime implements AutoCloseable {
                 loader.load(vm, platform.mmio());
             } else {
                 if (loader instanceof BootRom rom) rom.attach(vm, platform.mmio());
-                if (restoreFrom != null) SnapshotRestore.restore(Path.of(restoreFrom.file()), vm, snapshottables());
+                if (restoreFrom != null) {
+                    SnapshotRestore.restore(Path.of(restoreFrom.file()), vm, snapshottables());
+                    restoredFromSnapshot = true;
+                }
             }
             for (Vcpu v : vm.vcpus()) {
                 VcpuLoop loop = new VcpuLoop(v, platform.io(), platform.mmio(), state,
@@ -165,7 +168,11 @@ public final class VmRuntime implements AutoCloseable {
         if (!prepared) throw new IllegalStateException("only a VM built by prepare() and not yet restored can restore in place");
         prepared = false;
         SnapshotRestore.restoreInPlace(file, vm, snapshottables(), fits);
+        restoredFromSnapshot = true;
     }
+
+    /** Set once state came from a snapshot: {@link #start()} tells the devices ({@link Lifecycle#restored()}). */
+    private boolean restoredFromSnapshot;
 
     /**
      * Builds the VM a snapshot describes, with every vCPU, kernel and device state put back and guest
@@ -360,6 +367,10 @@ public final class VmRuntime implements AutoCloseable {
     public void start() {
         if (prepared) throw new IllegalStateException("a prepared VM starts after restoreInPlace()");
         startedAt = System.nanoTime();
+        if (restoredFromSnapshot) {
+            restoredFromSnapshot = false;
+            for (Lifecycle l : lifecycles) l.restored();
+        }
         state.started();
         if (!threadsStarted) startThreads();
     }

@@ -609,22 +609,40 @@ public abstract class VirtioPciDevice extends PciDevice {
 
     /**
      * Quiesces the device for a pause or checkpoint: no new chain is taken, and this returns once
-     * every chain in flight has been completed, so the rings in guest memory are stable. If requests
-     * are still in flight after the wait (a disk that stopped answering), the device is not paused and
-     * this throws: a snapshot taken now would miss their completion, which would still change guest RAM
-     * while it is copied, so the checkpoint fails instead and the VM runs on.
+     * every chain in flight has been completed, so the rings in guest memory are stable. The driver's
+     * notifications are then turned on for every queue, as for a device waiting for work: a model may
+     * have turned them off to drain a queue, and a snapshot must not hold "do not notify me" for a
+     * device that will not look again on its own.
+     *
+     * <p>If requests are still in flight after the wait (a disk that stopped answering), the device is
+     * not paused and this throws: a snapshot taken now would miss their completion, which would still
+     * change guest RAM while it is copied, so the checkpoint fails instead and the VM runs on. The device
+     * carries on as after {@link #resume()}; it looks at its queues on a thread of its own, because a
+     * model may have to wait there for the very request that is stuck (the caller must not hang on it).
      */
     @Override
     public void pause() {
+        int stuck;
         synchronized (lock()) {
             paused = true;
-            if (!awaitIdle()) {
-                paused = false;
-                throw new IllegalStateException(String.format(java.util.Locale.ROOT,
-                        "%s: %d request(s) still in flight after %.1f s; the device cannot be paused now",
-                        name(), inFlight, drainWaitNanos / 1e9));
+            if (awaitIdle()) {
+                for (VirtQueue q : queues) {
+                    if (!q.ready() || q.broken()) continue;
+                    try {
+                        q.setNotification(true);
+                    } catch (RingViolation | IllegalStateException e) {
+                        ringFailed(q, e);
+                    }
+                }
+                return;
             }
+            stuck = inFlight;
+            paused = false;
         }
+        Thread.ofPlatform().daemon().name(name() + " resume").start(this::lookAtEveryQueue);
+        throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+                "%s: %d request(s) still in flight after %.1f s; the device cannot be paused now",
+                name(), stuck, drainWaitNanos / 1e9));
     }
 
     /**
@@ -637,6 +655,21 @@ public abstract class VirtioPciDevice extends PciDevice {
         synchronized (lock()) {
             paused = false;
         }
+        lookAtEveryQueue();
+    }
+
+    /**
+     * A VM restored from a snapshot is about to run: raises the interrupts the snapshot held back and
+     * looks at every queue, as {@link #resume()} does. The driver may have offered buffers and notified
+     * while the device was paused for the checkpoint; that notification was not acted on, and the
+     * driver will not send it again.
+     */
+    @Override
+    public void restored() {
+        lookAtEveryQueue();
+    }
+
+    private void lookAtEveryQueue() {
         for (VirtQueue q : queues) {
             boolean ready;
             synchronized (lock()) {

@@ -363,7 +363,14 @@ class VirtioNetTest {
             notifier.join(5000);
             assertThat(tx.usedIdx()).as("not paused: the request completed").isEqualTo(1);
             assertThat(b.sent).hasSize(1);
+            tx.desc(2, 0x400000, 12, DESC_F_NEXT, 3);
+            tx.desc(3, 0x400100, 60, 0, 0);
+            tx.offer(2);
+            h.lout(LEGACY_QUEUE_NOTIFY, 2, TX);
+            assertThat(VirtioHarness.await(() -> tx.usedIdx() == 2, 5000)).as("the device runs on").isTrue();
+
             h.dev.pause(); // nothing in flight now
+            assertThat(tx.usedFlags()).as("a paused device leaves the driver's notifications on").isZero();
             h.dev.resume();
         } finally {
             VirtioPciDevice.drainWaitNanos = wait;

@@ -412,6 +412,39 @@ class VirtioTransportTest {
         }
     }
 
+    /**
+     * A driver that offered a buffer and notified while the device was paused for a checkpoint will not
+     * notify again: the restored device looks at its queues before the VM runs ({@code restored()}) and
+     * serves it. The snapshot also holds the driver's notifications on, though the device had them off.
+     */
+    @Test
+    void aRestoredDeviceServesWhatTheDriverOfferedWhileItWasPaused() throws Exception {
+        StateRecord saved;
+        long used;
+        byte[] ram = new byte[(int) VirtioHarness.RAM];
+        try (VirtioHarness h = rnd()) {
+            GuestRing ring = h.legacySetup(0, 0x100, 0);
+            h.dev.queue(0).setNotification(false); // as a model does while it drains a queue
+            h.dev.pause();
+            assertThat(ring.usedFlags()).as("notifications on in the snapshot").isZero();
+            ring.desc(0, 0x50000, 8, DESC_F_WRITE, 0);
+            ring.offer(0);
+            h.lout(LEGACY_QUEUE_NOTIFY, 2, 0); // not acted on: paused
+            assertThat(ring.usedIdx()).isZero();
+            saved = h.dev.saveState();
+            h.memory().read(0, ram, 0, ram.length);
+            used = ring.used;
+        }
+        try (VirtioHarness h = rnd()) {
+            h.memory().write(0, ram); // the guest's RAM as the snapshot holds it (a GuestRing would clear it)
+            h.dev.restoreState(StateRecord.decode(saved.encode()), h.dev.stateVersion());
+            assertThat(h.memory().readShort(used + 2)).isZero();
+            h.dev.restored();
+            assertThat(h.memory().readShort(used + 2)).as("served before the VM runs").isEqualTo((short) 1);
+            assertThat(h.memory().readInt(used + 8)).as("the length of used element 0").isEqualTo(8);
+        }
+    }
+
     @Test
     void pausedDevicesTakeNothingAndCatchUpOnResume() throws Exception {
         try (VirtioHarness h = rnd()) {

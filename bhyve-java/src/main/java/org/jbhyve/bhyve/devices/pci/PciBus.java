@@ -267,14 +267,30 @@ public final class PciBus implements Lifecycle {
 
     // ---------------------------------------------------------------- lifecycle
 
+    /** Pauses every function; if one cannot pause, those already paused are resumed and the failure goes on. */
     @Override
     public void pause() {
-        for (PciDevice d : devices()) d.pause();
+        List<PciDevice> all = devices();
+        int paused = 0;
+        try {
+            for (PciDevice d : all) {
+                d.pause();
+                paused++;
+            }
+        } catch (RuntimeException e) {
+            for (int i = 0; i < paused; i++) all.get(i).resume();
+            throw e;
+        }
     }
 
     @Override
     public void resume() {
         for (PciDevice d : devices()) d.resume();
+    }
+
+    @Override
+    public void restored() {
+        for (PciDevice d : devices()) d.restored();
     }
 
     /**

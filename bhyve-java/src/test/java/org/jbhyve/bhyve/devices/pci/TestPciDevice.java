@@ -34,6 +34,9 @@ class TestPciDevice extends PciDevice {
 
     final RecordingHandler handler = new RecordingHandler();
     int resets;
+    /** Lifecycle calls in order ("pause", "resume", "restored"); a pause with {@link #pauseFails} is not recorded. */
+    final List<String> lifecycle = new ArrayList<>();
+    boolean pauseFails;
 
     TestPciDevice(PciAddress address, Platform platform, Consumer<TestPciDevice> setup) {
         super("test", address, platform);
@@ -49,5 +52,21 @@ class TestPciDevice extends PciDevice {
     @Override
     protected void onReset() {
         resets++;
+    }
+
+    @Override
+    public void pause() {
+        if (pauseFails) throw new IllegalStateException(name() + " cannot pause");
+        lifecycle.add("pause");
+    }
+
+    @Override
+    public void resume() {
+        lifecycle.add("resume");
+    }
+
+    @Override
+    public void restored() {
+        lifecycle.add("restored");
     }
 }

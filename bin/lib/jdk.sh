@@ -8,7 +8,7 @@ jbhyve_read_java_major() {
   local line
   JBHYVE_MAJOR=
   [ -r "$1/release" ] || return 1
-  while IFS= read -r line; do
+  while IFS= read -r line || [ -n "$line" ]; do # (the last line may lack its newline)
     case "$line" in
       JAVA_VERSION=\"[0-9]*)
         line=${line#JAVA_VERSION=\"}

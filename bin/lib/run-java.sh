@@ -56,7 +56,7 @@ jbhyve_run_java() {
   local module="$1" main="$2"; shift 2
   # The checkout's top directory, from this file's path: ${BASH_SOURCE[0]%/*} instead of dirname
   # (one process fewer); the subshell keeps the caller's working directory for java.
-  local top; top="$(cd "${BASH_SOURCE[0]%/*}/../.." && pwd)"
+  local top; top="$(CDPATH= cd "${BASH_SOURCE[0]%/*}/../.." && pwd)"
   . "$top/bin/lib/jdk.sh"
   jbhyve_find_jdk || exit 4
   jbhyve_module_jar "$module" "$top"

@@ -46,11 +46,13 @@ class LauncherScriptsTest {
         Path j26 = jdk("j26", "JAVA_VERSION=\"26\"\n");
         Path none = jdk("none", null);
         Path odd = jdk("odd", "JAVA_VERSION_DATE=\"2026-04-21\"\nJAVA_VERSION=unquoted\n");
-        String out = bash("for d in " + String.join(" ", List.of(j25, j17, j8, j26, none, odd).stream()
+        Path nonl = jdk("nonl", "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"25.0.1\""); // no newline at the end
+        String out = bash("for d in " + String.join(" ", List.of(j25, j17, j8, j26, none, odd, nonl).stream()
                 .map(Path::toString).toList()) + "; do jbhyve_read_java_major \"$d\"; echo \"${d##*/} $? [$JBHYVE_MAJOR]\"; done;"
                 + " jbhyve_java_major " + j25 + "; jbhyve_java_major " + none + "; echo \"printed $?\"");
         assertThat(out.lines().toList()).containsExactly(
-                "j25 0 [25]", "j17 0 [17]", "j8 0 [1]", "j26 0 [26]", "none 1 []", "odd 1 []", "25", "printed 1");
+                "j25 0 [25]", "j17 0 [17]", "j8 0 [1]", "j26 0 [26]", "none 1 []", "odd 1 []", "nonl 0 [25]", "25",
+                "printed 1");
     }
 
     @Test
@@ -78,5 +80,12 @@ class LauncherScriptsTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(out).doesNotContain("building").startsWith("Usage: bhyve");
+
+        // Installed as a symlink elsewhere (/usr/sbin/bhyve -> .../bin/bhyve), run from another directory.
+        Path link = Files.createSymbolicLink(dir.resolve("bhyve"), TOP.resolve("bin/bhyve"));
+        Process q = new ProcessBuilder(link.toString(), "-h").directory(dir.toFile()).redirectErrorStream(true).start();
+        String viaLink = new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(q.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(viaLink).startsWith("Usage: bhyve");
     }
 }

@@ -16,4 +16,21 @@ public interface Lifecycle {
 
     /** The VM was restored from a snapshot and its vCPUs are about to run for the first time. */
     default void restored() { }
+
+    /**
+     * Pauses each of {@code parts} in order; if one cannot pause, resumes those already paused and
+     * throws its failure, so that nothing is left half-paused.
+     */
+    static void pauseAll(java.util.List<? extends Lifecycle> parts) {
+        int paused = 0;
+        try {
+            for (Lifecycle l : parts) {
+                l.pause();
+                paused++;
+            }
+        } catch (RuntimeException e) {
+            for (int i = 0; i < paused; i++) parts.get(i).resume();
+            throw e;
+        }
+    }
 }

@@ -406,14 +406,9 @@ public final class VmRuntime implements AutoCloseable {
     /** Pauses every vCPU and device (at an instruction boundary, I/O quiesced). */
     public void pause(Duration timeout) throws InterruptedException {
         state.pause(() -> vm.vcpus().forEach(Vcpu::kick), timeout);
-        int paused = 0;
         try {
-            for (Lifecycle l : lifecycles) {
-                l.pause();
-                paused++;
-            }
+            Lifecycle.pauseAll(lifecycles);
         } catch (RuntimeException e) {
-            for (int i = 0; i < paused; i++) lifecycles.get(i).resume();
             state.resume();
             throw e;
         }

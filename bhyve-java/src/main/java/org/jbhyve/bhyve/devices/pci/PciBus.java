@@ -270,17 +270,7 @@ public final class PciBus implements Lifecycle {
     /** Pauses every function; if one cannot pause, those already paused are resumed and the failure goes on. */
     @Override
     public void pause() {
-        List<PciDevice> all = devices();
-        int paused = 0;
-        try {
-            for (PciDevice d : all) {
-                d.pause();
-                paused++;
-            }
-        } catch (RuntimeException e) {
-            for (int i = 0; i < paused; i++) all.get(i).resume();
-            throw e;
-        }
+        Lifecycle.pauseAll(devices());
     }
 
     @Override

@@ -397,13 +397,17 @@ public abstract class VirtioPciDevice extends PciDevice {
      */
     protected final boolean notifications(VirtQueue q, boolean on) {
         synchronized (lock()) {
-            if (gone || paused || quiescing) return false;
-            try {
-                return q.setNotification(on);
-            } catch (RingViolation | IllegalStateException e) {
-                ringFailed(q, e);
-                return false;
-            }
+            return !gone && !paused && !quiescing && setNotificationLocked(q, on);
+        }
+    }
+
+    /** {@link VirtQueue#setNotification} with a bad ring handled ({@link #ringFailed}); holds the lock. */
+    private boolean setNotificationLocked(VirtQueue q, boolean on) {
+        try {
+            return q.setNotification(on);
+        } catch (RingViolation | IllegalStateException e) {
+            ringFailed(q, e);
+            return false;
         }
     }
 
@@ -627,12 +631,7 @@ public abstract class VirtioPciDevice extends PciDevice {
             paused = true;
             if (awaitIdle()) {
                 for (VirtQueue q : queues) {
-                    if (!q.ready() || q.broken()) continue;
-                    try {
-                        q.setNotification(true);
-                    } catch (RingViolation | IllegalStateException e) {
-                        ringFailed(q, e);
-                    }
+                    if (q.ready() && !q.broken()) setNotificationLocked(q, true);
                 }
                 return;
             }

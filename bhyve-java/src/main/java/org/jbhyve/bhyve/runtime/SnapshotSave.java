@@ -80,13 +80,9 @@ final class SnapshotSave implements AutoCloseable {
     boolean precopy(BooleanSupplier ended) throws IOException {
         GuestMemory mem = vm.memory();
         // Both logs start before the first copy reads anything, so no write can fall between them.
+        if (!vm.startDirtyLog()) return false;
         mem.startWriteLog();
         logging = true;
-        if (!vm.startDirtyLog()) {
-            mem.stopWriteLog();
-            logging = false;
-            return false;
-        }
         int index = 0;
         for (GuestMemory.Region r : mem.regions()) {
             live.add(writer.beginLiveRamRegion("region" + index++, r.gpa(), r.host()));
@@ -95,11 +91,11 @@ final class SnapshotSave implements AutoCloseable {
             GuestMemory.Region r = mem.regions().get(i);
             precopiedBytes += live.get(i).copyAll(vm.ramBlocksWithData(r, SnapshotFormat.BLOCK_SIZE).orElse(null),
                     ended);
-            if (ended.getAsBoolean()) throw new IllegalStateException("the VM ended during the checkpoint");
+            checkNotEnded(ended);
         }
         long previous = Long.MAX_VALUE;
         while (rounds < MAX_ROUNDS) {
-            if (ended.getAsBoolean()) throw new IllegalStateException("the VM ended during the checkpoint");
+            checkNotEnded(ended);
             long dirty = 0;
             for (int i = 0; i < live.size(); i++) {
                 LiveRamRegion region = live.get(i);
@@ -112,6 +108,10 @@ final class SnapshotSave implements AutoCloseable {
             previous = dirty;
         }
         return true;
+    }
+
+    private static void checkNotEnded(BooleanSupplier ended) {
+        if (ended.getAsBoolean()) throw new IllegalStateException("the VM ended during the checkpoint");
     }
 
     /** A device's state, taken while paused. */
@@ -169,12 +169,7 @@ final class SnapshotSave implements AutoCloseable {
     void commit() throws IOException {
         // Here, not while paused: turning KVM's log off makes it rebuild its mappings of RAM. A log that
         // will not turn off costs the guest some speed, not this snapshot, which is complete.
-        try {
-            stopLogs();
-        } catch (RuntimeException e) {
-            runtime.warn("jbhyve: VM " + vm.name() + ": could not turn the dirty-page log off after a checkpoint ("
-                    + e.getMessage() + "); the next live checkpoint tries again");
-        }
+        stopLogs();
         writer.addChunk(VM_CHUNK, "", VM_VERSION, true, vmRecord);
         for (KernelState k : kernelStates) {
             writer.addChunk(k.name(), "", k.version(), true, k.producer(), KernelStateRecord.encode(k));
@@ -204,18 +199,21 @@ final class SnapshotSave implements AutoCloseable {
     public void close() {
         try {
             stopLogs();
-        } catch (RuntimeException e) {
-            runtime.warn("jbhyve: VM " + vm.name() + ": could not turn the dirty-page log off after a checkpoint ("
-                    + e.getMessage() + ")");
         } finally {
             writer.close();
         }
     }
 
+    /** Stops both logs; if KVM refuses, says so on the VM's log and leaves {@code logging} set for close() to retry. */
     private void stopLogs() {
         if (!logging) return;
         vm.memory().stopWriteLog();
-        vm.stopDirtyLog(); // throws if KVM refuses; then logging stays true and close() tries again
-        logging = false;
+        try {
+            vm.stopDirtyLog();
+            logging = false;
+        } catch (RuntimeException e) {
+            runtime.warn("jbhyve: VM " + vm.name() + ": could not turn the dirty-page log off after a checkpoint ("
+                    + e.getMessage() + "); the next live checkpoint tries again");
+        }
     }
 }

@@ -3,7 +3,6 @@ package org.jbhyve.snapshot.format;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.BitSet;
-import java.util.zip.CRC32C;
 
 /**
  * A RAM region copied into the snapshot while the guest still runs (a live checkpoint, started with
@@ -159,12 +158,9 @@ public final class LiveRamRegion {
 
     /** Sums again, from memory, the blocks this {@link #copyPages} wrote pages of. */
     private void sumTouchedBlocks() {
-        CRC32C crc = new CRC32C();
         for (int b = touchedBlocks.nextSetBit(0); b >= 0; b = touchedBlocks.nextSetBit(b + 1)) {
-            long start = b * BLOCK, length = Math.min(BLOCK, placement.size() - start);
-            crc.reset();
-            crc.update(memory.asSlice(start, length).asByteBuffer());
-            crcs[b] = (int) crc.getValue();
+            long start = b * BLOCK;
+            crcs[b] = SnapshotWriter.crc32c(memory.asSlice(start, Math.min(BLOCK, placement.size() - start)));
         }
         touchedBlocks.clear();
     }

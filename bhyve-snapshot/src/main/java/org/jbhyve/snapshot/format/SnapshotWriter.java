@@ -476,8 +476,13 @@ public final class SnapshotWriter implements AutoCloseable {
     }
 
     private static int computeZeroCrc(long length) {
+        return crc32c(Zero.BLOCK_OF_ZEROS.asSlice(0, length));
+    }
+
+    /** The CRC32C of {@code bytes} (a RAM block's, for {@code ram.crc}). */
+    static int crc32c(MemorySegment bytes) {
         CRC32C c = new CRC32C();
-        c.update(Zero.BLOCK_OF_ZEROS.asSlice(0, length).asByteBuffer());
+        c.update(bytes.asByteBuffer());
         return (int) c.getValue();
     }
 
@@ -573,7 +578,6 @@ public final class SnapshotWriter implements AutoCloseable {
         long rangeEnd = Math.min(size, toBlock * BLOCK);
         long populated = 0;
         long runStart = -1;
-        CRC32C crc = new CRC32C();
         for (int b = fromBlock; b < toBlock; b++) {
             if (ramWriteFailed) return populated; // another worker failed; the snapshot is being abandoned
             if (stop != null && stop.getAsBoolean()) return populated; // the caller abandons the snapshot
@@ -590,9 +594,7 @@ public final class SnapshotWriter implements AutoCloseable {
                 }
                 continue;
             }
-            crc.reset();
-            crc.update(mem.asSlice(bs, len).asByteBuffer());
-            crcs[b] = (int) crc.getValue();
+            crcs[b] = crc32c(mem.asSlice(bs, len));
             long firstPage = bs + (first & -PAGE);
             if (firstPage > bs && runStart >= 0) {
                 writeRun(mem, runStart, bs, fileOffset, what);

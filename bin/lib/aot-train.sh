@@ -25,7 +25,13 @@ rm -f "$target/$module.aot"
 find "$target" -maxdepth 1 -name "$module.aot.tmp.*" -mmin +10 -delete 2>/dev/null || true
 jbhyve_java_command "$module" "$top" "$jar"
 start=$(date +%s)
-"${JBHYVE_JAVA[@]}" -XX:AOTCacheOutput="$tmp" "$main" </dev/null >"$target/aot-training.log" 2>&1
+# -XX:-AOTRecordTraining: the cache keeps the loaded and linked classes but not the training's method
+# profiles (JEP 515). Replaying them makes C2 compile the training's hot methods at once, and on a
+# 2-CPU host those compilations take the CPU the start-up itself needs: measured with them,
+# `bhyve -r` reached its guest 40-55 ms later, a fresh boot 10-30 ms later and `bhyvectl --inspect`
+# took 40 ms longer (ci/bench-snapshot, hyperfine). Profiles are still gathered as the process runs.
+"${JBHYVE_JAVA[@]}" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -XX:AOTCacheOutput="$tmp" "$main" \
+  </dev/null >"$target/aot-training.log" 2>&1
 if [ -s "$tmp" ] && mv -f "$tmp" "$target/$module.aot"; then
   echo "jbhyve: AOT cache $module/target/$module.aot made in $(( $(date +%s) - start )) s ($(grep -o 'jbhyve AOT training: .*' "$target/aot-training.log" | tail -n 1 | cut -c 22-))"
 else

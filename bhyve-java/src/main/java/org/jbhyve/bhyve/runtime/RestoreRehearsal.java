@@ -65,7 +65,7 @@ public final class RestoreRehearsal {
                 try (SnapshotReader r = SnapshotReader.open(snapshot, ReadOptions.inspect())) {
                     SnapshotRestore.checkCompatible(r, 1, vm.vm().memory().size());
                 }
-                SnapshotRestore.restore(snapshot, vm.vm(), vm.snapshottables());
+                SnapshotRestore.restore(snapshot, vm.vm(), vm.snapshottables(), quiet);
             }
             runBriefly(vm);
         }

@@ -10,6 +10,7 @@ import org.jbhyve.vmm.MemorySource;
 import org.jbhyve.vmm.VirtualMachine;
 import org.jbhyve.vmm.state.KernelState;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.*;
 
@@ -73,9 +74,9 @@ final class SnapshotRestore {
      * Reads {@code file} again, this time checking every chunk against the versions this build's
      * devices read (a newer required chunk is refused here, with its name and version), and restores.
      */
-    static void restore(Path file, VirtualMachine vm, List<Snapshottable> devices) {
+    static void restore(Path file, VirtualMachine vm, List<Snapshottable> devices, PrintStream log) {
         ChunkRegistry registry = registry(devices, vm.kernelStateNames());
-        try (SnapshotReader r = SnapshotReader.open(file, ReadOptions.restore(registry))) {
+        try (SnapshotReader r = SnapshotReader.open(file, readOptions(registry, log))) {
             restore(r, vm, devices);
         } catch (java.io.IOException e) { // SnapshotFormatException included
             throw new ConfigException("cannot restore " + file + ": " + e.getMessage());
@@ -88,9 +89,9 @@ final class SnapshotRestore {
      * before anything changes; then its RAM is replaced by the file's and the state restored.
      */
     static void restoreInPlace(Path file, VirtualMachine vm, List<Snapshottable> devices,
-                               java.util.function.Consumer<Map<String, String>> fits) {
+                               java.util.function.Consumer<Map<String, String>> fits, PrintStream log) {
         ChunkRegistry registry = registry(devices, vm.kernelStateNames());
-        try (SnapshotReader r = SnapshotReader.open(file, ReadOptions.restore(registry))) {
+        try (SnapshotReader r = SnapshotReader.open(file, readOptions(registry, log))) {
             fits.accept(r.config());
             checkCompatible(r, vm.vcpus().size(), vm.memory().size());
             vm.replaceRam(memorySource(r));
@@ -98,6 +99,11 @@ final class SnapshotRestore {
         } catch (java.io.IOException e) { // SnapshotFormatException included
             throw new ConfigException("cannot restore " + file + ": " + e.getMessage());
         }
+    }
+
+    /** Restore's read options: a skipped optional chunk is one line on the VM's log (it names the file). */
+    private static ReadOptions readOptions(ChunkRegistry registry, PrintStream log) {
+        return ReadOptions.restore(registry).withWarnings(w -> log.println("bhyve: warning: " + w));
     }
 
     private static void restore(SnapshotReader r, VirtualMachine vm, List<Snapshottable> devices) {
@@ -117,12 +123,14 @@ final class SnapshotRestore {
                 vcpus.add(VcpuStateRecord.decode(c.record()));
             }
             List<Chunk> deviceChunks = new ArrayList<>();
-            for (Snapshottable s : devices) deviceChunks.add(require(byLabel, r, s.stateName(), ""));
+            for (Snapshottable s : devices) deviceChunks.add(deviceChunk(byLabel, r, s.stateName()));
 
             for (int i = 0; i < vcpus.size(); i++) vm.vcpu(i).restoreState(vcpus.get(i));
             for (int i = 0; i < devices.size(); i++) {
                 Chunk c = deviceChunks.get(i);
-                devices.get(i).restoreState(c.record(), c.version());
+                // A skipped chunk was optional (a required one is refused at open), and the reader has
+                // warned: the device stays in the reset state it was built in (docs/snapshot-format.md §9.2).
+                if (c.status() != Chunk.Status.SKIPPED) devices.get(i).restoreState(c.record(), c.version());
             }
             // Kernel state last: the kvmclock restarts from its saved value right before the guest runs.
             vm.restoreKernelState(kernel);
@@ -133,10 +141,23 @@ final class SnapshotRestore {
 
     private static Chunk require(Map<String, Chunk> chunks, SnapshotReader r, String name, String instance) {
         Chunk c = chunks.get(name + "/" + instance);
-        if (c == null || c.status() == Chunk.Status.SKIPPED) {
-            throw new ConfigException("cannot restore " + r.file() + ": it has no state for "
-                    + (instance.isEmpty() ? "chunk '" + name + "'" : "chunk '" + name + "' instance " + instance) + ", which this VM's configuration needs");
-        }
+        if (c == null || c.status() == Chunk.Status.SKIPPED) throw noState(r, name, instance);
         return c;
+    }
+
+    /**
+     * A device's chunk, possibly one the reader skipped (optional, of a version this build does not
+     * read). A chunk that is not in the file at all is lost state: every device model saves one.
+     */
+    private static Chunk deviceChunk(Map<String, Chunk> chunks, SnapshotReader r, String name) {
+        Chunk c = chunks.get(name + "/");
+        if (c == null) throw noState(r, name, "");
+        return c;
+    }
+
+    private static ConfigException noState(SnapshotReader r, String name, String instance) {
+        return new ConfigException("cannot restore " + r.file() + ": it has no state for "
+                + (instance.isEmpty() ? "chunk '" + name + "'" : "chunk '" + name + "' instance " + instance)
+                + ", which this VM's configuration needs");
     }
 }

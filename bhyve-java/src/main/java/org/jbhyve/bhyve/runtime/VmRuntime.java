@@ -115,7 +115,7 @@ public final class VmRuntime implements AutoCloseable {
             } else {
                 if (loader instanceof BootRom rom) rom.attach(vm, platform.mmio());
                 if (restoreFrom != null) {
-                    SnapshotRestore.restore(Path.of(restoreFrom.file()), vm, snapshottables());
+                    SnapshotRestore.restore(Path.of(restoreFrom.file()), vm, snapshottables(), log);
                     restoredFromSnapshot = true;
                 }
             }
@@ -167,7 +167,7 @@ public final class VmRuntime implements AutoCloseable {
     public void restoreInPlace(Path file, java.util.function.Consumer<Map<String, String>> fits) {
         if (!prepared) throw new IllegalStateException("only a VM built by prepare() and not yet restored can restore in place");
         prepared = false;
-        SnapshotRestore.restoreInPlace(file, vm, snapshottables(), fits);
+        SnapshotRestore.restoreInPlace(file, vm, snapshottables(), fits, log);
         restoredFromSnapshot = true;
     }
 

@@ -254,12 +254,49 @@ class SnapshotKvmTest {
         assertThat(restoreFails(newerChunk)).contains("dev.com1").contains("99");
     }
 
+    @Test
+    void anOptionalChunkThisBuildCannotReadLeavesItsDeviceAtResetAndALostChunkIsRefused(@TempDir Path dir) throws Exception {
+        Path good = goodSnapshot(dir);
+        // (a) the RTC's chunk as a future jbhyve might write it: version 99, marked optional. The reader
+        // skips it with a warning and the RTC starts from its reset state; the guest runs on (its timer
+        // is the in-kernel PIT, its console COM1).
+        Path optional = dir.resolve("newer-optional");
+        rewrite(good, optional, (name, version, required) -> name.equals("dev.rtc")
+                ? new ChunkEdit(99, false) : new ChunkEdit(version, required), cfg -> { });
+        try (BhyveRun restored = BhyveRun.restore(optional, List.of())) {
+            long counter = restored.runtime.vm().memory().readLong(TestGuests.DEMO_TICKS_ADDRESS);
+            restored.awaitOutput(o -> lastTick(o) > counter + 1, T);
+            assertThat(restored.stderr()).contains("warning").contains(optional.toString())
+                    .contains("skipping optional chunk 'dev.rtc'").contains("version 99");
+            restored.type("q");
+            assertThat(restored.exitStatus(T)).isEqualTo(ExitStatus.POWEROFF.code());
+        }
+        // (b) the same chunk dropped from the file: state this VM's config needs is lost, so no VM.
+        Path lost = dir.resolve("lost");
+        rewrite(good, lost, (name, version, required) -> name.equals("dev.rtc") ? null : new ChunkEdit(version, required),
+                cfg -> { });
+        assertThat(restoreFails(lost)).contains("no state for chunk 'dev.rtc'");
+    }
+
     interface VersionMap {
         int version(String name, int stored);
     }
 
+    /** A chunk's version and required flag in a rewritten snapshot. */
+    record ChunkEdit(int version, boolean required) {}
+
+    /** What a rewrite does with each chunk: its new version and flag, or null to leave it out. */
+    interface ChunkMap {
+        ChunkEdit edit(String name, int version, boolean required);
+    }
+
     /** Copies a snapshot chunk by chunk through the format library, changing what the test needs. */
     static void rewrite(Path from, Path to, VersionMap versions,
+                        java.util.function.Consumer<java.util.SequencedMap<String, String>> config) throws Exception {
+        rewrite(from, to, (name, version, required) -> new ChunkEdit(versions.version(name, version), required), config);
+    }
+
+    static void rewrite(Path from, Path to, ChunkMap chunks,
                         java.util.function.Consumer<java.util.SequencedMap<String, String>> config) throws Exception {
         try (SnapshotReader r = SnapshotReader.open(from)) {
             var cfg = new java.util.LinkedHashMap<>(r.config());
@@ -270,8 +307,9 @@ class SnapshotKvmTest {
                  java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
                 for (Chunk c : r.chunks()) {
                     if (c.name().equals(SnapshotFormat.RAM_CRC_CHUNK)) continue;
-                    w.addChunk(c.name(), c.instance(), versions.version(c.name(), c.entry().version()),
-                            c.entry().required(), c.entry().producer(), c.record());
+                    ChunkEdit e = chunks.edit(c.name(), c.entry().version(), c.entry().required());
+                    if (e == null) continue;
+                    w.addChunk(c.name(), c.instance(), e.version(), e.required(), c.entry().producer(), c.record());
                 }
                 for (int i = 0; i < r.ramRegions().size(); i++) {
                     w.addRamRegion(r.ramRegions().get(i).gpa(), r.mapRam(i, arena));

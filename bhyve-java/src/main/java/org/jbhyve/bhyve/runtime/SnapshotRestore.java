@@ -41,8 +41,12 @@ final class SnapshotRestore {
         return r;
     }
 
-    /** Refuses, before the VM exists, a snapshot whose shape the config cannot honour. */
+    /**
+     * Refuses, before the VM exists, a snapshot whose shape the config cannot honour, or whose {@code vm}
+     * chunk disagrees with its own manifest (docs/snapshot-format.md §12.1).
+     */
     static void checkCompatible(SnapshotReader r, int vcpus, long memoryBytes) {
+        checkVmChunk(r);
         if (r.vcpuCount() != vcpus) {
             throw new ConfigException("snapshot " + r.file() + " has " + r.vcpuCount() + " vCPUs but the configuration asks for "
                     + vcpus + ": a snapshot restores with the vCPU count it was taken with (drop the -c override)");
@@ -62,6 +66,59 @@ final class SnapshotRestore {
         }
     }
 
+    /**
+     * The {@code vm} chunk repeats the machine's shape: a file whose chunk and manifest disagree was not
+     * written by jbhyve as it stands, and is refused. A version this build does not read is left to
+     * the restore's compatibility check, which names it.
+     */
+    private static void checkVmChunk(SnapshotReader r) {
+        Chunk c = r.chunks().stream().filter(k -> k.name().equals(SnapshotSave.VM_CHUNK) && k.instance().isEmpty())
+                .findFirst().orElseThrow(() -> new ConfigException("cannot restore " + r.file() + ": it has no '"
+                        + SnapshotSave.VM_CHUNK + "' chunk"));
+        if (c.entry().version() != SnapshotSave.VM_VERSION) return;
+        List<RamRegion> regions = r.ramRegions();
+        long low = regions.isEmpty() ? 0 : regions.get(0).size();
+        long high = regions.stream().skip(1).mapToLong(RamRegion::size).sum();
+        try {
+            StateRecord vm = c.record();
+            disagree(r, "vcpus", vm.u32("vcpus"), r.vcpuCount(), "the manifest's vm.vcpus");
+            disagree(r, "memory_size", vm.u64("memory_size"), r.memorySize(), "the manifest's memory.size");
+            disagree(r, "lowmem_size", vm.u64("lowmem_size"), low, "its first RAM region");
+            disagree(r, "highmem_size", vm.u64("highmem_size"), high, "its other RAM regions");
+            vm.string("backend");
+        } catch (SnapshotFormatException e) {
+            throw new ConfigException("cannot restore " + r.file() + ": " + e.getMessage());
+        }
+    }
+
+    private static void disagree(SnapshotReader r, String field, long chunk, long manifest, String what) {
+        if (chunk != manifest) {
+            throw new ConfigException("cannot restore " + r.file() + ": its '" + SnapshotSave.VM_CHUNK + "' chunk says "
+                    + field + " " + Long.toUnsignedString(chunk) + " but " + what + " says " + manifest
+                    + ": the file's parts disagree (was it edited?)");
+        }
+    }
+
+    /**
+     * A snapshot restores only on the backend that wrote it: its kernel state is that backend's blobs.
+     * Said before the chunks are checked against this build, which would otherwise call them unknown.
+     */
+    static void checkBackend(SnapshotReader r, String backend) {
+        Optional<StateRecord> vm = r.find(SnapshotSave.VM_CHUNK, "");
+        if (vm.isEmpty()) return; // checkVmChunk refuses it
+        String saved;
+        try {
+            saved = vm.get().string("backend");
+        } catch (SnapshotFormatException e) {
+            return; // a vm chunk of another version: the compatibility check names it
+        }
+        if (!saved.equals(backend)) {
+            throw new ConfigException("cannot restore " + r.file() + ": it was taken on the " + saved + " backend and this"
+                    + " jbhyve runs guests on " + backend + "; a snapshot restores only on the backend that wrote it"
+                    + " (its kernel state is that backend's)");
+        }
+    }
+
     /** Guest RAM from the snapshot file: MAP_PRIVATE, copy-on-write, loaded on first touch. */
     static MemorySource.FilePrivate memorySource(SnapshotReader r) {
         List<RamRegion> regions = r.ramRegions();
@@ -77,7 +134,7 @@ final class SnapshotRestore {
     static void restore(Path file, VirtualMachine vm, List<Snapshottable> devices, PrintStream log) {
         ChunkRegistry registry = registry(devices, vm.kernelStateNames());
         try (SnapshotReader r = SnapshotReader.open(file, readOptions(registry, log))) {
-            restore(r, vm, devices);
+            restore(r, vm, devices, log);
         } catch (java.io.IOException e) { // SnapshotFormatException included
             throw new ConfigException("cannot restore " + file + ": " + e.getMessage());
         }
@@ -88,14 +145,23 @@ final class SnapshotRestore {
      * the versions this VM's devices read; {@code fits} checks the snapshot's config against the VM's
      * before anything changes; then its RAM is replaced by the file's and the state restored.
      */
-    static void restoreInPlace(Path file, VirtualMachine vm, List<Snapshottable> devices,
+    static void restoreInPlace(Path file, VirtualMachine vm, String backend, List<Snapshottable> devices,
                                java.util.function.Consumer<Map<String, String>> fits, PrintStream log) {
         ChunkRegistry registry = registry(devices, vm.kernelStateNames());
         try (SnapshotReader r = SnapshotReader.open(file, readOptions(registry, log))) {
+            checkBackend(r, backend);
             fits.accept(r.config());
             checkCompatible(r, vm.vcpus().size(), vm.memory().size());
             vm.replaceRam(memorySource(r));
-            restore(r, vm, devices);
+            restore(r, vm, devices, log);
+        } catch (SnapshotIncompatibleException e) {
+            // Another backend's kernel chunks are kinds this build does not know: say what is really wrong.
+            try (SnapshotReader r = SnapshotReader.open(file, ReadOptions.inspect())) {
+                checkBackend(r, backend);
+            } catch (java.io.IOException ignored) {
+                // not readable as stored either: the first error stands
+            }
+            throw new ConfigException("cannot restore " + file + ": " + e.getMessage());
         } catch (java.io.IOException e) { // SnapshotFormatException included
             throw new ConfigException("cannot restore " + file + ": " + e.getMessage());
         }
@@ -106,7 +172,7 @@ final class SnapshotRestore {
         return ReadOptions.restore(registry).withWarnings(w -> log.println("bhyve: warning: " + w));
     }
 
-    private static void restore(SnapshotReader r, VirtualMachine vm, List<Snapshottable> devices) {
+    private static void restore(SnapshotReader r, VirtualMachine vm, List<Snapshottable> devices, PrintStream log) {
         try {
             // Check that every chunk this machine needs is there before changing anything.
             Map<String, Chunk> byLabel = new LinkedHashMap<>();
@@ -124,6 +190,7 @@ final class SnapshotRestore {
             }
             List<Chunk> deviceChunks = new ArrayList<>();
             for (Snapshottable s : devices) deviceChunks.add(deviceChunk(byLabel, r, s.stateName()));
+            checkEveryChunkIsTaken(r, vm, devices, log);
 
             for (int i = 0; i < vcpus.size(); i++) vm.vcpu(i).restoreState(vcpus.get(i));
             for (int i = 0; i < devices.size(); i++) {
@@ -136,6 +203,29 @@ final class SnapshotRestore {
             vm.restoreKernelState(kernel);
         } catch (SnapshotFormatException | IllegalArgumentException e) {
             throw new ConfigException("cannot restore " + r.file() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A chunk no part of this VM takes: the snapshot's config (which built the VM) and its chunks disagree,
+     * e.g. state for a device the config does not have, or a vCPU beyond its count. Refused when required;
+     * an optional one is only a warning, like one this build cannot read.
+     */
+    private static void checkEveryChunkIsTaken(SnapshotReader r, VirtualMachine vm, List<Snapshottable> devices,
+                                               PrintStream log) {
+        Set<String> taken = new HashSet<>();
+        taken.add(SnapshotSave.VM_CHUNK + "/");
+        taken.add(SnapshotFormat.RAM_CRC_CHUNK + "/");
+        for (var v : vm.vcpus()) taken.add(VcpuStateRecord.CHUNK + "/" + v.id());
+        for (String k : vm.kernelStateNames()) taken.add(k + "/");
+        for (Snapshottable s : devices) taken.add(s.stateName() + "/");
+        for (Chunk c : r.chunks()) {
+            if (c.status() == Chunk.Status.SKIPPED || taken.contains(c.name() + "/" + c.instance())) continue;
+            String what = "it holds " + c.entry().label() + ", which no part of this VM takes (its configuration"
+                    + " has no such device or vCPU)";
+            if (c.entry().required()) throw new ConfigException("cannot restore " + r.file() + ": " + what);
+            log.println("bhyve: warning: snapshot " + r.file() + ": ignoring optional " + c.entry().label()
+                    + ": no part of this VM takes it");
         }
     }
 

@@ -97,6 +97,7 @@ public final class VmRuntime implements AutoCloseable {
         VirtualMachine created = null;
         try {
             opened = Hypervisor.open();
+            if (restoreFrom != null) SnapshotRestore.checkBackend(restoreFrom, opened.backendName());
             MemorySource ram = restoreFrom == null ? MemoryBacking.MEMFD : SnapshotRestore.memorySource(restoreFrom);
             created = opened.createVm(new VmConfig(name, topology.cpus(), memoryBytes, true, ram));
             this.vm = created;
@@ -167,7 +168,7 @@ public final class VmRuntime implements AutoCloseable {
     public void restoreInPlace(Path file, java.util.function.Consumer<Map<String, String>> fits) {
         if (!prepared) throw new IllegalStateException("only a VM built by prepare() and not yet restored can restore in place");
         prepared = false;
-        SnapshotRestore.restoreInPlace(file, vm, snapshottables(), fits, log);
+        SnapshotRestore.restoreInPlace(file, vm, hypervisor.backendName(), snapshottables(), fits, log);
         restoredFromSnapshot = true;
     }
 

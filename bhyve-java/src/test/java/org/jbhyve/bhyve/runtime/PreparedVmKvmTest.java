@@ -1,6 +1,7 @@
 package org.jbhyve.bhyve.runtime;
 
 import org.jbhyve.bhyve.cli.BhyveCommandLine;
+import org.jbhyve.bhyve.config.ConfigException;
 import org.jbhyve.bhyve.config.ConfigTree;
 import org.jbhyve.testguests.RequiresKvm;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A VM built ahead of its restore ({@link VmRuntime#prepare}, what a standby bhyve holds) on real
@@ -95,6 +97,26 @@ class PreparedVmKvmTest {
                             + "\\d+\\.\\d ms after the test's restore\\R");
             vm.end(ExitStatus.POWEROFF, "test over");
             assertThat(vm.awaitExit()).isEqualTo(ExitStatus.POWEROFF.code());
+        }
+    }
+
+    @Test
+    void aSnapshotFromAnotherBackendIsRefusedAsSuchAndThePreparedVmIsUntouched() throws Exception {
+        ConfigTree config = throwawayVm("prepared-freebsd");
+        Path snapshot = RestoreRehearsal.suspendThrowawayVm(dir, config);
+        Path freebsd = dir.resolve("freebsd.snap");
+        // What the FreeBSD backend would have written: its backend in the vm chunk, its kernel blobs.
+        SnapshotKvmTest.rewriteChunks(snapshot, freebsd, c -> {
+            if (c.name().startsWith("kvm.")) return List.of();
+            if (!c.name().equals("vm")) return List.of(SnapshotKvmTest.NewChunk.of(c, c.record()));
+            return List.of(SnapshotKvmTest.NewChunk.of(c, c.record().toBuilder().putString("backend", "freebsd-vmm").build()),
+                    new SnapshotKvmTest.NewChunk("freebsd.vm", "", 1, true, "freebsd 15.0-RELEASE 1500023",
+                            org.jbhyve.snapshot.format.StateRecord.builder().putBytes("data", new byte[64]).build()));
+        }, cfg -> { });
+        try (VmRuntime vm = VmRuntime.prepare(config, new PrintStream(PrintStream.nullOutputStream()))) {
+            assertThatThrownBy(() -> vm.restoreInPlace(freebsd, snapshotConfig -> { }))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("taken on the freebsd-vmm backend").hasMessageContaining("runs guests on kvm");
         }
     }
 }

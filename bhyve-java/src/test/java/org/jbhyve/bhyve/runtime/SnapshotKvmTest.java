@@ -278,6 +278,44 @@ class SnapshotKvmTest {
         assertThat(restoreFails(lost)).contains("no state for chunk 'dev.rtc'");
     }
 
+    @Test
+    void aSnapshotWhoseVmChunkChunksAndBackendDisagreeWithTheMachineIsRefused(@TempDir Path dir) throws Exception {
+        Path good = goodSnapshot(dir);
+        // (a) the vm chunk says 2 vCPUs, the manifest 1
+        Path twoVcpus = dir.resolve("vm-says-2");
+        rewriteChunks(good, twoVcpus, c -> List.of(c.name().equals("vm")
+                ? NewChunk.of(c, c.record().toBuilder().putU32("vcpus", 2).build()) : NewChunk.of(c, c.record())), cfg -> { });
+        assertThat(restoreFails(twoVcpus)).contains("'vm' chunk says vcpus 2").contains("vm.vcpus says 1");
+        // (b) a second vCPU's state in a 1-vCPU snapshot: required, refused; optional, a warning
+        for (boolean required : new boolean[] {true, false}) {
+            Path extra = dir.resolve("extra-vcpu-" + required);
+            rewriteChunks(good, extra, c -> c.name().equals("vcpu")
+                    ? List.of(NewChunk.of(c, c.record()), new NewChunk("vcpu", "1", c.entry().version(), required, null,
+                            c.record().toBuilder().putU32("vcpu_id", 1).build()))
+                    : List.of(NewChunk.of(c, c.record())), cfg -> { });
+            if (required) {
+                assertThat(restoreFails(extra)).contains("chunk 'vcpu' instance 1").contains("no part of this VM takes");
+            } else {
+                try (BhyveRun restored = BhyveRun.restore(extra, List.of())) {
+                    assertThat(restored.stderr()).contains("ignoring optional chunk 'vcpu' instance 1");
+                    restored.type("q");
+                    assertThat(restored.exitStatus(T)).isEqualTo(ExitStatus.POWEROFF.code());
+                }
+            }
+        }
+        // (c) taken on FreeBSD's vmm (its vm chunk says so; a kernel blob as that backend names and tags it):
+        // said as such, not as a chunk of a kind this build does not know
+        Path withBlob = dir.resolve("freebsd");
+        rewriteChunks(good, withBlob, c -> {
+            if (c.name().startsWith("kvm.")) return List.of();
+            if (!c.name().equals("vm")) return List.of(NewChunk.of(c, c.record()));
+            return List.of(NewChunk.of(c, c.record().toBuilder().putString("backend", "freebsd-vmm").build()),
+                    new NewChunk("freebsd.vm", "", 1, true, "freebsd 15.0-RELEASE 1500023",
+                            StateRecord.builder().putBytes("data", new byte[64]).build()));
+        }, cfg -> { });
+        assertThat(restoreFails(withBlob)).contains("taken on the freebsd-vmm backend").contains("runs guests on kvm");
+    }
+
     interface VersionMap {
         int version(String name, int stored);
     }
@@ -298,6 +336,23 @@ class SnapshotKvmTest {
 
     static void rewrite(Path from, Path to, ChunkMap chunks,
                         java.util.function.Consumer<java.util.SequencedMap<String, String>> config) throws Exception {
+        rewriteChunks(from, to, c -> {
+            ChunkEdit e = chunks.edit(c.name(), c.entry().version(), c.entry().required());
+            return e == null ? List.of() : List.of(new NewChunk(c.name(), c.instance(), e.version(), e.required(),
+                    c.entry().producer(), c.record()));
+        }, config);
+    }
+
+    /** A chunk as a rewrite writes it. */
+    record NewChunk(String name, String instance, int version, boolean required, String producer, StateRecord record) {
+        static NewChunk of(Chunk c, StateRecord record) {
+            return new NewChunk(c.name(), c.instance(), c.entry().version(), c.entry().required(), c.entry().producer(), record);
+        }
+    }
+
+    /** Copies a snapshot, writing for each chunk what {@code chunks} makes of it (none, itself, changed, more). */
+    static void rewriteChunks(Path from, Path to, java.util.function.Function<Chunk, List<NewChunk>> chunks,
+                              java.util.function.Consumer<java.util.SequencedMap<String, String>> config) throws Exception {
         try (SnapshotReader r = SnapshotReader.open(from)) {
             var cfg = new java.util.LinkedHashMap<>(r.config());
             config.accept(cfg);
@@ -307,9 +362,9 @@ class SnapshotKvmTest {
                  java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
                 for (Chunk c : r.chunks()) {
                     if (c.name().equals(SnapshotFormat.RAM_CRC_CHUNK)) continue;
-                    ChunkEdit e = chunks.edit(c.name(), c.entry().version(), c.entry().required());
-                    if (e == null) continue;
-                    w.addChunk(c.name(), c.instance(), e.version(), e.required(), c.entry().producer(), c.record());
+                    for (NewChunk n : chunks.apply(c)) {
+                        w.addChunk(n.name(), n.instance(), n.version(), n.required(), n.producer(), n.record());
+                    }
                 }
                 for (int i = 0; i < r.ramRegions().size(); i++) {
                     w.addRamRegion(r.ramRegions().get(i).gpa(), r.mapRam(i, arena));

@@ -3,16 +3,13 @@ package org.jbhyve.bhyvectl;
 import org.jbhyve.snapshot.nv.NvList;
 import org.jbhyve.snapshot.nv.NvPair;
 import org.jbhyve.snapshot.nv.NvType;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code bhyvectl}: bhyvectl(8)'s VM commands over the running VM's control socket, and jbhyve's
@@ -77,23 +74,49 @@ public final class Main {
             Exit status: 0 done; 1 a usage error, a refused or failed request, no such VM.
             """;
 
-    @Command(name = "bhyvectl")
-    static final class Options {
-        @Option(names = "--vm", paramLabel = "vmname") String vm;
-        @Option(names = "--checkpoint", paramLabel = "file") String checkpoint;
-        @Option(names = "--suspend", paramLabel = "file") String suspend;
-        @Option(names = "--destroy") boolean destroy;
-        @Option(names = "--force-poweroff") boolean forcePoweroff;
-        @Option(names = "--force-reset") boolean forceReset;
-        @Option(names = "--get-stats") boolean getStats;
-        @Option(names = "--restore", paramLabel = "file") Path restore;
-        @Option(names = "--inspect", paramLabel = "file") Path inspect;
-        @Option(names = "--verify", paramLabel = "file") Path verify;
-        @Option(names = "--json") boolean json;
-        @Option(names = "--fields") boolean fields;
-        @Option(names = "--control-dir", paramLabel = "dir") Path controlDir;
-        @Option(names = "--timeout", paramLabel = "seconds") Long timeout;
-        @Option(names = {"-h", "--help"}, usageHelp = true) boolean help;
+    /** bhyvectl's options: the values they take are named in {@link #USAGE}. */
+    private static final List<LongOptionScanner.Spec> OPTIONS = List.of(
+            new LongOptionScanner.Spec("vm", true),
+            new LongOptionScanner.Spec("checkpoint", true),
+            new LongOptionScanner.Spec("suspend", true),
+            new LongOptionScanner.Spec("destroy", false),
+            new LongOptionScanner.Spec("force-poweroff", false),
+            new LongOptionScanner.Spec("force-reset", false),
+            new LongOptionScanner.Spec("get-stats", false),
+            new LongOptionScanner.Spec("restore", true),
+            new LongOptionScanner.Spec("inspect", true),
+            new LongOptionScanner.Spec("verify", true),
+            new LongOptionScanner.Spec("json", false),
+            new LongOptionScanner.Spec("fields", false),
+            new LongOptionScanner.Spec("control-dir", true),
+            new LongOptionScanner.Spec("timeout", true),
+            new LongOptionScanner.Spec(LongOptionScanner.HELP, false));
+
+    /** The options as scanned: null where an option is absent. */
+    record Options(String vm, String checkpoint, String suspend, boolean destroy, boolean forcePoweroff,
+                   boolean forceReset, boolean getStats, Path restore, Path inspect, Path verify, boolean json,
+                   boolean fields, Path controlDir, Long timeout, boolean help) {
+
+        static Options of(Map<String, String> o) throws UsageError {
+            return new Options(o.get("vm"), o.get("checkpoint"), o.get("suspend"), o.containsKey("destroy"),
+                    o.containsKey("force-poweroff"), o.containsKey("force-reset"), o.containsKey("get-stats"),
+                    path(o.get("restore")), path(o.get("inspect")), path(o.get("verify")), o.containsKey("json"),
+                    o.containsKey("fields"), path(o.get("control-dir")), seconds(o.get("timeout")),
+                    o.containsKey(LongOptionScanner.HELP));
+        }
+
+        private static Path path(String s) {
+            return s == null ? null : Path.of(s);
+        }
+
+        private static Long seconds(String s) throws UsageError {
+            if (s == null) return null;
+            try {
+                return Long.parseLong(s);
+            } catch (NumberFormatException e) {
+                throw new UsageError("--timeout takes a whole number of seconds, not '" + s + "'");
+            }
+        }
     }
 
     public static void main(String[] args) {
@@ -102,19 +125,18 @@ public final class Main {
 
     /** The command line without System.exit: returns the exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Options o = new Options();
-        CommandLine cl = new CommandLine(o);
-        cl.setExpandAtFiles(false);
-        cl.setOverwrittenOptionsAllowed(true); // getopt_long: the last one wins
         try {
-            cl.parseArgs(args);
-            if (o.help) {
+            Map<String, String> scanned;
+            try {
+                scanned = LongOptionScanner.scan(OPTIONS, args);
+            } catch (LongOptionScanner.UsageException e) {
+                return usage(err, e.getMessage());
+            }
+            if (scanned.containsKey(LongOptionScanner.HELP)) {
                 out.print(USAGE);
                 return 0;
             }
-            return execute(o, out, err);
-        } catch (ParameterException e) {
-            return usage(err, e.getMessage());
+            return execute(Options.of(scanned), out, err);
         } catch (UsageError e) {
             return usage(err, e.getMessage());
         }
@@ -136,47 +158,47 @@ public final class Main {
 
     private static int execute(Options o, PrintStream out, PrintStream err) throws UsageError {
         List<String> commands = new ArrayList<>();
-        if (o.checkpoint != null) commands.add("--checkpoint");
-        if (o.suspend != null) commands.add("--suspend");
-        if (o.destroy) commands.add("--destroy");
-        if (o.forcePoweroff) commands.add("--force-poweroff");
-        if (o.forceReset) commands.add("--force-reset");
-        if (o.getStats) commands.add("--get-stats");
-        if (o.restore != null) commands.add("--restore");
-        if (o.inspect != null) commands.add("--inspect");
-        if (o.verify != null) commands.add("--verify");
+        if (o.checkpoint() != null) commands.add("--checkpoint");
+        if (o.suspend() != null) commands.add("--suspend");
+        if (o.destroy()) commands.add("--destroy");
+        if (o.forcePoweroff()) commands.add("--force-poweroff");
+        if (o.forceReset()) commands.add("--force-reset");
+        if (o.getStats()) commands.add("--get-stats");
+        if (o.restore() != null) commands.add("--restore");
+        if (o.inspect() != null) commands.add("--inspect");
+        if (o.verify() != null) commands.add("--verify");
         if (commands.isEmpty()) throw new UsageError("no command given");
         if (commands.size() > 1) throw new UsageError("give one command at a time, not " + String.join(" and ", commands));
         String command = commands.getFirst();
         boolean fileCommand = command.equals("--inspect") || command.equals("--verify");
-        if ((o.json || o.fields) && !command.equals("--inspect")) {
-            throw new UsageError((o.json ? "--json" : "--fields") + " goes with --inspect only");
+        if ((o.json() || o.fields()) && !command.equals("--inspect")) {
+            throw new UsageError((o.json() ? "--json" : "--fields") + " goes with --inspect only");
         }
         if (fileCommand) {
-            for (String[] extra : new String[][] {{"--vm", o.vm}, {"--control-dir", str(o.controlDir)},
-                    {"--timeout", str(o.timeout)}}) {
+            for (String[] extra : new String[][] {{"--vm", o.vm()}, {"--control-dir", str(o.controlDir())},
+                    {"--timeout", str(o.timeout())}}) {
                 if (extra[1] != null) throw new UsageError(command + " reads a file and needs no VM: drop " + extra[0]);
             }
             return command.equals("--inspect")
-                    ? SnapshotTools.inspect(o.inspect, o.json, o.fields, out, err)
-                    : SnapshotTools.verify(o.verify, out, err);
+                    ? SnapshotTools.inspect(o.inspect(), o.json(), o.fields(), out, err)
+                    : SnapshotTools.verify(o.verify(), out, err);
         }
-        if (o.vm == null) throw new UsageError(command + " needs --vm=<vmname>");
-        if (o.vm.isEmpty() || o.vm.equals(".") || o.vm.equals("..") || o.vm.indexOf('/') >= 0) {
-            throw new UsageError("'" + o.vm + "' is not a VM name");
+        if (o.vm() == null) throw new UsageError(command + " needs --vm=<vmname>");
+        if (o.vm().isEmpty() || o.vm().equals(".") || o.vm().equals("..") || o.vm().indexOf('/') >= 0) {
+            throw new UsageError("'" + o.vm() + "' is not a VM name");
         }
-        long seconds = o.timeout == null ? DEFAULT_TIMEOUT_SECONDS : o.timeout;
+        long seconds = o.timeout() == null ? DEFAULT_TIMEOUT_SECONDS : o.timeout();
         if (seconds <= 0 || seconds > 1_000_000_000L) throw new UsageError("--timeout must be a positive number of seconds");
-        Path dir = o.controlDir == null ? DEFAULT_CONTROL_DIR : o.controlDir;
-        VmRequest request = new VmRequest(o.vm, dir.resolve(o.vm), Duration.ofSeconds(seconds), out, err);
+        Path dir = o.controlDir() == null ? DEFAULT_CONTROL_DIR : o.controlDir();
+        VmRequest request = new VmRequest(o.vm(), dir.resolve(o.vm()), Duration.ofSeconds(seconds), out, err);
         return switch (command) {
-            case "--checkpoint" -> request.checkpoint(o.checkpoint, false);
-            case "--suspend" -> request.checkpoint(o.suspend, true);
+            case "--checkpoint" -> request.checkpoint(o.checkpoint(), false);
+            case "--suspend" -> request.checkpoint(o.suspend(), true);
             case "--destroy" -> request.simple(ControlClient.DESTROY, true);
             case "--force-poweroff" -> request.simple(ControlClient.FORCE_POWEROFF, true);
             case "--force-reset" -> request.simple(ControlClient.FORCE_RESET, true);
             case "--get-stats" -> request.simple(ControlClient.GET_STATS, false);
-            case "--restore" -> request.restore(o.restore);
+            case "--restore" -> request.restore(o.restore());
             default -> throw new IllegalStateException(command);
         };
     }

@@ -365,6 +365,8 @@ class BhyvectlTest {
                 {"--vm=", "--get-stats"},
                 {"--vm=vm1", "--destroy=yes"},
                 {"--checkpoint"},
+                {"--vm=vm1", "--force"},
+                {"-x"},
         };
         for (String[] args : bad) {
             Run r = bhyvectl(args);
@@ -375,6 +377,10 @@ class BhyvectlTest {
         assertThat(bhyvectl("--vm=vm1", "--destroy", "--get-stats").err())
                 .startsWith("bhyvectl: give one command at a time, not --destroy and --get-stats\n");
         assertThat(bhyvectl("--get-stats").err()).startsWith("bhyvectl: --get-stats needs --vm=<vmname>\n");
+        assertThat(bhyvectl("--vm=vm1", "--force").err())
+                .startsWith("bhyvectl: option '--force' is ambiguous: it could be --force-poweroff, --force-reset\n");
+        assertThat(bhyvectl("--vm=vm1", "--get-stats", "--timeout=soon").err())
+                .startsWith("bhyvectl: --timeout takes a whole number of seconds, not 'soon'\n");
     }
 
     @Test
@@ -394,5 +400,9 @@ class BhyvectlTest {
         startVm("vm2");
         Run r = bhyvectl("--vm", "vm2", "--get-stats", "--control-dir", controlDir().toString());
         assertThat(r.status()).as(r.err()).isZero();
+        // getopt_long takes a unique prefix of an option's name
+        Run abbreviated = bhyvectl("--vm=vm2", "--get", "--control=" + controlDir());
+        assertThat(abbreviated.status()).as(abbreviated.err()).isZero();
+        assertThat(abbreviated.out()).isEqualTo(r.out());
     }
 }

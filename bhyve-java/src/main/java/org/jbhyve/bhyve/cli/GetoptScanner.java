@@ -13,9 +13,9 @@ import java.util.List;
  * option's argument may look like an option ({@code -c -H} gives -c the argument "-H"). Options are
  * recorded in order, because later settings win.
  *
- * <p>Hand-written rather than picocli (which bhyvectl uses): getopt's rules fit in this class, and
- * picocli's class files are Java 5 (version 49), older than the JDK AOT cache can hold, so loading
- * them cost every {@code bhyve} start about 40 ms.
+ * <p>Hand-written rather than picocli (as is bhyvectl's LongOptionScanner): getopt's rules fit in
+ * this class, and picocli's class files are Java 5 (version 49), older than the JDK AOT cache can
+ * hold, so loading them cost every {@code bhyve} start about 40 ms.
  */
 final class GetoptScanner {
     private GetoptScanner() {}

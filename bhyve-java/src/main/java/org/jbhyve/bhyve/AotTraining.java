@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * run loads and links and how its methods behave, and {@code bin/bhyve} starts from that record.
  * What runs here is what a {@code bhyve} process runs first: the command line (and its help), a
  * throwaway VM booted, checkpointed and restored both ways ({@link RestoreRehearsal}), and then
- * {@code bhyve -r} exactly as the launcher runs it ({@link Main#run}), with its control socket
- * answering get-stats and destroy.
+ * {@code bhyve -r -l com1,stdio} exactly as the launcher runs it ({@link Main#run}), with its control
+ * socket answering get-stats and destroy.
  *
  * <p>Needs {@code /dev/kvm} for everything after the command line. Without it the cache holds the
  * command-line classes only and a line on stderr says so; the training never fails the build, as the
@@ -61,8 +61,11 @@ public final class AotTraining {
                 org.jbhyve.bhyve.cli.BhyveCommandLine.parse(vm).config());
         Path controlDir = dir.resolve("run");
         AtomicInteger status = new AtomicInteger(-1);
+        // COM1 on stdio, as bin/demo and ci/bench-snapshot restore (and as a user at a terminal would): the
+        // stdio backend's classes and its isatty link are then in the cache too. Here stdin is /dev/null
+        // (aot-train.sh) and the guest's few bytes of output go to the training log.
         Thread bhyve = Thread.ofPlatform().name("bhyve -r").start(() -> status.set(Main.run(new String[] {
-                "-r", snapshot.toString(), "-o", "control.dir=" + controlDir, name}, quiet, quiet)));
+                "-r", snapshot.toString(), "-l", "com1,stdio", "-o", "control.dir=" + controlDir, name}, quiet, quiet)));
         Path socket = controlDir.resolve(name);
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (!answers(socket)) { // the file exists from bind(), the socket answers from listen()

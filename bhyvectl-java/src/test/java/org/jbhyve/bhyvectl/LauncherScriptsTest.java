@@ -65,6 +65,17 @@ class LauncherScriptsTest {
         assertThat(out.lines().toList()).containsExactly("0 " + target.resolve("m-1.0.jar"), "1 []");
     }
 
+    /** bhyvectl's commands are short-lived and run on C1 alone; bhyve, whose VMs run for hours, keeps C2. */
+    @Test
+    void onlyBhyvectlRunsWithoutC2() throws Exception {
+        String out = bash("for m in bhyvectl-java bhyve-java; do jbhyve_java_command $m /top /top/$m/target/$m.jar;"
+                + " printf '%s %s\\n' $m \"${JBHYVE_JAVA[*]}\"; done");
+        assertThat(out.lines().filter(l -> l.startsWith("bhyvectl-java ")).findFirst().orElseThrow())
+                .contains("-XX:CompilationMode=quick-only");
+        assertThat(out.lines().filter(l -> l.startsWith("bhyve-java ")).findFirst().orElseThrow())
+                .doesNotContain("CompilationMode");
+    }
+
     /**
      * bin/bhyve, not bin/bhyvectl: this module's own jar does not exist yet while its tests run, and a
      * launcher without its jar builds it. bhyve-java is a dependency, packaged before these tests.

@@ -225,6 +225,6 @@ public final class StateReader {
     public String choice(String field, String... choices) throws SnapshotFormatException {
         String v = string(field);
         for (String c : choices) if (c.equals(v)) return v;
-        throw invalid(field, "'" + v + "' is not one of " + String.join(", ", choices));
+        throw invalid(field, org.jbhyve.snapshot.format.Quoted.of(v) + " is not one of " + String.join(", ", choices));
     }
 }

@@ -8,6 +8,7 @@ import org.jbhyve.snapshot.format.*;
 import org.jbhyve.vmm.GuestMemory;
 import org.jbhyve.vmm.MemorySource;
 import org.jbhyve.vmm.VirtualMachine;
+import org.jbhyve.vmm.VmmException;
 import org.jbhyve.vmm.state.KernelState;
 
 import java.io.PrintStream;
@@ -113,7 +114,7 @@ final class SnapshotRestore {
             return; // a vm chunk of another version: the compatibility check names it
         }
         if (!saved.equals(backend)) {
-            throw new ConfigException("cannot restore " + r.file() + ": it was taken on the " + saved + " backend and this"
+            throw new ConfigException("cannot restore " + r.file() + ": it was taken on the " + Quoted.of(saved) + " backend and this"
                     + " jbhyve runs guests on " + backend + "; a snapshot restores only on the backend that wrote it"
                     + " (its kernel state is that backend's)");
         }
@@ -177,11 +178,12 @@ final class SnapshotRestore {
             // Check that every chunk this machine needs is there before changing anything.
             Map<String, Chunk> byLabel = new LinkedHashMap<>();
             for (Chunk c : r.chunks()) byLabel.put(c.name() + "/" + c.instance(), c);
+            // Every piece of kernel state the backend keeps (interrupt controllers, PIT, clock): without
+            // one, the guest would resume with that device reset under it.
             List<KernelState> kernel = new ArrayList<>();
-            for (Chunk c : r.chunks()) {
-                if (c.status() != Chunk.Status.SKIPPED && vm.kernelStateNames().contains(c.name())) {
-                    kernel.add(KernelStateRecord.decode(c.name(), c.version(), c.entry().producer(), c.record()));
-                }
+            for (String name : vm.kernelStateNames()) {
+                Chunk c = require(byLabel, r, name, "");
+                kernel.add(KernelStateRecord.decode(c.name(), c.version(), c.entry().producer(), c.record()));
             }
             List<org.jbhyve.vmm.state.VcpuState> vcpus = new ArrayList<>();
             for (var v : vm.vcpus()) {
@@ -192,18 +194,40 @@ final class SnapshotRestore {
             for (Snapshottable s : devices) deviceChunks.add(deviceChunk(byLabel, r, s.stateName()));
             checkEveryChunkIsTaken(r, vm, devices, log);
 
-            for (int i = 0; i < vcpus.size(); i++) vm.vcpu(i).restoreState(vcpus.get(i));
+            for (int i = 0; i < vcpus.size(); i++) {
+                try {
+                    vm.vcpu(i).restoreState(vcpus.get(i));
+                } catch (VmmException e) {
+                    throw refusedByHypervisor(r, "chunk 'vcpu' instance " + i, e);
+                }
+            }
             for (int i = 0; i < devices.size(); i++) {
                 Chunk c = deviceChunks.get(i);
                 // A skipped chunk was optional (a required one is refused at open), and the reader has
                 // warned: the device stays in the reset state it was built in (docs/snapshot-format.md §9.2).
-                if (c.status() != Chunk.Status.SKIPPED) devices.get(i).restoreState(c.record(), c.version());
+                try {
+                    if (c.status() != Chunk.Status.SKIPPED) devices.get(i).restoreState(c.record(), c.version());
+                } catch (VmmException e) {
+                    throw refusedByHypervisor(r, c.entry().label(), e);
+                }
             }
             // Kernel state last: the kvmclock restarts from its saved value right before the guest runs.
-            vm.restoreKernelState(kernel);
+            try {
+                vm.restoreKernelState(kernel);
+            } catch (VmmException e) {
+                throw refusedByHypervisor(r, "its kernel state (" + String.join(", ", vm.kernelStateNames()) + ")", e);
+            }
         } catch (SnapshotFormatException | IllegalArgumentException e) {
             throw new ConfigException("cannot restore " + r.file() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The hypervisor refused state that passed this build's checks (KVM checks register values, MSR
+     * indices, XSAVE contents, ... against the host): one error naming the file and the chunk.
+     */
+    private static ConfigException refusedByHypervisor(SnapshotReader r, String what, VmmException e) {
+        return new ConfigException("cannot restore " + r.file() + ": the hypervisor refused " + what + ": " + e.getMessage());
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.jbhyve.bhyve.snapshot;
 
+import org.jbhyve.snapshot.format.Quoted;
 import org.jbhyve.snapshot.format.SnapshotFormatException;
 import org.jbhyve.snapshot.format.StateRecord;
 import org.jbhyve.vmm.state.*;
@@ -57,7 +58,7 @@ public final class VcpuStateRecord {
         try {
             mp = MpState.valueOf(r.string("mp_state"));
         } catch (IllegalArgumentException e) {
-            throw new SnapshotFormatException("vcpu " + id + ": unknown MP state '" + r.string("mp_state") + "'");
+            throw new SnapshotFormatException("vcpu " + id + ": unknown MP state " + Quoted.of(r.string("mp_state")));
         }
         StateRecord regs = r.record("regs");
         long[] gprs = new long[GPRS.length];
@@ -69,14 +70,19 @@ public final class VcpuStateRecord {
             cpuid.add(new CpuidEntry((int) e.u32("function"), (int) e.u32("index"), (int) e.u32("flags"),
                     (int) e.u32("eax"), (int) e.u32("ebx"), (int) e.u32("ecx"), (int) e.u32("edx")));
         }
+        long tscKhz = r.u64("tsc_khz");
+        if (tscKhz > 0xffff_ffffL) {
+            throw new SnapshotFormatException("vcpu " + id + ": tsc_khz " + Long.toUnsignedString(tscKhz)
+                    + " is more than a TSC rate can be (KVM_SET_TSC_KHZ takes 32 bits of kHz)");
+        }
         byte[] lapic = r.has("lapic") ? r.bytes("lapic") : null;
         if (lapic != null && lapic.length != 1024) {
             throw new SnapshotFormatException("vcpu " + id + ": LAPIC page is " + lapic.length + " bytes, not 1024");
         }
         try {
-            return new VcpuState(id, mp, Registers.fromArray(gprs), sregs(r.record("sregs")), r.bytes("xsave"),
+            return new VcpuState(id, mp, Registers.fromArray(gprs), sregs(id, r.record("sregs")), r.bytes("xsave"),
                     unpairs(r.records("xcrs")), new DebugRegisters(dr[0], dr[1], dr[2], dr[3], dr[4], dr[5]),
-                    unpairs(r.records("msrs")), lapic, events(r.record("events")), cpuid, r.u64("tsc_khz"));
+                    unpairs(r.records("msrs")), lapic, events(r.record("events")), cpuid, tscKhz);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new SnapshotFormatException("vcpu " + id + ": " + e.getMessage());
         }
@@ -103,10 +109,17 @@ public final class VcpuStateRecord {
                 .putBool("g", s.g()).putBool("avl", s.avl()).putBool("unusable", s.unusable()).build();
     }
 
-    private static Segment segment(StateRecord r) throws SnapshotFormatException {
-        return new Segment(r.u64("base"), (int) r.u32("limit"), r.u16("selector"), r.u8("type"), r.bool("present"),
-                r.u8("dpl"), r.bool("db"), r.bool("s"), r.bool("l"), r.bool("g"), r.bool("avl"), r.bool("unusable"));
+    /** Segment {@code name} of vCPU {@code id}. */
+    private static Segment segment(int id, String name, StateRecord r) throws SnapshotFormatException {
+        int type = r.u8("type"), dpl = r.u8("dpl");
+        // A descriptor's type is 4 bits and its privilege level 2: anything wider is not a segment.
+        String where = "vcpu " + id + ": sregs." + name;
+        if (type > 0xf) throw new SnapshotFormatException(where + ".type is " + type + ", not a 4-bit segment type");
+        if (dpl > 3) throw new SnapshotFormatException(where + ".dpl is " + dpl + ", not a privilege level 0 to 3");
+        return new Segment(r.u64("base"), (int) r.u32("limit"), r.u16("selector"), type, r.bool("present"),
+                dpl, r.bool("db"), r.bool("s"), r.bool("l"), r.bool("g"), r.bool("avl"), r.bool("unusable"));
     }
+
 
     private static StateRecord sregs(SpecialRegisters s) {
         StateRecord.Builder b = StateRecord.builder();
@@ -120,9 +133,9 @@ public final class VcpuStateRecord {
         return b.build();
     }
 
-    private static SpecialRegisters sregs(StateRecord r) throws SnapshotFormatException {
+    private static SpecialRegisters sregs(int id, StateRecord r) throws SnapshotFormatException {
         Segment[] segs = new Segment[SEGMENTS.length];
-        for (int i = 0; i < SEGMENTS.length; i++) segs[i] = segment(r.record(SEGMENTS[i]));
+        for (int i = 0; i < SEGMENTS.length; i++) segs[i] = segment(id, SEGMENTS[i], r.record(SEGMENTS[i]));
         long[] bitmap = r.u64Array("interrupt_bitmap", new long[4]);
         if (bitmap.length != 4) throw new SnapshotFormatException("sregs.interrupt_bitmap must have 4 words");
         return new SpecialRegisters(segs[0], segs[1], segs[2], segs[3], segs[4], segs[5], segs[6], segs[7],

@@ -116,7 +116,7 @@ class PreparedVmKvmTest {
         try (VmRuntime vm = VmRuntime.prepare(config, new PrintStream(PrintStream.nullOutputStream()))) {
             assertThatThrownBy(() -> vm.restoreInPlace(freebsd, snapshotConfig -> { }))
                     .isInstanceOf(ConfigException.class)
-                    .hasMessageContaining("taken on the freebsd-vmm backend").hasMessageContaining("runs guests on kvm");
+                    .hasMessageContaining("taken on the \"freebsd-vmm\" backend").hasMessageContaining("runs guests on kvm");
         }
     }
 }

@@ -313,7 +313,7 @@ class SnapshotKvmTest {
                     new NewChunk("freebsd.vm", "", 1, true, "freebsd 15.0-RELEASE 1500023",
                             StateRecord.builder().putBytes("data", new byte[64]).build()));
         }, cfg -> { });
-        assertThat(restoreFails(withBlob)).contains("taken on the freebsd-vmm backend").contains("runs guests on kvm");
+        assertThat(restoreFails(withBlob)).contains("taken on the \"freebsd-vmm\" backend").contains("runs guests on kvm");
     }
 
     interface VersionMap {

@@ -290,8 +290,7 @@ public final class Manifest {
     }
 
     private static String quote(String s) {
-        String q = StateRecord.RecordText.quote(s.length() > 80 ? s.substring(0, 80) + "..." : s);
-        return q;
+        return Quoted.of(s);
     }
 
     private static String kind(JsonNode n) {

@@ -12,7 +12,7 @@ final class KvmState {
 
     static Segment segment(MemorySegment s) {
         return new Segment(kvm_segment.base(s), kvm_segment.limit(s), kvm_segment.selector(s) & 0xffff,
-                kvm_segment.type(s), kvm_segment.present(s) != 0, kvm_segment.dpl(s), kvm_segment.db(s) != 0,
+                kvm_segment.type(s) & 0xff, kvm_segment.present(s) != 0, kvm_segment.dpl(s) & 0xff, kvm_segment.db(s) != 0,
                 kvm_segment.s(s) != 0, kvm_segment.l(s) != 0, kvm_segment.g(s) != 0, kvm_segment.avl(s) != 0,
                 kvm_segment.unusable(s) != 0);
     }

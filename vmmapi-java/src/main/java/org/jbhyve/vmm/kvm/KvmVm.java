@@ -329,8 +329,11 @@ public final class KvmVm implements VirtualMachine {
 
     @Override
     public List<String> kernelStateNames() {
-        return List.of(KvmKernelState.PIC_MASTER, KvmKernelState.PIC_SLAVE, KvmKernelState.IOAPIC,
-                KvmKernelState.PIT, KvmKernelState.CLOCK);
+        // What saveKernelState() saves: the in-kernel PICs, IOAPIC and PIT exist only with the irqchip.
+        return config.kernelIrqchip()
+                ? List.of(KvmKernelState.PIC_MASTER, KvmKernelState.PIC_SLAVE, KvmKernelState.IOAPIC,
+                        KvmKernelState.PIT, KvmKernelState.CLOCK)
+                : List.of(KvmKernelState.CLOCK);
     }
 
     /**

@@ -88,6 +88,9 @@ public final class CmosRtc implements IoHandler, Lifecycle, Snapshottable, AutoC
     /** How long before each update UIP reads as 1 (the chip's 244 µs). */
     static final long UIP_NANOS = 244_000;
     static final long SECOND = 1_000_000_000L;
+    /** The range of RTC seconds the time fields can show: years 0000 to 9999 (century byte 0..99). */
+    static final long FIRST_SECOND = LocalDateTime.of(0, 1, 1, 0, 0).toEpochSecond(ZoneOffset.UTC);
+    static final long LAST_SECOND = LocalDateTime.of(9999, 12, 31, 23, 59, 59).toEpochSecond(ZoneOffset.UTC);
     /** An alarm pattern repeats within a day, so a catch-up never needs to look further back. */
     static final long ALARM_SCAN_LIMIT_SECONDS = 86_400;
 
@@ -441,12 +444,20 @@ public final class CmosRtc implements IoHandler, Lifecycle, Snapshottable, AutoC
 
     /** The periodic interrupt period for register A's rate, or 0 if there is none. */
     private long periodNanos() {
-        if (!dividerRunning()) return 0;
-        int rate = cmos[REG_A] & A_RATE;
+        return periodNanos(cmos[REG_A] & 0xff);
+    }
+
+    /** The periodic interrupt's period for register A {@code a}; 0 when it does not run. */
+    private static long periodNanos(int a) {
+        if ((a & A_DIVIDER) != A_DIVIDER_RUNNING) return 0;
+        int rate = a & A_RATE;
         if (rate == 0) return 0;
         if (rate <= 2) rate += 7; // rates 1 and 2 repeat rates 8 and 9 (256 Hz, 128 Hz) on a 32.768 kHz base
         return SECOND * (1L << (rate - 1)) / 32768;
     }
+
+    /** The shortest period register A can select (rate 3, 8192 Hz). */
+    private static final long MIN_PERIOD_NANOS = periodNanos(A_DIVIDER_RUNNING | 3);
 
     /** Recomputes IRQF; pulses IRQ 8 when it rises, if {@code raise}. */
     private void updateInterruptFlag(boolean raise) {
@@ -477,7 +488,13 @@ public final class CmosRtc implements IoHandler, Lifecycle, Snapshottable, AutoC
         if ((cmos[REG_C] & C_IRQF) != 0) return Long.MAX_VALUE; // nothing new can fire before C is read
         long next = Long.MAX_VALUE;
         long period = periodNanos();
-        if ((b & B_PIE) != 0 && period > 0) next = periodicOriginNanos + (periodicTicksSeen + 1) * period;
+        if ((b & B_PIE) != 0 && period > 0) {
+            try {
+                next = Math.addExact(periodicOriginNanos, Math.multiplyExact(periodicTicksSeen + 1, period));
+            } catch (ArithmeticException e) {
+                next = Long.MAX_VALUE; // a tick past the end of the clock never comes
+            }
+        }
         if ((b & (B_UIE | B_AIE)) != 0 && running()) {
             long elapsed = Math.floorDiv(now - baseNanos, SECOND);
             next = Math.min(next, baseNanos + (elapsed + 1) * SECOND);
@@ -565,10 +582,9 @@ public final class CmosRtc implements IoHandler, Lifecycle, Snapshottable, AutoC
         boolean newNmi = r.bool("nmi_masked");
         boolean newValid = r.bool("time_valid");
         long seconds = r.i64("rtc_seconds");
-        try {
-            LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
-        } catch (DateTimeException e) {
-            throw r.invalid("rtc_seconds", seconds + " is not a date this clock can show");
+        if (seconds < FIRST_SECOND || seconds > LAST_SECOND) {
+            // The time fields hold a year of 0..99 and the century byte 0..99: 0000 to 9999.
+            throw r.invalid("rtc_seconds", seconds + " is outside the years 0000 to 9999 this clock can show");
         }
         long subsecond = r.u32In("rtc_subsecond_ns", 0, SECOND - 1);
         long lastUpdate = r.i64("last_update_second");
@@ -576,7 +592,11 @@ public final class CmosRtc implements IoHandler, Lifecycle, Snapshottable, AutoC
             throw r.invalid("last_update_second", lastUpdate + " is after the saved time " + seconds);
         }
         long periodicElapsed = r.u64In("periodic_elapsed_ns", 0, Long.MAX_VALUE / 4);
-        long periodicTicks = r.u64In("periodic_ticks", 0, Long.MAX_VALUE);
+        // Ticks seen cannot outnumber the periods elapsed: at the saved rate, or at the fastest one when the
+        // divider is stopped (the count is kept until it runs again).
+        long savedPeriod = periodNanos(a);
+        long periodicTicks = r.u64In("periodic_ticks", 0,
+                periodicElapsed / (savedPeriod > 0 ? savedPeriod : MIN_PERIOD_NANOS));
 
         synchronized (this) {
             long now = nanoTime.getAsLong();

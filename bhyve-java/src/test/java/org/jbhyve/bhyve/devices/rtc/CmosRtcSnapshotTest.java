@@ -194,7 +194,13 @@ class CmosRtcSnapshotTest {
         assertRefused(rtc2, edit(good, b -> b.putBytes("cmos", c)), "cmos", "register C");
         assertRefused(rtc2, edit(good, b -> b.putU8("index", 0x80)), "index", "out of range");
         assertRefused(rtc2, edit(good, b -> b.putU32("rtc_subsecond_ns", 1_000_000_000L)), "rtc_subsecond_ns");
-        assertRefused(rtc2, edit(good, b -> b.putI64("rtc_seconds", Long.MAX_VALUE)), "rtc_seconds", "not a date");
+        assertRefused(rtc2, edit(good, b -> b.putI64("rtc_seconds", Long.MAX_VALUE)), "rtc_seconds", "years 0000 to 9999");
+        // The last second java.time can show is still no time the RTC's fields can hold (year 999999999).
+        long javaTimeEnd = java.time.LocalDateTime.MAX.toEpochSecond(java.time.ZoneOffset.UTC);
+        assertRefused(rtc2, edit(good, b -> b.putI64("rtc_seconds", javaTimeEnd)), "rtc_seconds", "years 0000 to 9999");
+        assertRefused(rtc2, edit(good, b -> b.putI64("rtc_seconds", CmosRtc.FIRST_SECOND - 1)), "rtc_seconds");
+        // More periodic ticks than periods elapsed: the timer would wait past the end of the clock.
+        assertRefused(rtc2, edit(good, b -> b.putU64("periodic_ticks", Long.MAX_VALUE)), "periodic_ticks");
         assertRefused(rtc2, edit(good, b -> b.putI64("last_update_second", Long.MAX_VALUE)), "last_update_second");
         assertRefused(rtc2, edit(good, b -> b.putU64("periodic_elapsed_ns", -1L)), "periodic_elapsed_ns");
         assertRefused(rtc2, edit(good, b -> b.remove("time_valid")), "time_valid", "missing");

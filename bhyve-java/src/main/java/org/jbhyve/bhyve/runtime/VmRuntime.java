@@ -372,7 +372,7 @@ public final class VmRuntime implements AutoCloseable {
             restoredFromSnapshot = false;
             for (Lifecycle l : lifecycles) l.restored();
         }
-        state.started();
+        if (!state.started()) return; // ended before it started; awaitExit() reports how
         if (!threadsStarted) startThreads();
     }
 

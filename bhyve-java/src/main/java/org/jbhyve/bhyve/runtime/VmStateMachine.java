@@ -40,8 +40,14 @@ public final class VmStateMachine {
         notifyAll();
     }
 
-    public synchronized void started() {
+    /**
+     * CREATED to RUNNING. False, and nothing changes, when the VM has already ended: a destroy or
+     * forced power-off can come over the control socket between the socket's start and the VM's.
+     */
+    public synchronized boolean started() {
+        if (state.isTerminal()) return false;
         move(VmState.RUNNING);
+        return true;
     }
 
     /**

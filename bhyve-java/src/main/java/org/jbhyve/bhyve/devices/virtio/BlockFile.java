@@ -323,8 +323,16 @@ final class BlockFile implements AutoCloseable {
         }
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Closes the image once. A second call does nothing: the device's teardown thread and the VM's own
+     * close may both get here, and a second close(2) of the descriptor could close a file that has
+     * meanwhile been given the same number.
+     */
     @Override
     public void close() throws IOException {
+        if (!closed.compareAndSet(false, true)) return;
         try {
             channel.close();
         } finally {

@@ -81,8 +81,13 @@ final class Fallocate implements AutoCloseable {
         }
     }
 
+    private boolean closed;
+
+    /** Closes the descriptor once; later calls do nothing (a second close(2) could hit a reused number). */
     @Override
     public synchronized void close() {
+        if (closed) return;
+        closed = true;
         try (Arena a = Arena.ofConfined()) {
             libc_h.close(libc_h.allocateErrnoState(a), fd);
         }

@@ -357,6 +357,7 @@ class TestGuestsTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "dirty=dirty ready\n",
+        "dirty=dirty highmem\n",
         "dirty=dirty pass ",
         "dirty=dirty bad page ",
         "dirty= expected ",

@@ -513,6 +513,10 @@ public final class Uart16550 implements IoHandler, Lifecycle, Snapshottable, Aut
         if (((lsr & LSR_OVERRUN) != 0) != newOverrun) {
             throw r.invalid("lsr", String.format("0x%02x: OE disagrees with field 'overrun' (%s)", lsr, newOverrun));
         }
+        if ((lsr & (LSR_THR_EMPTY | LSR_TX_EMPTY)) != (LSR_THR_EMPTY | LSR_TX_EMPTY)) {
+            // Transmission is immediate here, so the transmitter always reads empty.
+            throw r.invalid("lsr", String.format("0x%02x: THRE and TEMT are always set on this UART", lsr));
+        }
         int iir = r.u8("iir");
         int expectedIir = interruptReason(newIer, newFcr, newMsr, newOverrun, newThre, fifo.length)
                 | ((newFcr & FCR_ENABLE) != 0 ? IIR_FIFOS_ENABLED : 0);

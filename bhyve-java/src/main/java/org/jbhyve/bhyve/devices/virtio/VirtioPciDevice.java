@@ -1140,6 +1140,16 @@ public abstract class VirtioPciDevice extends PciDevice {
                 String problem = VirtQueue.layoutProblem(platform().memory(), queues[i].maxSize(), size, desc, avail, used);
                 if (problem != null) throw r.invalid("desc", problem);
             }
+            if (pfn != 0) {
+                // The legacy register is 32 bits, and setting it places the whole ring at that page with the
+                // queue's full size: a saved value that does not describe the saved ring never came from it.
+                long[] legacy = VirtQueue.legacyLayout(pfn, queues[i].maxSize());
+                if (pfn > 0xffff_ffffL || !ready || size != queues[i].maxSize() || desc != legacy[0] || avail != legacy[1]
+                        || used != legacy[2]) {
+                    throw r.invalid("legacy_pfn", String.format("0x%x does not describe the saved ring (%s, size %d, desc"
+                            + " 0x%x, avail 0x%x, used 0x%x)", pfn, ready ? "ready" : "not ready", size, desc, avail, used));
+                }
+            }
             states[i] = new QueueState(size, ready, r.bool("broken"), desc, avail, used, pfn,
                     checkVector(r, "msix_vector"), r.u16("next_avail"), r.u16("next_used"), r.u16("signalled_used"));
         }

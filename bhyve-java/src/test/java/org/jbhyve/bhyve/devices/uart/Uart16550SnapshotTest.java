@@ -201,6 +201,8 @@ class Uart16550SnapshotTest {
         assertRefused(uart2, edit(good, b -> b.putU8("msr", 0x00)), "msr", "modem inputs");
         assertRefused(uart2, edit(good, b -> b.putU8("lsr", 0x60)), "lsr", "DR");
         assertRefused(uart2, edit(good, b -> b.putU8("lsr", 0x63)), "lsr", "overrun");
+        assertRefused(uart2, edit(good, b -> b.putU8("lsr", 0x01)), "lsr", "THRE and TEMT");
+        assertRefused(uart2, edit(good, b -> b.putU8("lsr", 0x21)), "lsr", "THRE and TEMT");
         assertRefused(uart2, edit(good, b -> b.putU8("iir", 0xc1)), "iir", "0xcc");
         assertRefused(uart2, edit(good, b -> b.putBytes("rx_fifo", new byte[0]).putU8("lsr", 0x60)), "iir", "0xc2");
         assertRefused(uart2, edit(good, b -> b.putBytes("tx_fifo", new byte[17])), "tx_fifo");

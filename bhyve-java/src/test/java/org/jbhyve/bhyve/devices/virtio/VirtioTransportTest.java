@@ -413,6 +413,38 @@ class VirtioTransportTest {
     }
 
     /**
+     * A ring set up through the legacy page-frame register restores; a saved register value that does not
+     * describe the saved ring (no guest can make one: the register places the whole ring) is refused.
+     */
+    @Test
+    void aLegacyRingRestoresAndALegacyPfnThatDoesNotDescribeItIsRefused() throws Exception {
+        StateRecord saved;
+        try (VirtioHarness h = rnd()) {
+            h.legacySetup(0, 0x100, 0);
+            h.dev.pause();
+            saved = h.dev.saveState();
+            h.dev.resume();
+        }
+        try (VirtioHarness h = rnd()) {
+            h.dev.pause();
+            h.dev.restoreState(StateRecord.decode(saved.encode()), h.dev.stateVersion());
+            assertThat(h.lin(LEGACY_QUEUE_PFN, 4)).isEqualTo(0x100);
+            h.dev.resume();
+        }
+        StateRecord model = saved.record("model");
+        StateRecord queue = model.records("queues").getFirst();
+        for (long pfn : new long[] {0x101, 0x1_0000_0100L}) {
+            StateRecord bad = saved.toBuilder().putRecord("model", model.toBuilder().putRecords("queues",
+                    List.of(queue.toBuilder().putU64("legacy_pfn", pfn).build())).build()).build();
+            try (VirtioHarness h = rnd()) {
+                assertThatThrownBy(() -> h.dev.restoreState(bad, h.dev.stateVersion()))
+                        .isInstanceOf(SnapshotFormatException.class).hasMessageContaining("legacy_pfn")
+                        .hasMessageContaining("does not describe the saved ring");
+            }
+        }
+    }
+
+    /**
      * A driver that offered a buffer and notified while the device was paused for a checkpoint will not
      * notify again: the restored device looks at its queues before the VM runs ({@code restored()}) and
      * serves it. The snapshot also holds the driver's notifications on, though the device had them off.

@@ -11,8 +11,10 @@ import java.util.Map;
  * <ul>
  * <li>{@code --name} for a flag; {@code --name=value} or {@code --name value} for an option that takes
  *     a value (the next argument is the value whatever it starts with, as in getopt_long);</li>
- * <li>a unique prefix stands for the whole name ({@code --check=F} is {@code --checkpoint=F}); an exact
- *     name wins over longer names it is a prefix of; a prefix of two names is ambiguous;</li>
+ * <li>names are written in full. getopt_long would also take a unique prefix, but unique among
+ *     FreeBSD bhyvectl's hundred-odd options, of which jbhyve has a few: {@code --d} is ambiguous there
+ *     ({@code --desc-base}, ...) and would be {@code --destroy} here. A prefix is refused with the
+ *     names it could stand for;</li>
  * <li>an option given twice keeps its last value;</li>
  * <li>{@code --} ends the options.</li>
  * </ul>
@@ -79,7 +81,7 @@ final class LongOptionScanner {
         return found;
     }
 
-    /** The option {@code name} names: exactly, or as the prefix of exactly one option. */
+    /** The option named exactly {@code name}. */
     private static Spec match(List<Spec> specs, String name) throws UsageException {
         if (name.isEmpty()) throw new UsageException("unknown option '--='");
         List<Spec> prefixOf = new ArrayList<>();
@@ -87,10 +89,9 @@ final class LongOptionScanner {
             if (s.name().equals(name)) return s;
             if (s.name().startsWith(name)) prefixOf.add(s);
         }
-        if (prefixOf.size() == 1) return prefixOf.getFirst();
         if (prefixOf.isEmpty()) throw new UsageException("unknown option '--" + name + "'");
         StringBuilder names = new StringBuilder();
-        for (Spec s : prefixOf) names.append(names.isEmpty() ? "" : ", ").append("--").append(s.name());
-        throw new UsageException("option '--" + name + "' is ambiguous: it could be " + names);
+        for (Spec s : prefixOf) names.append(names.isEmpty() ? "" : " or ").append("--").append(s.name());
+        throw new UsageException("unknown option '--" + name + "': write the option's whole name (" + names + ")");
     }
 }

@@ -100,13 +100,21 @@ public final class Main {
         static Options of(Map<String, String> o) throws UsageError {
             return new Options(o.get("vm"), o.get("checkpoint"), o.get("suspend"), o.containsKey("destroy"),
                     o.containsKey("force-poweroff"), o.containsKey("force-reset"), o.containsKey("get-stats"),
-                    path(o.get("restore")), path(o.get("inspect")), path(o.get("verify")), o.containsKey("json"),
-                    o.containsKey("fields"), path(o.get("control-dir")), seconds(o.get("timeout")),
+                    path(o, "restore"), path(o, "inspect"), path(o, "verify"), o.containsKey("json"),
+                    o.containsKey("fields"), path(o, "control-dir"), seconds(o.get("timeout")),
                     o.containsKey(LongOptionScanner.HELP));
         }
 
-        private static Path path(String s) {
-            return s == null ? null : Path.of(s);
+        /** Option {@code name}'s value as a path; one this system cannot name (bad encoding) is a usage error. */
+        private static Path path(Map<String, String> o, String name) throws UsageError {
+            String s = o.get(name);
+            if (s == null) return null;
+            try {
+                return Path.of(s);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new UsageError("--" + name + ": '" + s + "' is not a path this system can name (" + e.getReason()
+                        + "; is the locale's character set right?)");
+            }
         }
 
         private static Long seconds(String s) throws UsageError {
@@ -190,7 +198,13 @@ public final class Main {
         long seconds = o.timeout() == null ? DEFAULT_TIMEOUT_SECONDS : o.timeout();
         if (seconds <= 0 || seconds > 1_000_000_000L) throw new UsageError("--timeout must be a positive number of seconds");
         Path dir = o.controlDir() == null ? DEFAULT_CONTROL_DIR : o.controlDir();
-        VmRequest request = new VmRequest(o.vm(), dir.resolve(o.vm()), Duration.ofSeconds(seconds), out, err);
+        Path socket;
+        try {
+            socket = dir.resolve(o.vm());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new UsageError("'" + o.vm() + "' is not a VM name this system can make a socket path of (" + e.getReason() + ")");
+        }
+        VmRequest request = new VmRequest(o.vm(), socket, Duration.ofSeconds(seconds), out, err);
         return switch (command) {
             case "--checkpoint" -> request.checkpoint(o.checkpoint(), false);
             case "--suspend" -> request.checkpoint(o.suspend(), true);

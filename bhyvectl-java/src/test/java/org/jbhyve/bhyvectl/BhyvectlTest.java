@@ -367,6 +367,8 @@ class BhyvectlTest {
                 {"--checkpoint"},
                 {"--vm=vm1", "--force"},
                 {"-x"},
+                {"--inspect=a\u0000b"},
+                {"--vm=a\u0000b", "--get-stats"},
         };
         for (String[] args : bad) {
             Run r = bhyvectl(args);
@@ -377,8 +379,13 @@ class BhyvectlTest {
         assertThat(bhyvectl("--vm=vm1", "--destroy", "--get-stats").err())
                 .startsWith("bhyvectl: give one command at a time, not --destroy and --get-stats\n");
         assertThat(bhyvectl("--get-stats").err()).startsWith("bhyvectl: --get-stats needs --vm=<vmname>\n");
-        assertThat(bhyvectl("--vm=vm1", "--force").err())
-                .startsWith("bhyvectl: option '--force' is ambiguous: it could be --force-poweroff, --force-reset\n");
+        assertThat(bhyvectl("--vm=vm1", "--force").err()).startsWith(
+                "bhyvectl: unknown option '--force': write the option's whole name (--force-poweroff or --force-reset)\n");
+        // A path or VM name the file system cannot hold (here a NUL; in the C locale, any non-ASCII byte).
+        assertThat(bhyvectl("--inspect=a\u0000b").err()).startsWith("bhyvectl: --inspect: 'a\u0000b' is not a path");
+        // A prefix that only one of jbhyve's options has is still refused: in FreeBSD's bhyvectl it is ambiguous.
+        assertThat(bhyvectl("--vm=vm1", "--d").err()).startsWith(
+                "bhyvectl: unknown option '--d': write the option's whole name (--destroy)\n");
         assertThat(bhyvectl("--vm=vm1", "--get-stats", "--timeout=soon").err())
                 .startsWith("bhyvectl: --timeout takes a whole number of seconds, not 'soon'\n");
     }
@@ -400,9 +407,6 @@ class BhyvectlTest {
         startVm("vm2");
         Run r = bhyvectl("--vm", "vm2", "--get-stats", "--control-dir", controlDir().toString());
         assertThat(r.status()).as(r.err()).isZero();
-        // getopt_long takes a unique prefix of an option's name
-        Run abbreviated = bhyvectl("--vm=vm2", "--get", "--control=" + controlDir());
-        assertThat(abbreviated.status()).as(abbreviated.err()).isZero();
-        assertThat(abbreviated.out()).isEqualTo(r.out());
+
     }
 }

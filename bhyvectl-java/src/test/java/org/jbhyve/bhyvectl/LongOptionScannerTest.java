@@ -31,21 +31,25 @@ class LongOptionScannerTest {
         assertThat(scan("--vm=", "--checkpoint=a=b")).containsExactly(Map.entry("vm", ""), Map.entry("checkpoint", "a=b"));
     }
 
+    /**
+     * getopt_long would take a unique prefix, but unique among FreeBSD bhyvectl's options, not this
+     * subset: --d is ambiguous there (--desc-base, ...) and would destroy the VM here.
+     */
     @Test
-    void aUniquePrefixStandsForTheNameAndAnExactNameWinsOverLongerOnes() throws Exception {
-        assertThat(scan("--check=f", "--force-p", "--v", "x")).containsExactly(
-                Map.entry("checkpoint", "f"), Map.entry("force-poweroff", ""), Map.entry("vm", "x"));
+    void namesAreWrittenInFullAndAPrefixSaysWhatItCouldBe() throws Exception {
         assertThat(scan("--get")).containsExactly(Map.entry("get", ""));
-        assertThat(scan("--get-")).containsExactly(Map.entry("get-stats", ""));
+        assertThatThrownBy(() -> scan("--check=f")).hasMessage(
+                "unknown option '--check': write the option's whole name (--checkpoint)");
         assertThatThrownBy(() -> scan("--force")).hasMessage(
-                "option '--force' is ambiguous: it could be --force-poweroff, --force-reset");
+                "unknown option '--force': write the option's whole name (--force-poweroff or --force-reset)");
+        assertThatThrownBy(() -> scan("--get-")).hasMessageContaining("(--get-stats)");
     }
 
     @Test
     void theLastValueWinsAndHelpIsAlsoDashH() throws Exception {
         assertThat(scan("--vm=a", "--vm=b")).containsExactly(Map.entry("vm", "b"));
         assertThat(scan("-h")).containsKey(LongOptionScanner.HELP);
-        assertThat(scan("--he")).containsKey(LongOptionScanner.HELP);
+        assertThat(scan("--help")).containsKey(LongOptionScanner.HELP);
     }
 
     @Test

@@ -88,9 +88,13 @@ public final class CmosRtc implements IoHandler, Lifecycle, Snapshottable, AutoC
     /** How long before each update UIP reads as 1 (the chip's 244 µs). */
     static final long UIP_NANOS = 244_000;
     static final long SECOND = 1_000_000_000L;
-    /** The range of RTC seconds the time fields can show: years 0000 to 9999 (century byte 0..99). */
+    /**
+     * The range of RTC seconds a snapshot may hold. A guest sets years 0000 to 9999 (the year byte and
+     * the century byte), and the clock then runs on, past 9999 too (the fields wrap): 99999 leaves it
+     * ninety thousand years, and keeps every sum of seconds and elapsed time far inside java.time.
+     */
     static final long FIRST_SECOND = LocalDateTime.of(0, 1, 1, 0, 0).toEpochSecond(ZoneOffset.UTC);
-    static final long LAST_SECOND = LocalDateTime.of(9999, 12, 31, 23, 59, 59).toEpochSecond(ZoneOffset.UTC);
+    static final long LAST_SECOND = LocalDateTime.of(99_999, 12, 31, 23, 59, 59).toEpochSecond(ZoneOffset.UTC);
     /** An alarm pattern repeats within a day, so a catch-up never needs to look further back. */
     static final long ALARM_SCAN_LIMIT_SECONDS = 86_400;
 
@@ -327,6 +331,9 @@ public final class CmosRtc implements IoHandler, Lifecycle, Snapshottable, AutoC
     private void setTimeFromRegisters(long now) {
         long parsed = parseRegisters();
         if (parsed == Long.MIN_VALUE) {
+            // Stopped where it is now, not back at the time it was last set (which would also put the
+            // last update cycle after the clock, a state no restore accepts).
+            freezeAt(currentSeconds(now));
             timeValid = false;
             reportOnce("invalid-time", String.format("guest programmed an invalid date/time (%02x-%02x-%02x%02x "
                             + "%02x:%02x:%02x, register B %02x); the clock is stopped until a valid time is set",
@@ -583,8 +590,7 @@ public final class CmosRtc implements IoHandler, Lifecycle, Snapshottable, AutoC
         boolean newValid = r.bool("time_valid");
         long seconds = r.i64("rtc_seconds");
         if (seconds < FIRST_SECOND || seconds > LAST_SECOND) {
-            // The time fields hold a year of 0..99 and the century byte 0..99: 0000 to 9999.
-            throw r.invalid("rtc_seconds", seconds + " is outside the years 0000 to 9999 this clock can show");
+            throw r.invalid("rtc_seconds", seconds + " is outside the years 0000 to 99999 a clock set to 0000-9999 can reach");
         }
         long subsecond = r.u32In("rtc_subsecond_ns", 0, SECOND - 1);
         long lastUpdate = r.i64("last_update_second");

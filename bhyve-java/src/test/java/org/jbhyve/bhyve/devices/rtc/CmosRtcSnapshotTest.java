@@ -135,6 +135,41 @@ class CmosRtcSnapshotTest {
         assertThat(restored.subList(19, 26)).containsExactly(0, 0, 12, 1, 1, 25, 20);
     }
 
+    /** A clock a guest set to the last second its fields can hold runs on into year 10000, and restores. */
+    @Test
+    void aClockRunPastTheYear9999StillRestores() throws SnapshotFormatException {
+        write(p1, 0x0b, 0x86);                // SET, binary, 24-hour
+        write(p1, 0x00, 58);
+        write(p1, 0x02, 59);
+        write(p1, 0x04, 23);
+        write(p1, 0x07, 31);
+        write(p1, 0x08, 12);
+        write(p1, 0x09, 99);
+        write(p1, 0x32, 99);                  // 9999-12-31 23:59:58
+        write(p1, 0x0b, 0x06);                // leave SET
+        now1 += 5_000_000_000L;
+        rtc1.serviceTimers();
+        StateRecord saved = save(rtc1);
+        rtc2.restoreState(saved, rtc1.stateVersion());
+        assertThat(save(rtc2)).isEqualTo(saved);
+    }
+
+    /**
+     * A guest that writes an invalid time outside SET stops the clock where it stands; the snapshot then
+     * restores (the clock used to fall back to its last setting, behind its own last update cycle).
+     */
+    @Test
+    void anInvalidTimeStopsTheClockWhereItIsAndTheSnapshotRestores() throws SnapshotFormatException {
+        LocalDateTime before = rtc1.currentTime();
+        now1 += 100_000_000_000L;             // 100 s
+        rtc1.serviceTimers();
+        write(p1, 0x00, 0x7a);                // not BCD: the time is invalid, the clock stops
+        assertThat(rtc1.currentTime()).isEqualTo(before.plusSeconds(100));
+        StateRecord saved = save(rtc1);
+        rtc2.restoreState(saved, rtc1.stateVersion());
+        assertThat(rtc2.currentTime()).isEqualTo(before.plusSeconds(100));
+    }
+
     @Test
     void timerThreadIsRestartedForTheRestoredRegisterB() throws Exception {
         driveIntoBusyState();
@@ -194,10 +229,10 @@ class CmosRtcSnapshotTest {
         assertRefused(rtc2, edit(good, b -> b.putBytes("cmos", c)), "cmos", "register C");
         assertRefused(rtc2, edit(good, b -> b.putU8("index", 0x80)), "index", "out of range");
         assertRefused(rtc2, edit(good, b -> b.putU32("rtc_subsecond_ns", 1_000_000_000L)), "rtc_subsecond_ns");
-        assertRefused(rtc2, edit(good, b -> b.putI64("rtc_seconds", Long.MAX_VALUE)), "rtc_seconds", "years 0000 to 9999");
-        // The last second java.time can show is still no time the RTC's fields can hold (year 999999999).
+        assertRefused(rtc2, edit(good, b -> b.putI64("rtc_seconds", Long.MAX_VALUE)), "rtc_seconds", "years 0000 to 99999");
+        // The last second java.time can show is no time an RTC set within 0000-9999 reaches (year 999999999).
         long javaTimeEnd = java.time.LocalDateTime.MAX.toEpochSecond(java.time.ZoneOffset.UTC);
-        assertRefused(rtc2, edit(good, b -> b.putI64("rtc_seconds", javaTimeEnd)), "rtc_seconds", "years 0000 to 9999");
+        assertRefused(rtc2, edit(good, b -> b.putI64("rtc_seconds", javaTimeEnd)), "rtc_seconds", "years 0000 to 99999");
         assertRefused(rtc2, edit(good, b -> b.putI64("rtc_seconds", CmosRtc.FIRST_SECOND - 1)), "rtc_seconds");
         // More periodic ticks than periods elapsed: the timer would wait past the end of the clock.
         assertRefused(rtc2, edit(good, b -> b.putU64("periodic_ticks", Long.MAX_VALUE)), "periodic_ticks");

@@ -135,7 +135,7 @@ final class SnapshotRestore {
     static void restore(Path file, VirtualMachine vm, List<Snapshottable> devices, PrintStream log) {
         ChunkRegistry registry = registry(devices, vm.kernelStateNames());
         try (SnapshotReader r = SnapshotReader.open(file, readOptions(registry, log))) {
-            restore(r, vm, devices, log);
+            plan(r, vm, devices, log).apply();
         } catch (java.io.IOException e) { // SnapshotFormatException included
             throw new ConfigException("cannot restore " + file + ": " + e.getMessage());
         }
@@ -143,18 +143,23 @@ final class SnapshotRestore {
 
     /**
      * Restores {@code file} into a VM built ahead of time whose vCPUs have never run: opened once, with
-     * the versions this VM's devices read; {@code fits} checks the snapshot's config against the VM's
-     * before anything changes; then its RAM is replaced by the file's and the state restored.
+     * the versions this VM's devices read; {@code fits} checks the snapshot's config against the VM's,
+     * and everything else that can be checked without changing the VM is checked too. Only then does
+     * {@code changing} run, the VM's RAM become the file's, and the state go back. A refusal before
+     * that leaves the VM as it was, still able to take another snapshot.
      */
     static void restoreInPlace(Path file, VirtualMachine vm, String backend, List<Snapshottable> devices,
-                               java.util.function.Consumer<Map<String, String>> fits, PrintStream log) {
+                               java.util.function.Consumer<Map<String, String>> fits, Runnable changing,
+                               PrintStream log) {
         ChunkRegistry registry = registry(devices, vm.kernelStateNames());
         try (SnapshotReader r = SnapshotReader.open(file, readOptions(registry, log))) {
             checkBackend(r, backend);
             fits.accept(r.config());
             checkCompatible(r, vm.vcpus().size(), vm.memory().size());
+            Plan plan = plan(r, vm, devices, log);
+            changing.run();
             vm.replaceRam(memorySource(r));
-            restore(r, vm, devices, log);
+            plan.apply();
         } catch (SnapshotIncompatibleException e) {
             // Another backend's kernel chunks are kinds this build does not know: say what is really wrong.
             try (SnapshotReader r = SnapshotReader.open(file, ReadOptions.inspect())) {
@@ -173,7 +178,19 @@ final class SnapshotRestore {
         return ReadOptions.restore(registry).withWarnings(w -> log.println("bhyve: warning: " + w));
     }
 
-    private static void restore(SnapshotReader r, VirtualMachine vm, List<Snapshottable> devices, PrintStream log) {
+    /** A restore checked against the VM and ready to be put into it. */
+    @FunctionalInterface
+    private interface Plan {
+        /** Puts the state into the VM; a refusal now (a device's or the hypervisor's) leaves it half restored. */
+        void apply();
+    }
+
+    /**
+     * Everything a restore can check before it changes the VM: each chunk the VM needs is there, none is
+     * left over, and the vCPU and kernel records decode. The plan then puts vCPUs, devices and kernel
+     * state back, in that order.
+     */
+    private static Plan plan(SnapshotReader r, VirtualMachine vm, List<Snapshottable> devices, PrintStream log) {
         try {
             // Check that every chunk this machine needs is there before changing anything.
             Map<String, Chunk> byLabel = new LinkedHashMap<>();
@@ -193,7 +210,16 @@ final class SnapshotRestore {
             List<Chunk> deviceChunks = new ArrayList<>();
             for (Snapshottable s : devices) deviceChunks.add(deviceChunk(byLabel, r, s.stateName()));
             checkEveryChunkIsTaken(r, vm, devices, log);
+            return () -> apply(r, vm, devices, vcpus, deviceChunks, kernel);
+        } catch (SnapshotFormatException | IllegalArgumentException e) {
+            throw new ConfigException("cannot restore " + r.file() + ": " + e.getMessage());
+        }
+    }
 
+    private static void apply(SnapshotReader r, VirtualMachine vm, List<Snapshottable> devices,
+                              List<org.jbhyve.vmm.state.VcpuState> vcpus, List<Chunk> deviceChunks,
+                              List<KernelState> kernel) {
+        try {
             for (int i = 0; i < vcpus.size(); i++) {
                 try {
                     vm.vcpu(i).restoreState(vcpus.get(i));

@@ -162,13 +162,16 @@ public final class VmRuntime implements AutoCloseable {
      * (mapped lazily), then every vCPU, device and kernel state is put back, as
      * {@link #restore(SnapshotReader, ConfigTree, PrintStream)} does for a VM built from the snapshot.
      * {@code fits} sees the snapshot's config first and throws (a {@link ConfigException} saying why)
-     * if this VM is not the machine it describes; nothing has changed then. A failure after that
-     * leaves this VM unusable: close it.
+     * if this VM is not the machine it describes. That and every other refusal the snapshot's chunks
+     * allow before anything changes (backend, shape, missing or extra chunks, undecodable vCPU state)
+     * leave this VM prepared for another snapshot. A failure after that (a device or the hypervisor
+     * refusing a value) leaves it unusable: close it.
      */
     public void restoreInPlace(Path file, java.util.function.Consumer<Map<String, String>> fits) {
         if (!prepared) throw new IllegalStateException("only a VM built by prepare() and not yet restored can restore in place");
-        prepared = false;
-        SnapshotRestore.restoreInPlace(file, vm, hypervisor.backendName(), snapshottables(), fits, log);
+        // Prepared no more once the restore starts to change the VM; a refusal before that leaves it prepared.
+        SnapshotRestore.restoreInPlace(file, vm, hypervisor.backendName(), snapshottables(), fits,
+                () -> prepared = false, log);
         restoredFromSnapshot = true;
     }
 

@@ -117,6 +117,12 @@ class PreparedVmKvmTest {
             assertThatThrownBy(() -> vm.restoreInPlace(freebsd, snapshotConfig -> { }))
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("taken on the \"freebsd-vmm\" backend").hasMessageContaining("runs guests on kvm");
+            // Refused before anything changed: the machine is still prepared, and takes the right snapshot.
+            vm.restoreInPlace(snapshot, snapshotConfig -> { });
+            vm.start();
+            vm.awaitGuestRunning(java.time.Duration.ofSeconds(30));
+            vm.end(org.jbhyve.bhyve.runtime.ExitStatus.POWEROFF, "test over");
+            assertThat(vm.awaitExit()).isEqualTo(ExitStatus.POWEROFF.code());
         }
     }
 }

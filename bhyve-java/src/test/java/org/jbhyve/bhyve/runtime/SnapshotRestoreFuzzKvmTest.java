@@ -122,7 +122,8 @@ class SnapshotRestoreFuzzKvmTest {
         Path img = dir.resolve("disk.img");
         Files.write(img, new byte[1 << 20]);
         Path sock = dir.resolve("b.sock");
-        String tap = "jbfz" + Integer.toHexString(new Random(SEED).nextInt(0x10000, 0x100000));
+        // Named after this process: two test runs on one host must not share a tap (its second opener gets EBUSY).
+        String tap = "jbfz" + Long.toHexString(ProcessHandle.current().pid() & 0xfffffff);
         Path snap = dir.resolve("virtio-blk.snap");
         for (boolean net : Files.isWritable(Path.of("/dev/net/tun")) ? new boolean[] {true, false} : new boolean[] {false}) {
             List<String> args = new ArrayList<>(List.of("-c", "1", "-m", "8M", "-s", "0,hostbridge", "-s", "31,lpc",

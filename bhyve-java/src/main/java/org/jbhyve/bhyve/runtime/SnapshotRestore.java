@@ -73,9 +73,8 @@ final class SnapshotRestore {
      * the restore's compatibility check, which names it.
      */
     private static void checkVmChunk(SnapshotReader r) {
-        Chunk c = r.chunks().stream().filter(k -> k.name().equals(SnapshotSave.VM_CHUNK) && k.instance().isEmpty())
-                .findFirst().orElseThrow(() -> new ConfigException("cannot restore " + r.file() + ": it has no '"
-                        + SnapshotSave.VM_CHUNK + "' chunk"));
+        Chunk c = r.chunk(SnapshotSave.VM_CHUNK, "").orElseThrow(() -> new ConfigException("cannot restore "
+                + r.file() + ": it has no '" + SnapshotSave.VM_CHUNK + "' chunk"));
         if (c.entry().version() != SnapshotSave.VM_VERSION) return;
         List<RamRegion> regions = r.ramRegions();
         long low = regions.isEmpty() ? 0 : regions.get(0).size();
@@ -193,23 +192,24 @@ final class SnapshotRestore {
     private static Plan plan(SnapshotReader r, VirtualMachine vm, List<Snapshottable> devices, PrintStream log) {
         try {
             // Check that every chunk this machine needs is there before changing anything.
-            Map<String, Chunk> byLabel = new LinkedHashMap<>();
-            for (Chunk c : r.chunks()) byLabel.put(c.name() + "/" + c.instance(), c);
+            Set<Chunk> taken = Collections.newSetFromMap(new IdentityHashMap<>());
+            r.chunk(SnapshotSave.VM_CHUNK, "").ifPresent(taken::add); // checked by checkCompatible
+            r.chunk(SnapshotFormat.RAM_CRC_CHUNK, "").ifPresent(taken::add); // the reader's own
             // Every piece of kernel state the backend keeps (interrupt controllers, PIT, clock): without
             // one, the guest would resume with that device reset under it.
             List<KernelState> kernel = new ArrayList<>();
             for (String name : vm.kernelStateNames()) {
-                Chunk c = require(byLabel, r, name, "");
+                Chunk c = require(r, name, "", taken);
                 kernel.add(KernelStateRecord.decode(c.name(), c.version(), c.entry().producer(), c.record()));
             }
             List<org.jbhyve.vmm.state.VcpuState> vcpus = new ArrayList<>();
             for (var v : vm.vcpus()) {
-                Chunk c = require(byLabel, r, VcpuStateRecord.CHUNK, Integer.toString(v.id()));
+                Chunk c = require(r, VcpuStateRecord.CHUNK, Integer.toString(v.id()), taken);
                 vcpus.add(VcpuStateRecord.decode(c.record()));
             }
             List<Chunk> deviceChunks = new ArrayList<>();
-            for (Snapshottable s : devices) deviceChunks.add(deviceChunk(byLabel, r, s.stateName()));
-            checkEveryChunkIsTaken(r, vm, devices, log);
+            for (Snapshottable s : devices) deviceChunks.add(deviceChunk(r, s.stateName(), taken));
+            checkEveryChunkIsTaken(r, taken, log);
             return () -> apply(r, vm, devices, vcpus, deviceChunks, kernel);
         } catch (SnapshotFormatException | IllegalArgumentException e) {
             throw new ConfigException("cannot restore " + r.file() + ": " + e.getMessage());
@@ -261,16 +261,9 @@ final class SnapshotRestore {
      * e.g. state for a device the config does not have, or a vCPU beyond its count. Refused when required;
      * an optional one is only a warning, like one this build cannot read.
      */
-    private static void checkEveryChunkIsTaken(SnapshotReader r, VirtualMachine vm, List<Snapshottable> devices,
-                                               PrintStream log) {
-        Set<String> taken = new HashSet<>();
-        taken.add(SnapshotSave.VM_CHUNK + "/");
-        taken.add(SnapshotFormat.RAM_CRC_CHUNK + "/");
-        for (var v : vm.vcpus()) taken.add(VcpuStateRecord.CHUNK + "/" + v.id());
-        for (String k : vm.kernelStateNames()) taken.add(k + "/");
-        for (Snapshottable s : devices) taken.add(s.stateName() + "/");
+    private static void checkEveryChunkIsTaken(SnapshotReader r, Set<Chunk> taken, PrintStream log) {
         for (Chunk c : r.chunks()) {
-            if (c.status() == Chunk.Status.SKIPPED || taken.contains(c.name() + "/" + c.instance())) continue;
+            if (c.status() == Chunk.Status.SKIPPED || taken.contains(c)) continue;
             String what = "it holds " + c.entry().label() + ", which no part of this VM takes (its configuration"
                     + " has no such device or vCPU)";
             if (c.entry().required()) throw new ConfigException("cannot restore " + r.file() + ": " + what);
@@ -279,19 +272,22 @@ final class SnapshotRestore {
         }
     }
 
-    private static Chunk require(Map<String, Chunk> chunks, SnapshotReader r, String name, String instance) {
-        Chunk c = chunks.get(name + "/" + instance);
+    /** Chunk {@code name}/{@code instance}, read (not skipped); added to {@code taken}. */
+    private static Chunk require(SnapshotReader r, String name, String instance, Set<Chunk> taken) {
+        Chunk c = r.chunk(name, instance).orElse(null);
         if (c == null || c.status() == Chunk.Status.SKIPPED) throw noState(r, name, instance);
+        taken.add(c);
         return c;
     }
 
     /**
      * A device's chunk, possibly one the reader skipped (optional, of a version this build does not
-     * read). A chunk that is not in the file at all is lost state: every device model saves one.
+     * read); added to {@code taken}. A chunk that is not in the file at all is lost state: every device
+     * model saves one.
      */
-    private static Chunk deviceChunk(Map<String, Chunk> chunks, SnapshotReader r, String name) {
-        Chunk c = chunks.get(name + "/");
-        if (c == null) throw noState(r, name, "");
+    private static Chunk deviceChunk(SnapshotReader r, String name, Set<Chunk> taken) {
+        Chunk c = r.chunk(name, "").orElseThrow(() -> noState(r, name, ""));
+        taken.add(c);
         return c;
     }
 

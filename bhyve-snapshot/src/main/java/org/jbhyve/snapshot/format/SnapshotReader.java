@@ -180,10 +180,14 @@ public final class SnapshotReader implements AutoCloseable {
         return out;
     }
 
+    /** Chunk {@code name}/{@code instance} if the file has it, read or skipped ({@link Chunk#status()}). */
+    public Optional<Chunk> chunk(String name, String instance) {
+        return Optional.ofNullable(byKey.get(key(name, instance)));
+    }
+
     /** The state of chunk {@code name}/{@code instance} if present and read (not skipped). */
     public Optional<StateRecord> find(String name, String instance) {
-        Chunk c = byKey.get(key(name, instance));
-        return c == null || c.record() == null ? Optional.empty() : Optional.of(c.record());
+        return chunk(name, instance).map(Chunk::record);
     }
 
     /** The state of chunk {@code name}/{@code instance}; its absence is a format error naming it. */

@@ -1,7 +1,8 @@
-// Hand-written in the shape jextract generates for a header class (one nested holder per function,
-// resolved once into a static final MethodHandle and called with invokeExact). Unlike plain jextract
-// output, every function that can fail is linked with Linker.Option.captureCallState("errno"), and its
-// Java method takes the capture segment first, so errno is read reliably after the call.
+// Hand-written in the spirit of a jextract header class, with typed Java methods over static final method
+// handles called with invokeExact. Unlike jextract output, the functions share a few downcall shapes
+// (see "how the functions are called" below), every call captures errno
+// (Linker.Option.captureCallState("errno")), and the method of a function that can fail takes the capture
+// segment first, so errno is read reliably after the call.
 package org.jbhyve.bindings.libc;
 
 import java.lang.foreign.*;
@@ -41,19 +42,52 @@ public final class libc_h {
         return (int) ERRNO_HANDLE.get(errnoState, 0L);
     }
 
-    static MethodHandle downcall(String name, FunctionDescriptor fd, Linker.Option... options) {
-        MemorySegment addr = LIBC.find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: " + name));
-        return LINKER.downcallHandle(addr, fd, options);
+    /** The address of libc function {@code name}. */
+    static MemorySegment symbol(String name) {
+        return LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: " + name));
     }
 
-    static MethodHandle withErrno(String name, FunctionDescriptor fd) {
-        return downcall(name, fd, ERRNO);
+    /**
+     * The errno state given to the functions whose error is their result, not errno (the pthread calls) or that
+     * cannot fail (isatty, getpid): every shape captures errno, and nothing reads this. Threads may write it at
+     * the same time, harmlessly.
+     */
+    private static final MemorySegment IGNORED_ERRNO = Arena.global().allocate(CAPTURE_LAYOUT);
+
+    // ---- how the functions are called -------------------------------------------------------------
+    //
+    // Linking a downcall makes the JVM generate a stub class and a set of lambda forms for each distinct
+    // C signature, and none of that can be kept in the AOT cache. With one signature per function, linking
+    // the 18 functions a restore needs was most of `bhyve -r`'s start-up. So every function is called through
+    // one of the shapes below, named by which of its arguments (at most six) are pointers; every other
+    // argument is passed as a 64-bit integer, and the result comes back as one.
+    //
+    // That is exact on the amd64 System V ABI, which Linux and FreeBSD share: integer and pointer arguments
+    // travel in the same six registers, a callee reads only the low half of the register of an int
+    // argument, an int result is the low half of rax, and a callee ignores registers past its own arguments.
+    // Every shape is linked as variadic after its first argument, so that al holds the number of vector
+    // registers used (none), which the variadic functions here (open, openat, ioctl) read and the others
+    // ignore. Pointers stay MemorySegments, so the JVM still checks that their memory is alive for the call.
+    // Each handle takes the function's address first: (MemorySegment function, MemorySegment errnoState,
+    // six arguments) -> long.
+
+    private static MethodHandle shape(String pointerArgs) {
+        MemoryLayout[] args = new MemoryLayout[6];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = pointerArgs.indexOf('0' + i) >= 0 ? C_POINTER : JAVA_LONG;
+        }
+        return LINKER.downcallHandle(FunctionDescriptor.of(JAVA_LONG, args), ERRNO, Linker.Option.firstVariadicArg(1));
     }
 
-    static MethodHandle variadicWithErrno(String name, FunctionDescriptor fd, int firstVariadic) {
-        return downcall(name, fd, ERRNO, Linker.Option.firstVariadicArg(firstVariadic));
-    }
+    // One holder class per shape, so that a shape is linked when first called.
+    private static final class N { static final MethodHandle HANDLE = shape(""); }
+    private static final class P0 { static final MethodHandle HANDLE = shape("0"); }
+    private static final class P1 { static final MethodHandle HANDLE = shape("1"); }
+    private static final class P2 { static final MethodHandle HANDLE = shape("2"); }
+    private static final class P3 { static final MethodHandle HANDLE = shape("3"); }
+    private static final class P12 { static final MethodHandle HANDLE = shape("12"); }
+    private static final class P13 { static final MethodHandle HANDLE = shape("13"); }
+    private static final class P012 { static final MethodHandle HANDLE = shape("012"); }
 
     static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) return r;
@@ -63,499 +97,362 @@ public final class libc_h {
 
     // ---- files ----------------------------------------------------------------------------
 
-    private static final class open {
-        static final MethodHandle HANDLE = variadicWithErrno("open",
-                FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT), 2);
-    }
-
+    private static final class open { static final MemorySegment ADDR = symbol("open"); }
     /** {@code int open(const char *path, int flags, ... mode_t mode)} */
     public static int open(MemorySegment errnoState, MemorySegment path, int flags, int mode) {
         try {
-            return (int) open.HANDLE.invokeExact(errnoState, path, flags, mode);
+            return (int) (long) P0.HANDLE.invokeExact(open.ADDR, errnoState,
+                    path, (long) flags, (long) mode, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class close {
-        static final MethodHandle HANDLE = withErrno("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    }
-
+    private static final class close { static final MemorySegment ADDR = symbol("close"); }
     /** {@code int close(int fd)} */
     public static int close(MemorySegment errnoState, int fd) {
         try {
-            return (int) close.HANDLE.invokeExact(errnoState, fd);
+            return (int) (long) N.HANDLE.invokeExact(close.ADDR, errnoState, (long) fd, 0L, 0L, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class read {
-        static final MethodHandle HANDLE = withErrno("read",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, C_POINTER, C_SIZE_T));
-    }
-
+    private static final class read { static final MemorySegment ADDR = symbol("read"); }
     /** {@code ssize_t read(int fd, void *buf, size_t count)} */
     public static long read(MemorySegment errnoState, int fd, MemorySegment buf, long count) {
         try {
-            return (long) read.HANDLE.invokeExact(errnoState, fd, buf, count);
+            return (long) P1.HANDLE.invokeExact(read.ADDR, errnoState, (long) fd, buf, count, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class write {
-        static final MethodHandle HANDLE = withErrno("write",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, C_POINTER, C_SIZE_T));
-    }
-
+    private static final class write { static final MemorySegment ADDR = symbol("write"); }
     /** {@code ssize_t write(int fd, const void *buf, size_t count)} */
     public static long write(MemorySegment errnoState, int fd, MemorySegment buf, long count) {
         try {
-            return (long) write.HANDLE.invokeExact(errnoState, fd, buf, count);
+            return (long) P1.HANDLE.invokeExact(write.ADDR, errnoState, (long) fd, buf, count, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class ftruncate {
-        static final MethodHandle HANDLE = withErrno("ftruncate",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
-    }
-
+    private static final class ftruncate { static final MemorySegment ADDR = symbol("ftruncate"); }
     /** {@code int ftruncate(int fd, off_t length)} */
     public static int ftruncate(MemorySegment errnoState, int fd, long length) {
         try {
-            return (int) ftruncate.HANDLE.invokeExact(errnoState, fd, length);
+            return (int) (long) N.HANDLE.invokeExact(ftruncate.ADDR, errnoState, (long) fd, length, 0L, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class openat {
-        static final MethodHandle HANDLE = variadicWithErrno("openat",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT), 3);
-    }
-
+    private static final class openat { static final MemorySegment ADDR = symbol("openat"); }
     /** {@code int openat(int dirfd, const char *path, int flags, ... mode_t mode)} */
     public static int openat(MemorySegment errnoState, int dirfd, MemorySegment path, int flags, int mode) {
         try {
-            return (int) openat.HANDLE.invokeExact(errnoState, dirfd, path, flags, mode);
+            return (int) (long) P1.HANDLE.invokeExact(openat.ADDR, errnoState,
+                    (long) dirfd, path, (long) flags, (long) mode, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class renameat {
-        static final MethodHandle HANDLE = withErrno("renameat",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT, C_POINTER));
-    }
-
+    private static final class renameat { static final MemorySegment ADDR = symbol("renameat"); }
     /** {@code int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)} */
     public static int renameat(MemorySegment errnoState, int olddirfd, MemorySegment oldpath, int newdirfd,
                                MemorySegment newpath) {
         try {
-            return (int) renameat.HANDLE.invokeExact(errnoState, olddirfd, oldpath, newdirfd, newpath);
+            return (int) (long) P13.HANDLE.invokeExact(renameat.ADDR, errnoState,
+                    (long) olddirfd, oldpath, (long) newdirfd, newpath, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class unlinkat {
-        static final MethodHandle HANDLE = withErrno("unlinkat",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT));
-    }
-
+    private static final class unlinkat { static final MemorySegment ADDR = symbol("unlinkat"); }
     /** {@code int unlinkat(int dirfd, const char *path, int flags)} */
     public static int unlinkat(MemorySegment errnoState, int dirfd, MemorySegment path, int flags) {
         try {
-            return (int) unlinkat.HANDLE.invokeExact(errnoState, dirfd, path, flags);
+            return (int) (long) P1.HANDLE.invokeExact(unlinkat.ADDR, errnoState,
+                    (long) dirfd, path, (long) flags, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class fsync {
-        static final MethodHandle HANDLE = withErrno("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    }
-
+    private static final class fsync { static final MemorySegment ADDR = symbol("fsync"); }
     /** {@code int fsync(int fd)} */
     public static int fsync(MemorySegment errnoState, int fd) {
         try {
-            return (int) fsync.HANDLE.invokeExact(errnoState, fd);
+            return (int) (long) N.HANDLE.invokeExact(fsync.ADDR, errnoState, (long) fd, 0L, 0L, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class pread {
-        static final MethodHandle HANDLE = withErrno("pread",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, C_POINTER, C_SIZE_T, JAVA_LONG));
-    }
-
+    private static final class pread { static final MemorySegment ADDR = symbol("pread"); }
     /** {@code ssize_t pread(int fd, void *buf, size_t count, off_t offset)} */
     public static long pread(MemorySegment errnoState, int fd, MemorySegment buf, long count, long offset) {
         try {
-            return (long) pread.HANDLE.invokeExact(errnoState, fd, buf, count, offset);
+            return (long) P1.HANDLE.invokeExact(pread.ADDR, errnoState, (long) fd, buf, count, offset, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class pwrite {
-        static final MethodHandle HANDLE = withErrno("pwrite",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, C_POINTER, C_SIZE_T, JAVA_LONG));
-    }
-
+    private static final class pwrite { static final MemorySegment ADDR = symbol("pwrite"); }
     /** {@code ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset)} */
     public static long pwrite(MemorySegment errnoState, int fd, MemorySegment buf, long count, long offset) {
         try {
-            return (long) pwrite.HANDLE.invokeExact(errnoState, fd, buf, count, offset);
+            return (long) P1.HANDLE.invokeExact(pwrite.ADDR, errnoState, (long) fd, buf, count, offset, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class lseek {
-        static final MethodHandle HANDLE = withErrno("lseek",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
-    }
-
+    private static final class lseek { static final MemorySegment ADDR = symbol("lseek"); }
     /** {@code off_t lseek(int fd, off_t offset, int whence)} */
     public static long lseek(MemorySegment errnoState, int fd, long offset, int whence) {
         try {
-            return (long) lseek.HANDLE.invokeExact(errnoState, fd, offset, whence);
+            return (long) N.HANDLE.invokeExact(lseek.ADDR, errnoState, (long) fd, offset, (long) whence, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class flock {
-        static final MethodHandle HANDLE = withErrno("flock", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    }
-
+    private static final class flock { static final MemorySegment ADDR = symbol("flock"); }
     /** {@code int flock(int fd, int operation)} */
     public static int flock(MemorySegment errnoState, int fd, int operation) {
         try {
-            return (int) flock.HANDLE.invokeExact(errnoState, fd, operation);
+            return (int) (long) N.HANDLE.invokeExact(flock.ADDR, errnoState,
+                    (long) fd, (long) operation, 0L, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class memfd_create {
-        static final MethodHandle HANDLE = withErrno("memfd_create",
-                FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT));
-    }
-
+    private static final class memfd_create { static final MemorySegment ADDR = symbol("memfd_create"); }
     /** {@code int memfd_create(const char *name, unsigned int flags)} (Linux only). */
     public static int memfd_create(MemorySegment errnoState, MemorySegment name, int flags) {
         try {
-            return (int) memfd_create.HANDLE.invokeExact(errnoState, name, flags);
+            return (int) (long) P0.HANDLE.invokeExact(memfd_create.ADDR, errnoState,
+                    name, (long) flags, 0L, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class eventfd {
-        static final MethodHandle HANDLE = withErrno("eventfd",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    }
-
+    private static final class eventfd { static final MemorySegment ADDR = symbol("eventfd"); }
     /** {@code int eventfd(unsigned int initval, int flags)} */
     public static int eventfd(MemorySegment errnoState, int initval, int flags) {
         try {
-            return (int) eventfd.HANDLE.invokeExact(errnoState, initval, flags);
+            return (int) (long) N.HANDLE.invokeExact(eventfd.ADDR, errnoState,
+                    (long) initval, (long) flags, 0L, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class pipe2 {
-        static final MethodHandle HANDLE = withErrno("pipe2",
-                FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT));
-    }
-
+    private static final class pipe2 { static final MemorySegment ADDR = symbol("pipe2"); }
     /**
      * {@code int pipe2(int fildes[2], int flags)} (Linux 2.6.27+, FreeBSD 10.0+): {@code fildes[0]} is
      * the read end. The flags ({@code O_CLOEXEC}, {@code O_NONBLOCK}) have different numbers on FreeBSD.
      */
     public static int pipe2(MemorySegment errnoState, MemorySegment fildes, int flags) {
         try {
-            return (int) pipe2.HANDLE.invokeExact(errnoState, fildes, flags);
+            return (int) (long) P0.HANDLE.invokeExact(pipe2.ADDR, errnoState, fildes, (long) flags, 0L, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class poll {
-        static final MethodHandle HANDLE = withErrno("poll",
-                FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_LONG, JAVA_INT));
-    }
-
+    private static final class poll { static final MemorySegment ADDR = symbol("poll"); }
     /** {@code int poll(struct pollfd *fds, nfds_t nfds, int timeout)} */
     public static int poll(MemorySegment errnoState, MemorySegment fds, long nfds, int timeoutMillis) {
         try {
-            return (int) poll.HANDLE.invokeExact(errnoState, fds, nfds, timeoutMillis);
+            return (int) (long) P0.HANDLE.invokeExact(poll.ADDR, errnoState,
+                    fds, nfds, (long) timeoutMillis, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    // ---- ioctl (variadic: one invoker per argument kind) ------------------------------------
+    // ---- ioctl (variadic: a pointer or an integer argument) ------------------------------------------
 
-    private static final class ioctl_ptr {
-        static final MethodHandle HANDLE = variadicWithErrno("ioctl",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, C_POINTER), 2);
-    }
-
-    private static final class ioctl_long {
-        static final MethodHandle HANDLE = variadicWithErrno("ioctl",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), 2);
-    }
-
+    private static final class ioctl { static final MemorySegment ADDR = symbol("ioctl"); }
     /** {@code int ioctl(int fd, unsigned long request, void *arg)} */
     public static int ioctl(MemorySegment errnoState, int fd, long request, MemorySegment arg) {
         try {
-            return (int) ioctl_ptr.HANDLE.invokeExact(errnoState, fd, request, arg);
+            return (int) (long) P2.HANDLE.invokeExact(ioctl.ADDR, errnoState, (long) fd, request, arg, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
     /** {@code int ioctl(int fd, unsigned long request, unsigned long arg)} */
     public static int ioctl(MemorySegment errnoState, int fd, long request, long arg) {
         try {
-            return (int) ioctl_long.HANDLE.invokeExact(errnoState, fd, request, arg);
+            return (int) (long) N.HANDLE.invokeExact(ioctl.ADDR, errnoState, (long) fd, request, arg, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
     // ---- memory -----------------------------------------------------------------------------
 
-    private static final class mmap {
-        static final MethodHandle HANDLE = withErrno("mmap", FunctionDescriptor.of(C_POINTER,
-                C_POINTER, C_SIZE_T, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-    }
-
+    private static final class mmap { static final MemorySegment ADDR = symbol("mmap"); }
     /** {@code void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)}; returns a zero-length segment. */
     public static MemorySegment mmap(MemorySegment errnoState, MemorySegment addr, long len, int prot, int flags,
                                      int fd, long offset) {
         try {
-            return (MemorySegment) mmap.HANDLE.invokeExact(errnoState, addr, len, prot, flags, fd, offset);
+            return MemorySegment.ofAddress((long) P0.HANDLE.invokeExact(mmap.ADDR, errnoState,
+                    addr, len, (long) prot, (long) flags, (long) fd, offset));
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class munmap {
-        static final MethodHandle HANDLE = withErrno("munmap", FunctionDescriptor.of(JAVA_INT, C_POINTER, C_SIZE_T));
-    }
-
+    private static final class munmap { static final MemorySegment ADDR = symbol("munmap"); }
     /** {@code int munmap(void *addr, size_t len)} */
     public static int munmap(MemorySegment errnoState, MemorySegment addr, long len) {
         try {
-            return (int) munmap.HANDLE.invokeExact(errnoState, addr, len);
+            return (int) (long) P0.HANDLE.invokeExact(munmap.ADDR, errnoState, addr, len, 0L, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class madvise {
-        static final MethodHandle HANDLE = withErrno("madvise",
-                FunctionDescriptor.of(JAVA_INT, C_POINTER, C_SIZE_T, JAVA_INT));
-    }
-
+    private static final class madvise { static final MemorySegment ADDR = symbol("madvise"); }
     /** {@code int madvise(void *addr, size_t len, int advice)} */
     public static int madvise(MemorySegment errnoState, MemorySegment addr, long len, int advice) {
         try {
-            return (int) madvise.HANDLE.invokeExact(errnoState, addr, len, advice);
+            return (int) (long) P0.HANDLE.invokeExact(madvise.ADDR, errnoState, addr, len, (long) advice, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
     // ---- threads and signals ----------------------------------------------------------------
 
-    private static final class isatty {
-        static final MethodHandle HANDLE = downcall("isatty", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    }
-
+    private static final class isatty { static final MemorySegment ADDR = symbol("isatty"); }
     /** {@code int isatty(int fd)}: 1 if {@code fd} is a terminal, else 0. */
     public static int isatty(int fd) {
         try {
-            return (int) isatty.HANDLE.invokeExact(fd);
+            return (int) (long) N.HANDLE.invokeExact(isatty.ADDR, IGNORED_ERRNO, (long) fd, 0L, 0L, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class pthread_self {
-        static final MethodHandle HANDLE = downcall("pthread_self", FunctionDescriptor.of(JAVA_LONG));
-    }
-
+    private static final class pthread_self { static final MemorySegment ADDR = symbol("pthread_self"); }
     /** {@code pthread_t pthread_self(void)} */
     public static long pthread_self() {
         try {
-            return (long) pthread_self.HANDLE.invokeExact();
+            return (long) N.HANDLE.invokeExact(pthread_self.ADDR, IGNORED_ERRNO, 0L, 0L, 0L, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class pthread_kill {
-        static final MethodHandle HANDLE = downcall("pthread_kill", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
-    }
-
+    private static final class pthread_kill { static final MemorySegment ADDR = symbol("pthread_kill"); }
     /** {@code int pthread_kill(pthread_t thread, int sig)}; returns the error number (0 on success). */
     public static int pthread_kill(long thread, int sig) {
         try {
-            return (int) pthread_kill.HANDLE.invokeExact(thread, sig);
+            return (int) (long) N.HANDLE.invokeExact(pthread_kill.ADDR, IGNORED_ERRNO,
+                    thread, (long) sig, 0L, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class pthread_sigmask {
-        static final MethodHandle HANDLE = downcall("pthread_sigmask",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, C_POINTER));
-    }
-
+    private static final class pthread_sigmask { static final MemorySegment ADDR = symbol("pthread_sigmask"); }
     /** {@code int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)}; returns the error number. */
     public static int pthread_sigmask(int how, MemorySegment set, MemorySegment old) {
         try {
-            return (int) pthread_sigmask.HANDLE.invokeExact(how, set, old);
+            return (int) (long) P12.HANDLE.invokeExact(pthread_sigmask.ADDR, IGNORED_ERRNO,
+                    (long) how, set, old, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class sigtimedwait {
-        static final MethodHandle HANDLE = withErrno("sigtimedwait",
-                FunctionDescriptor.of(JAVA_INT, C_POINTER, C_POINTER, C_POINTER));
-    }
-
+    private static final class sigtimedwait { static final MemorySegment ADDR = symbol("sigtimedwait"); }
     /** {@code int sigtimedwait(const sigset_t *set, siginfo_t *info, const struct timespec *timeout)} */
     public static int sigtimedwait(MemorySegment errnoState, MemorySegment set, MemorySegment info,
                                    MemorySegment timeout) {
         try {
-            return (int) sigtimedwait.HANDLE.invokeExact(errnoState, set, info, timeout);
+            return (int) (long) P012.HANDLE.invokeExact(sigtimedwait.ADDR, errnoState, set, info, timeout, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class signal {
-        static final MethodHandle HANDLE = withErrno("signal",
-                FunctionDescriptor.of(C_POINTER, JAVA_INT, C_POINTER));
-    }
-
+    private static final class signal { static final MemorySegment ADDR = symbol("signal"); }
     /** {@code sighandler_t signal(int sig, sighandler_t handler)} */
     public static MemorySegment signal(MemorySegment errnoState, int sig, MemorySegment handler) {
         try {
-            return (MemorySegment) signal.HANDLE.invokeExact(errnoState, sig, handler);
+            return MemorySegment.ofAddress((long) P1.HANDLE.invokeExact(signal.ADDR, errnoState,
+                    (long) sig, handler, 0L, 0L, 0L, 0L));
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class clock_gettime {
-        static final MethodHandle HANDLE = withErrno("clock_gettime",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER));
-    }
-
+    private static final class clock_gettime { static final MemorySegment ADDR = symbol("clock_gettime"); }
     /** {@code int clock_gettime(clockid_t clock, struct timespec *now)} (clock ids differ per OS). */
     public static int clock_gettime(MemorySegment errnoState, int clock, MemorySegment now) {
         try {
-            return (int) clock_gettime.HANDLE.invokeExact(errnoState, clock, now);
+            return (int) (long) P1.HANDLE.invokeExact(clock_gettime.ADDR, errnoState,
+                    (long) clock, now, 0L, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class getpid {
-        static final MethodHandle HANDLE = downcall("getpid", FunctionDescriptor.of(JAVA_INT));
-    }
-
+    private static final class getpid { static final MemorySegment ADDR = symbol("getpid"); }
     /** {@code pid_t getpid(void)} */
     public static int getpid() {
         try {
-            return (int) getpid.HANDLE.invokeExact();
+            return (int) (long) N.HANDLE.invokeExact(getpid.ADDR, IGNORED_ERRNO, 0L, 0L, 0L, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
     // ---- sockets (the checkpoint socket passes a directory fd by SCM_RIGHTS) -----------------
 
-    private static final class socket {
-        static final MethodHandle HANDLE = withErrno("socket",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    }
-
+    private static final class socket { static final MemorySegment ADDR = symbol("socket"); }
     /** {@code int socket(int domain, int type, int protocol)} */
     public static int socket(MemorySegment errnoState, int domain, int type, int protocol) {
         try {
-            return (int) socket.HANDLE.invokeExact(errnoState, domain, type, protocol);
+            return (int) (long) N.HANDLE.invokeExact(socket.ADDR, errnoState,
+                    (long) domain, (long) type, (long) protocol, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class bind {
-        static final MethodHandle HANDLE = withErrno("bind",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT));
-    }
-
+    private static final class bind { static final MemorySegment ADDR = symbol("bind"); }
     /** {@code int bind(int fd, const struct sockaddr *addr, socklen_t len)} */
     public static int bind(MemorySegment errnoState, int fd, MemorySegment addr, int len) {
         try {
-            return (int) bind.HANDLE.invokeExact(errnoState, fd, addr, len);
+            return (int) (long) P1.HANDLE.invokeExact(bind.ADDR, errnoState, (long) fd, addr, (long) len, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class listen {
-        static final MethodHandle HANDLE = withErrno("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    }
-
+    private static final class listen { static final MemorySegment ADDR = symbol("listen"); }
     /** {@code int listen(int fd, int backlog)} */
     public static int listen(MemorySegment errnoState, int fd, int backlog) {
         try {
-            return (int) listen.HANDLE.invokeExact(errnoState, fd, backlog);
+            return (int) (long) N.HANDLE.invokeExact(listen.ADDR, errnoState,
+                    (long) fd, (long) backlog, 0L, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class accept4 {
-        static final MethodHandle HANDLE = withErrno("accept4",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, C_POINTER, JAVA_INT));
-    }
-
+    private static final class accept4 { static final MemorySegment ADDR = symbol("accept4"); }
     /** {@code int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)} (FreeBSD 10+, Linux 2.6.28+) */
     public static int accept4(MemorySegment errnoState, int fd, MemorySegment addr, MemorySegment len, int flags) {
         try {
-            return (int) accept4.HANDLE.invokeExact(errnoState, fd, addr, len, flags);
+            return (int) (long) P12.HANDLE.invokeExact(accept4.ADDR, errnoState,
+                    (long) fd, addr, len, (long) flags, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class connect {
-        static final MethodHandle HANDLE = withErrno("connect",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER, JAVA_INT));
-    }
-
+    private static final class connect { static final MemorySegment ADDR = symbol("connect"); }
     /** {@code int connect(int fd, const struct sockaddr *addr, socklen_t len)} */
     public static int connect(MemorySegment errnoState, int fd, MemorySegment addr, int len) {
         try {
-            return (int) connect.HANDLE.invokeExact(errnoState, fd, addr, len);
+            return (int) (long) P1.HANDLE.invokeExact(connect.ADDR, errnoState,
+                    (long) fd, addr, (long) len, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class socketpair {
-        static final MethodHandle HANDLE = withErrno("socketpair",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, C_POINTER));
-    }
-
+    private static final class socketpair { static final MemorySegment ADDR = symbol("socketpair"); }
     /** {@code int socketpair(int domain, int type, int protocol, int sv[2])} */
     public static int socketpair(MemorySegment errnoState, int domain, int type, int protocol, MemorySegment sv) {
         try {
-            return (int) socketpair.HANDLE.invokeExact(errnoState, domain, type, protocol, sv);
+            return (int) (long) P3.HANDLE.invokeExact(socketpair.ADDR, errnoState,
+                    (long) domain, (long) type, (long) protocol, sv, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class send {
-        static final MethodHandle HANDLE = withErrno("send",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, C_POINTER, C_SIZE_T, JAVA_INT));
-    }
-
+    private static final class send { static final MemorySegment ADDR = symbol("send"); }
     /** {@code ssize_t send(int fd, const void *buf, size_t len, int flags)} */
     public static long send(MemorySegment errnoState, int fd, MemorySegment buf, long len, int flags) {
         try {
-            return (long) send.HANDLE.invokeExact(errnoState, fd, buf, len, flags);
+            return (long) P1.HANDLE.invokeExact(send.ADDR, errnoState, (long) fd, buf, len, (long) flags, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class recv {
-        static final MethodHandle HANDLE = withErrno("recv",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, C_POINTER, C_SIZE_T, JAVA_INT));
-    }
-
+    private static final class recv { static final MemorySegment ADDR = symbol("recv"); }
     /** {@code ssize_t recv(int fd, void *buf, size_t len, int flags)} */
     public static long recv(MemorySegment errnoState, int fd, MemorySegment buf, long len, int flags) {
         try {
-            return (long) recv.HANDLE.invokeExact(errnoState, fd, buf, len, flags);
+            return (long) P1.HANDLE.invokeExact(recv.ADDR, errnoState, (long) fd, buf, len, (long) flags, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class shutdown {
-        static final MethodHandle HANDLE = withErrno("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    }
-
+    private static final class shutdown { static final MemorySegment ADDR = symbol("shutdown"); }
     /** {@code int shutdown(int fd, int how)} */
     public static int shutdown(MemorySegment errnoState, int fd, int how) {
         try {
-            return (int) shutdown.HANDLE.invokeExact(errnoState, fd, how);
+            return (int) (long) N.HANDLE.invokeExact(shutdown.ADDR, errnoState, (long) fd, (long) how, 0L, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class sendmsg {
-        static final MethodHandle HANDLE = withErrno("sendmsg",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, C_POINTER, JAVA_INT));
-    }
-
+    private static final class sendmsg { static final MemorySegment ADDR = symbol("sendmsg"); }
     /** {@code ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)} */
     public static long sendmsg(MemorySegment errnoState, int fd, MemorySegment msg, int flags) {
         try {
-            return (long) sendmsg.HANDLE.invokeExact(errnoState, fd, msg, flags);
+            return (long) P1.HANDLE.invokeExact(sendmsg.ADDR, errnoState, (long) fd, msg, (long) flags, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class recvmsg {
-        static final MethodHandle HANDLE = withErrno("recvmsg",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, C_POINTER, JAVA_INT));
-    }
-
+    private static final class recvmsg { static final MemorySegment ADDR = symbol("recvmsg"); }
     /** {@code ssize_t recvmsg(int fd, struct msghdr *msg, int flags)} */
     public static long recvmsg(MemorySegment errnoState, int fd, MemorySegment msg, int flags) {
         try {
-            return (long) recvmsg.HANDLE.invokeExact(errnoState, fd, msg, flags);
+            return (long) P1.HANDLE.invokeExact(recvmsg.ADDR, errnoState, (long) fd, msg, (long) flags, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 

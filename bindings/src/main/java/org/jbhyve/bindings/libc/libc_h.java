@@ -207,6 +207,23 @@ public final class libc_h {
         } catch (Throwable t) { throw rethrow(t); }
     }
 
+    /** Absent where the C library has no fallocate (FreeBSD has posix_fallocate and fspacectl instead). */
+    private static final class fallocate {
+        static final MemorySegment ADDR = LIBC.find("fallocate").orElse(MemorySegment.NULL);
+    }
+    /** Whether {@link #fallocate} can be called here. */
+    public static boolean hasFallocate() {
+        return !fallocate.ADDR.equals(MemorySegment.NULL);
+    }
+
+    /** {@code int fallocate(int fd, int mode, off_t offset, off_t len)} (Linux only: see {@link #hasFallocate}). */
+    public static int fallocate(MemorySegment errnoState, int fd, int mode, long offset, long len) {
+        try {
+            return (int) (long) N.HANDLE.invokeExact(fallocate.ADDR, errnoState,
+                    (long) fd, (long) mode, offset, len, 0L, 0L);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
     private static final class memfd_create { static final MemorySegment ADDR = symbol("memfd_create"); }
     /** {@code int memfd_create(const char *name, unsigned int flags)} (Linux only). */
     public static int memfd_create(MemorySegment errnoState, MemorySegment name, int flags) {

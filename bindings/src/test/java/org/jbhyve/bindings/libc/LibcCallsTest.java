@@ -66,6 +66,11 @@ class LibcCallsTest {
                 assertThat(libc_h.pread(err, fd, back, 3, far)).isEqualTo(3);
                 assertThat(back.toArray(JAVA_BYTE)).containsExactly(1, 2, 3);
                 assertThat(Files.size(dir.resolve("f"))).isEqualTo(far + 3);
+                assertThat(libc_h.hasFallocate()).isTrue();
+                assertThat(libc_h.fallocate(err, fd, 0, far + 4096, 4096)).isZero();
+                assertThat(Files.size(dir.resolve("f"))).isEqualTo(far + 8192);
+                assertThat(libc_h.fallocate(err, -1, 0, far, 4096)).isEqualTo(-1);
+                assertThat(libc_h.errno(err)).isEqualTo(Errno.EBADF);
                 assertThat(libc_h.ftruncate(err, fd, 7L << 30)).isZero();
                 assertThat(Files.size(dir.resolve("f"))).isEqualTo(7L << 30);
                 assertThat(libc_h.write(err, fd, buf, 2)).isEqualTo(2);

@@ -1,15 +1,8 @@
 package org.jbhyve.bhyve.devices.virtio;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -25,26 +18,17 @@ import org.jbhyve.bindings.libc.libc_h;
  *
  * <p>{@link #open} gives nothing on other systems (FreeBSD's equivalent is fspacectl(2), not bound
  * here) and when the library has no {@code fallocate}: the device then does not offer discard.
- * (The downcall is here, not in {@code bindings}, because that module is not this package's to
- * change; it has the jextract shape and can move there unchanged.)
  */
 final class Fallocate implements AutoCloseable {
     static final int FALLOC_FL_KEEP_SIZE = 0x01;
     static final int FALLOC_FL_PUNCH_HOLE = 0x02;
     static final int FALLOC_FL_ZERO_RANGE = 0x10;
 
-    private static final boolean LINUX = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
-    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
-    private static final VarHandle ERRNO_HANDLE = Linker.Option.captureStateLayout()
-            .varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
-    /** {@code int fallocate(int fd, int mode, off_t offset, off_t len)}, or null where there is none. */
-    private static final MethodHandle FALLOCATE = LINUX ? Linker.nativeLinker().defaultLookup().find("fallocate")
-            .map(a -> Linker.nativeLinker().downcallHandle(a,
-                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), ERRNO))
-            .orElse(null) : null;
+    private static final boolean AVAILABLE =
+            System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux") && libc_h.hasFallocate();
 
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment errno = arena.allocate(Linker.Option.captureStateLayout());
+    private final MemorySegment errno = libc_h.allocateErrnoState(arena);
     private final int fd;
 
     private Fallocate(int fd) {
@@ -53,7 +37,7 @@ final class Fallocate implements AutoCloseable {
 
     /** A writable descriptor on {@code path} for fallocate, or empty where fallocate is unavailable. */
     static Optional<Fallocate> open(Path path) {
-        if (FALLOCATE == null) return Optional.empty();
+        if (!AVAILABLE) return Optional.empty();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = libc_h.allocateErrnoState(a);
             int fd = libc_h.open(err, a.allocateFrom(path.toString()), libc_h.O_RDWR | libc_h.O_CLOEXEC, 0);
@@ -64,12 +48,7 @@ final class Fallocate implements AutoCloseable {
 
     /** Calls fallocate; 0 on success, else the errno. */
     synchronized int call(int mode, long offset, long length) {
-        try {
-            int r = (int) FALLOCATE.invokeExact(errno, fd, mode, offset, length);
-            return r == 0 ? 0 : (int) ERRNO_HANDLE.get(errno, 0L);
-        } catch (Throwable t) {
-            throw new IllegalStateException("fallocate downcall failed", t);
-        }
+        return libc_h.fallocate(errno, fd, mode, offset, length) == 0 ? 0 : libc_h.errno(errno);
     }
 
     /** Like {@link #call} but an error is an IOException naming the errno. */

@@ -14,6 +14,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Random;
+import java.util.TimeZone;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -382,6 +383,23 @@ class CmosRtcTest {
             real.inb(0x71);
             Thread.sleep(1200);
             assertThat(line.count(Edge.PULSE)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void hostNowIsTheLocalTimeOfTheDefaultZoneWhateverItsOffset() {
+        TimeZone saved = TimeZone.getDefault();
+        try {
+            // This host runs in UTC: other zones show that local time really is local, half hours and DST too.
+            for (String zone : new String[] {"Asia/Kolkata", "America/New_York", "Pacific/Chatham", "UTC"}) {
+                TimeZone.setDefault(TimeZone.getTimeZone(zone));
+                assertThat(Duration.between(CmosRtc.hostNow(true), LocalDateTime.now(ZoneId.of(zone))).abs())
+                        .as(zone).isLessThan(Duration.ofSeconds(5));
+                assertThat(Duration.between(CmosRtc.hostNow(false), LocalDateTime.now(ZoneOffset.UTC)).abs())
+                        .as(zone + ", UTC asked").isLessThan(Duration.ofSeconds(5));
+            }
+        } finally {
+            TimeZone.setDefault(saved);
         }
     }
 

@@ -13,8 +13,10 @@ import static java.lang.foreign.ValueLayout.*;
 
 /**
  * libc functions jbhyve needs: files, ioctl, mmap, eventfd, pipe2, poll, signals, threads, sockets. The functions
- * have the same C signatures on Linux and FreeBSD (amd64: {@code off_t}, {@code size_t} and
- * {@code ssize_t} are 64-bit, {@code socklen_t} 32-bit on both); the constants are Linux's. The struct
+ * take the same arguments in the same registers on Linux and FreeBSD amd64 ({@code off_t}, {@code size_t} and
+ * {@code ssize_t} are 64-bit, {@code socklen_t} 32-bit on both; {@code nfds_t} is 64-bit on Linux and 32-bit on
+ * FreeBSD, and {@code pthread_t} an integer on Linux and a pointer on FreeBSD, both passed here as a 64-bit
+ * register); the constants are Linux's. The struct
  * layouts of the socket calls differ per OS: {@code org.jbhyve.bindings.linux.socket} and
  * {@code org.jbhyve.bindings.freebsd.socket}.
  */
@@ -66,12 +68,21 @@ public final class libc_h {
     // travel in the same six registers, a callee reads only the low half of the register of an int
     // argument, an int result is the low half of rax, and a callee ignores registers past its own arguments.
     // Every shape is linked as variadic after its first argument, so that al holds the number of vector
-    // registers used (none), which the variadic functions here (open, openat, ioctl) read and the others
-    // ignore. Pointers stay MemorySegments, so the JVM still checks that their memory is alive for the call.
+    // registers used (none), which the ABI lets the variadic functions here (open, openat, ioctl) read
+    // (glibc 2.36's do not, others may) and which the rest ignore. Pointers stay MemorySegments, so the JVM
+    // still checks that their memory is alive for the call.
+    //
+    // None of this holds where variadic arguments go on the stack (macOS on arm64, for one), so the shapes
+    // refuse to link anywhere but amd64 under Linux or FreeBSD.
     // Each handle takes the function's address first: (MemorySegment function, MemorySegment errnoState,
     // six arguments) -> long.
 
     private static MethodHandle shape(String pointerArgs) {
+        String arch = System.getProperty("os.arch", ""), os = System.getProperty("os.name", "");
+        if (!(arch.equals("amd64") || arch.equals("x86_64")) || !(os.equals("Linux") || os.equals("FreeBSD"))) {
+            throw new UnsupportedOperationException("libc_h calls libc the amd64 System V way, which " + os + " on "
+                    + arch + " does not follow: jbhyve runs on amd64 Linux or FreeBSD");
+        }
         MemoryLayout[] args = new MemoryLayout[6];
         for (int i = 0; i < args.length; i++) {
             args[i] = pointerArgs.indexOf('0' + i) >= 0 ? C_POINTER : JAVA_LONG;
@@ -218,6 +229,7 @@ public final class libc_h {
 
     /** {@code int fallocate(int fd, int mode, off_t offset, off_t len)} (Linux only: see {@link #hasFallocate}). */
     public static int fallocate(MemorySegment errnoState, int fd, int mode, long offset, long len) {
+        if (!hasFallocate()) throw new UnsupportedOperationException("this C library has no fallocate");
         try {
             return (int) (long) N.HANDLE.invokeExact(fallocate.ADDR, errnoState,
                     (long) fd, (long) mode, offset, len, 0L, 0L);

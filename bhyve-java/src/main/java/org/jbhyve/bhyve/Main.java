@@ -43,6 +43,15 @@ public final class Main {
      * overrides: what {@code bhyve -r FILE} and a standby bhyve's restore request do.
      */
     static VmRuntime restore(Path file, ParsedCommandLine command, PrintStream err) {
+        return restore(file, command, err, () -> { });
+    }
+
+    /**
+     * Like {@link #restore(Path, ParsedCommandLine, PrintStream)}; {@code beforeBuild} runs once the snapshot
+     * is open and its config worked out, before the VM is built (a standby drops its prepared machine there,
+     * so that a file that cannot even be read leaves that machine alone).
+     */
+    static VmRuntime restore(Path file, ParsedCommandLine command, PrintStream err, Runnable beforeBuild) {
         SnapshotReader snapshot;
         try {
             snapshot = SnapshotReader.open(file, ReadOptions.inspect().withWarnings(w -> err.println("bhyve: " + w)));
@@ -51,6 +60,7 @@ public final class Main {
         }
         try (snapshot) {
             ConfigTree config = restoreConfig(snapshot.config(), command);
+            beforeBuild.run();
             return VmRuntime.restore(snapshot, config, err);
         }
     }

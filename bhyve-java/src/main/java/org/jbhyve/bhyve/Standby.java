@@ -43,11 +43,14 @@ import java.util.concurrent.ExecutionException;
  * does), the standby also builds that machine ahead of time ({@link VmRuntime#prepare}: KVM VM,
  * vCPUs, memory slots, devices), like QEMU with {@code -incoming defer}. A snapshot of that machine is
  * then restored into it ({@link VmRuntime#restoreInPlace}); any other snapshot is restored the
- * ordinary way, from its manifest, after the prepared machine is dropped. Keys that do not shape the
- * machine ({@code name}, {@code boot.*}, {@code restore.standby}) may differ.
+ * ordinary way, from its manifest, and the prepared machine is dropped just before that VM is built
+ * (once the file has been read). Keys that do not shape the machine ({@code name}, {@code boot.*},
+ * {@code restore.standby}) may differ.
  *
  * <p>A failed restore request (a bad file, a shape the options cannot honour) is answered with the
- * error and the standby keeps waiting. {@code --destroy}, {@code --force-poweroff} and SIGTERM end a
+ * error and the standby keeps waiting, with its prepared machine: a refusal leaves it as it was, and
+ * only a restore that failed after it began to change the machine makes the standby drop it (saying so
+ * on stderr) and build another. {@code --destroy}, {@code --force-poweroff} and SIGTERM end a
  * standby that has not restored anything (exit status 4, 1 and 1); {@code --get-stats} reports
  * {@code standby=1}. After the restore every request goes to the VM.
  */
@@ -161,13 +164,18 @@ final class Standby implements VmControl {
 
     /** Builds the machine the command line describes, if it describes one (see the class comment). */
     private synchronized void prepare() {
-        if (!command.config().contains("pci") || outcome.isDone()) return;
+        if (prepared != null || !command.config().contains("pci") || outcome.isDone()) return;
         ConfigTree config = new ConfigTree();
         command.config().flatten().forEach((k, v) -> {
             if (!k.equals(KEY)) config.set(k, v);
         });
+        long begin = System.nanoTime();
         try {
             prepared = VmRuntime.prepare(config, err);
+            if (ready) {
+                err.println("jbhyve: standby " + name + " prepared another machine in "
+                        + (System.nanoTime() - begin) / 1_000_000 + " ms");
+            }
             // The request checks the snapshot's config against this machine's: run that check now, warm.
             Map<String, String> mine = prepared.config().flatten();
             for (int i = 0; i < MATCH_WARM_UP_ROUNDS; i++) differingKeys(Main.restoreConfig(mine, command).flatten(), mine);
@@ -189,7 +197,6 @@ final class Standby implements VmControl {
     private VmRuntime restoreIntoPrepared(Path file, StringBuilder why) {
         VmRuntime vm = prepared;
         if (vm == null) return null;
-        prepared = null;
         try {
             vm.restoreInPlace(file, snapshotConfig -> {
                 List<String> differ = differingKeys(Main.restoreConfig(snapshotConfig, command).flatten(),
@@ -200,12 +207,20 @@ final class Standby implements VmControl {
                             + (differ.size() > 5 ? ", ..." : "") + ")");
                 }
             });
+            prepared = null;
             return vm;
         } catch (RuntimeException e) {
-            vm.close();
             why.append(e.getMessage());
+            // Refused before anything changed: still the machine the options describe, kept for what comes next.
+            if (!vm.isPrepared()) {
+                prepared = null;
+                vm.close();
+                err.println("jbhyve: standby " + name + ": the restore failed after it began to change the prepared"
+                        + " machine, which is dropped");
+            }
             return null;
         } catch (Error e) {
+            prepared = null;
             vm.close(); // its vCPU threads are parked: close ends them and releases the KVM VM
             throw e;
         }
@@ -269,9 +284,11 @@ final class Standby implements VmControl {
         boolean inPlace = vm != null;
         if (!inPlace) {
             try {
-                vm = Main.restore(Path.of(path), command, err);
+                // The prepared machine goes once the file is known to be readable, before the VM is built: both
+                // could want the same disk image or tap.
+                vm = Main.restore(Path.of(path), command, err, this::dropPrepared);
             } catch (RuntimeException e) {
-                prepare(); // a machine for the next request, if the dropped one was of use
+                prepare(); // a machine for the next request, unless the prepared one is still there
                 if (e instanceof ConfigException || e instanceof VmmException) {
                     throw new ControlException(ControlProtocol.EINVAL, e.getMessage(), e);
                 }

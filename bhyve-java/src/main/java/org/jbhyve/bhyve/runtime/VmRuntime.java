@@ -175,6 +175,11 @@ public final class VmRuntime implements AutoCloseable {
         restoredFromSnapshot = true;
     }
 
+    /** True while this is a VM {@link #prepare} built and no restore has begun to change it. */
+    public boolean isPrepared() {
+        return prepared;
+    }
+
     /** Set once state came from a snapshot: {@link #start()} tells the devices ({@link Lifecycle#restored()}). */
     private boolean restoredFromSnapshot;
 

@@ -150,6 +150,15 @@ class StandbyKvmTest {
             assertThat(missing.getNumber("error")).isNotZero();
             assertThat(missing.getString("message")).contains("missing.snap");
             assertThat(sb.process.isAlive()).as("a failed restore leaves the standby waiting").isTrue();
+            Path corrupt = dir.resolve("corrupt.snap");
+            byte[] bytes = Files.readAllBytes(snap);
+            bytes[bytes.length - 10] ^= 0x20; // in the manifest, which ends the file: its CRC fails
+            Files.write(corrupt, bytes);
+            NvList bad = restore(socket, corrupt.toString());
+            assertThat(bad.getNumber("error")).isNotZero();
+            assertThat(bad.getString("message")).contains("manifest fails its checksum");
+            assertThat(sb.err()).as("refused requests leave the prepared machine as it was")
+                    .doesNotContain("prepared another machine").doesNotContain("which is dropped");
             assertThat(request(socket, new NvList().addString("cmd", "get-stats")).getNvList("stats").getNumber("ready"))
                     .isEqualTo(1);
 

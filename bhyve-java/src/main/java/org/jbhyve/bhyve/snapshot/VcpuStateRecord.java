@@ -21,6 +21,8 @@ public final class VcpuStateRecord {
     private static final String[] GPRS = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rsp", "rbp", "r8", "r9",
             "r10", "r11", "r12", "r13", "r14", "r15", "rip", "rflags"};
     private static final String[] SEGMENTS = {"cs", "ds", "es", "fs", "gs", "ss", "tr", "ldt"};
+    /** KVM_MAX_CPUID_ENTRIES: KVM_SET_CPUID2 refuses more (E2BIG). */
+    private static final int MAX_CPUID_ENTRIES = 256;
 
     private VcpuStateRecord() {}
 
@@ -65,9 +67,21 @@ public final class VcpuStateRecord {
         for (int i = 0; i < GPRS.length; i++) gprs[i] = regs.u64(GPRS[i]);
         long[] dr = r.u64Array("debugregs");
         if (dr.length != 6) throw new SnapshotFormatException("vcpu " + id + ": debugregs has " + dr.length + " values, not 6");
+        List<StateRecord> leaves = r.records("cpuid");
+        // Each (function, index) once, at most KVM's 256 of them (empty on FreeBSD, whose vmm keeps its own).
+        if (leaves.size() > MAX_CPUID_ENTRIES) {
+            throw new SnapshotFormatException("vcpu " + id + ": cpuid has " + leaves.size() + " entries; KVM takes at most "
+                    + MAX_CPUID_ENTRIES);
+        }
         List<CpuidEntry> cpuid = new ArrayList<>();
-        for (StateRecord e : r.records("cpuid")) {
-            cpuid.add(new CpuidEntry((int) e.u32("function"), (int) e.u32("index"), (int) e.u32("flags"),
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (StateRecord e : leaves) {
+            long function = e.u32("function"), index = e.u32("index");
+            if (!seen.add(function << 32 | index)) {
+                throw new SnapshotFormatException("vcpu " + id + ": cpuid lists function 0x" + Long.toHexString(function)
+                        + " index 0x" + Long.toHexString(index) + " twice");
+            }
+            cpuid.add(new CpuidEntry((int) function, (int) index, (int) e.u32("flags"),
                     (int) e.u32("eax"), (int) e.u32("ebx"), (int) e.u32("ecx"), (int) e.u32("edx")));
         }
         long tscKhz = r.u64("tsc_khz");
@@ -75,14 +89,16 @@ public final class VcpuStateRecord {
             throw new SnapshotFormatException("vcpu " + id + ": tsc_khz " + Long.toUnsignedString(tscKhz)
                     + " is more than a TSC rate can be (KVM_SET_TSC_KHZ takes 32 bits of kHz)");
         }
+        Map<Integer, Long> msrs = unpairs(id, "msrs", "MSR", r.records("msrs"));
         byte[] lapic = r.has("lapic") ? r.bytes("lapic") : null;
         if (lapic != null && lapic.length != 1024) {
             throw new SnapshotFormatException("vcpu " + id + ": LAPIC page is " + lapic.length + " bytes, not 1024");
         }
         try {
             return new VcpuState(id, mp, Registers.fromArray(gprs), sregs(id, r.record("sregs")), r.bytes("xsave"),
-                    unpairs(r.records("xcrs")), new DebugRegisters(dr[0], dr[1], dr[2], dr[3], dr[4], dr[5]),
-                    unpairs(r.records("msrs")), lapic, events(r.record("events")), cpuid, tscKhz);
+                    unpairs(id, "xcrs", "XCR", r.records("xcrs")),
+                    new DebugRegisters(dr[0], dr[1], dr[2], dr[3], dr[4], dr[5]),
+                    msrs, lapic, events(r.record("events")), cpuid, tscKhz);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new SnapshotFormatException("vcpu " + id + ": " + e.getMessage());
         }
@@ -96,9 +112,17 @@ public final class VcpuStateRecord {
         return out;
     }
 
-    private static Map<Integer, Long> unpairs(List<StateRecord> list) throws SnapshotFormatException {
+    /** The {@code index -> value} pairs of list {@code name} of vCPU {@code id}; an index given twice is refused. */
+    private static Map<Integer, Long> unpairs(int id, String name, String what, List<StateRecord> list)
+            throws SnapshotFormatException {
         Map<Integer, Long> m = new LinkedHashMap<>();
-        for (StateRecord p : list) m.put((int) p.u32("index"), p.u64("value"));
+        for (StateRecord p : list) {
+            long index = p.u32("index");
+            if (m.put((int) index, p.u64("value")) != null) {
+                throw new SnapshotFormatException("vcpu " + id + ": " + name + " lists " + what + " 0x"
+                        + Long.toHexString(index) + " twice");
+            }
+        }
         return m;
     }
 

@@ -874,6 +874,39 @@ class SnapshotRestoreFuzzKvmTest {
     }
 
     /**
+     * vcpu cpuid, msrs and xcrs: a (function, index) or an MSR or XCR index listed twice was restored (the
+     * MSR and XCR maps kept the last value silently; KVM took both CPUID leaves), and more CPUID leaves than
+     * KVM's 256 reached KVM_SET_CPUID2. Each is now refused, naming the vCPU and the list.
+     */
+    @Test
+    void aVcpuListWithAnEntryTwiceOrTooManyCpuidLeavesIsRefused() throws Exception {
+        Map<String, UnaryOperator<StateRecord>> edits = new LinkedHashMap<>();
+        for (String list : List.of("cpuid", "msrs", "xcrs")) {
+            edits.put(list, r -> {
+                List<StateRecord> entries = new ArrayList<>(recs(r, list));
+                entries.add(entries.get(0));
+                return r.toBuilder().putRecords(list, entries).build();
+            });
+        }
+        edits.put("cpuid-257", r -> {
+            List<StateRecord> entries = new ArrayList<>();
+            for (int i = 0; i < 257; i++) {
+                entries.add(recs(r, "cpuid").get(0).toBuilder().putU32("index", i).build());
+            }
+            return r.toBuilder().putRecords("cpuid", entries).build();
+        });
+        for (var edit : edits.entrySet()) {
+            Path snap = demoWith("vcpu-" + edit.getKey(), "vcpu", edit.getValue());
+            Run run = restore(demoFixture(), snap, dir.resolve("vcpu-again.snap"), false);
+            assertThat(run.built()).as("%s: restored", edit.getKey()).isFalse();
+            assertThat(run.status()).isEqualTo(ExitStatus.ERROR.code());
+            String list = edit.getKey().replace("-257", "");
+            assertThat(refusal(run.stderr())).as(edit.getKey()).contains("vcpu 0").contains(list)
+                    .containsAnyOf("twice", "at most 256");
+        }
+    }
+
+    /**
      * dev.rtc: rtc_seconds is checked only to be a date java.time can show now. At LocalDateTime.MAX
      * the clock ticks past it, and the guest's next read of a time register throws DateTimeException
      * from CmosRtc.storeTime on the vCPU thread, which ends the VM ("vcpu 0 failed").

@@ -173,7 +173,7 @@ final class Standby implements VmControl {
         try {
             prepared = VmRuntime.prepare(config, err);
             if (ready) {
-                err.println("jbhyve: standby " + name + " prepared another machine in "
+                err.println("jbhyve: standby " + name + " prepared a machine for the next restore in "
                         + (System.nanoTime() - begin) / 1_000_000 + " ms");
             }
             // The request checks the snapshot's config against this machine's: run that check now, warm.
@@ -190,11 +190,24 @@ final class Standby implements VmControl {
         prepared = null;
     }
 
+    /** The prepared machine's refusal of a snapshot of another machine: that one is restored the ordinary way. */
+    private static final class AnotherMachine extends ConfigException {
+        private static final long serialVersionUID = 1L;
+
+        AnotherMachine(String message) {
+            super(message);
+        }
+    }
+
     /**
-     * Restores into the prepared machine if there is one and the snapshot is of it; returns null when
-     * there is none or it does not fit (then it is dropped and {@code why} says why).
+     * Restores into the prepared machine if there is one and the snapshot is of it. Returns null when there
+     * is none, or when the snapshot is of another machine ({@code why} says how it differs): the caller then
+     * restores it the ordinary way, and the prepared machine stays until that VM is about to be built. Any
+     * other failure is the request's answer, since the ordinary way would check the same file the same way:
+     * a refusal leaves the machine as it was, and a failure after the restore began to change it drops it
+     * and prepares another.
      */
-    private VmRuntime restoreIntoPrepared(Path file, StringBuilder why) {
+    private VmRuntime restoreIntoPrepared(Path file, StringBuilder why) throws Exception {
         VmRuntime vm = prepared;
         if (vm == null) return null;
         try {
@@ -202,28 +215,38 @@ final class Standby implements VmControl {
                 List<String> differ = differingKeys(Main.restoreConfig(snapshotConfig, command).flatten(),
                         vm.config().flatten());
                 if (!differ.isEmpty()) {
-                    throw new ConfigException("the snapshot is of another machine (config keys differ: "
+                    throw new AnotherMachine("the snapshot is of another machine (config keys differ: "
                             + String.join(", ", differ.subList(0, Math.min(differ.size(), 5)))
                             + (differ.size() > 5 ? ", ..." : "") + ")");
                 }
             });
             prepared = null;
             return vm;
-        } catch (RuntimeException e) {
+        } catch (AnotherMachine e) {
             why.append(e.getMessage());
-            // Refused before anything changed: still the machine the options describe, kept for what comes next.
+            return null;
+        } catch (RuntimeException e) {
             if (!vm.isPrepared()) {
                 prepared = null;
                 vm.close();
                 err.println("jbhyve: standby " + name + ": the restore failed after it began to change the prepared"
                         + " machine, which is dropped");
+                prepare();
             }
-            return null;
+            throw requestError(e);
         } catch (Error e) {
             prepared = null;
             vm.close(); // its vCPU threads are parked: close ends them and releases the KVM VM
             throw e;
         }
+    }
+
+    /** A failed restore as the request's answer: EINVAL for what the file or the hypervisor refused. */
+    private static Exception requestError(RuntimeException e) {
+        if (e instanceof ConfigException || e instanceof VmmException) {
+            return new ControlException(ControlProtocol.EINVAL, e.getMessage(), e);
+        }
+        return e;
     }
 
     /**
@@ -289,10 +312,7 @@ final class Standby implements VmControl {
                 vm = Main.restore(Path.of(path), command, err, this::dropPrepared);
             } catch (RuntimeException e) {
                 prepare(); // a machine for the next request, unless the prepared one is still there
-                if (e instanceof ConfigException || e instanceof VmmException) {
-                    throw new ControlException(ControlProtocol.EINVAL, e.getMessage(), e);
-                }
-                throw e;
+                throw requestError(e);
             }
         }
         try {

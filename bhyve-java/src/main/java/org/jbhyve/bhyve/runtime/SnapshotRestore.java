@@ -160,9 +160,11 @@ final class SnapshotRestore {
             vm.replaceRam(memorySource(r));
             plan.apply();
         } catch (SnapshotIncompatibleException e) {
-            // Another backend's kernel chunks are kinds this build does not know: say what is really wrong.
+            // Chunks of kinds this VM does not know: another backend's kernel state, or another machine's
+            // devices (fits says which keys differ). Say what is really wrong before what the chunks say.
             try (SnapshotReader r = SnapshotReader.open(file, ReadOptions.inspect())) {
                 checkBackend(r, backend);
+                fits.accept(r.config());
             } catch (java.io.IOException ignored) {
                 // not readable as stored either: the first error stands
             }

@@ -1,6 +1,8 @@
 package org.jbhyve.bhyve.runtime;
 
 import org.jbhyve.bhyve.control.ControlProtocol;
+import org.jbhyve.snapshot.format.SnapshotFormatException;
+import org.jbhyve.snapshot.format.StateRecord;
 import org.jbhyve.snapshot.ipc.UnixSocket;
 import org.jbhyve.snapshot.nv.NvList;
 import org.jbhyve.testguests.RequiresKvm;
@@ -124,6 +126,16 @@ class StandbyKvmTest {
         }
     }
 
+    private static StateRecord msrListedTwice(StateRecord vcpu) {
+        try {
+            List<StateRecord> msrs = new ArrayList<>(vcpu.records("msrs"));
+            msrs.add(msrs.get(0));
+            return vcpu.toBuilder().putRecords("msrs", msrs).build();
+        } catch (SnapshotFormatException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static List<String> standbyArgs(Path control, List<String> machine) {
         List<String> args = new ArrayList<>(machine);
         args.addAll(List.of("-l", "com1,stdio", "-o", "restore.standby=true", "-o", "control.dir=" + control, "sb"));
@@ -157,8 +169,16 @@ class StandbyKvmTest {
             NvList bad = restore(socket, corrupt.toString());
             assertThat(bad.getNumber("error")).isNotZero();
             assertThat(bad.getString("message")).contains("manifest fails its checksum");
+            // A snapshot of this very machine that the restore refuses (a vCPU record naming an MSR twice):
+            // the answer is the refusal, not a second try the ordinary way that drops the machine first.
+            Path twice = dir.resolve("msr-twice.snap");
+            SnapshotKvmTest.rewriteChunks(snap, twice, c -> List.of(SnapshotKvmTest.NewChunk.of(c,
+                    c.name().equals("vcpu") ? msrListedTwice(c.record()) : c.record())), cfg -> { });
+            NvList refused = restore(socket, twice.toString());
+            assertThat(refused.getNumber("error")).isEqualTo(ControlProtocol.EINVAL);
+            assertThat(refused.getString("message")).contains("vcpu 0").contains("twice");
             assertThat(sb.err()).as("refused requests leave the prepared machine as it was")
-                    .doesNotContain("prepared another machine").doesNotContain("which is dropped");
+                    .doesNotContain("prepared a machine").doesNotContain("which is dropped");
             assertThat(request(socket, new NvList().addString("cmd", "get-stats")).getNvList("stats").getNumber("ready"))
                     .isEqualTo(1);
 

@@ -68,20 +68,30 @@ public final class VcpuStateRecord {
         long[] dr = r.u64Array("debugregs");
         if (dr.length != 6) throw new SnapshotFormatException("vcpu " + id + ": debugregs has " + dr.length + " values, not 6");
         List<StateRecord> leaves = r.records("cpuid");
-        // Each (function, index) once, at most KVM's 256 of them (empty on FreeBSD, whose vmm keeps its own).
+        // At most KVM's 256 entries (none on FreeBSD, whose vmm keeps its own), and one answer per question:
+        // KVM finds a leaf by function alone unless its flags say the index is significant, so a function
+        // has either one entry without that flag or entries with it, each index once.
         if (leaves.size() > MAX_CPUID_ENTRIES) {
             throw new SnapshotFormatException("vcpu " + id + ": cpuid has " + leaves.size() + " entries; KVM takes at most "
                     + MAX_CPUID_ENTRIES);
         }
         List<CpuidEntry> cpuid = new ArrayList<>();
+        Map<Long, Boolean> indexedByFunction = new java.util.HashMap<>();
         java.util.Set<Long> seen = new java.util.HashSet<>();
         for (StateRecord e : leaves) {
-            long function = e.u32("function"), index = e.u32("index");
-            if (!seen.add(function << 32 | index)) {
-                throw new SnapshotFormatException("vcpu " + id + ": cpuid lists function 0x" + Long.toHexString(function)
-                        + " index 0x" + Long.toHexString(index) + " twice");
+            long function = e.u32("function"), index = e.u32("index"), flags = e.u32("flags");
+            boolean indexed = (flags & CpuidEntry.FLAG_SIGNIFICANT_INDEX) != 0;
+            Boolean before = indexedByFunction.putIfAbsent(function, indexed);
+            String leaf = "function 0x" + Long.toHexString(function);
+            if (before != null && (!before || !indexed)) {
+                throw new SnapshotFormatException("vcpu " + id + ": cpuid lists " + leaf + " more than once, and not"
+                        + " every time with a significant index (KVM would answer from the first entry only)");
             }
-            cpuid.add(new CpuidEntry((int) function, (int) index, (int) e.u32("flags"),
+            if (!seen.add(function << 32 | index)) {
+                throw new SnapshotFormatException("vcpu " + id + ": cpuid lists " + leaf + " index 0x"
+                        + Long.toHexString(index) + " twice");
+            }
+            cpuid.add(new CpuidEntry((int) function, (int) index, (int) flags,
                     (int) e.u32("eax"), (int) e.u32("ebx"), (int) e.u32("ecx"), (int) e.u32("edx")));
         }
         long tscKhz = r.u64("tsc_khz");

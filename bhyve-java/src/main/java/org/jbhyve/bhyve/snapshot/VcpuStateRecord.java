@@ -154,7 +154,6 @@ public final class VcpuStateRecord {
                 dpl, r.bool("db"), r.bool("s"), r.bool("l"), r.bool("g"), r.bool("avl"), r.bool("unusable"));
     }
 
-
     private static StateRecord sregs(SpecialRegisters s) {
         StateRecord.Builder b = StateRecord.builder();
         Segment[] segs = {s.cs(), s.ds(), s.es(), s.fs(), s.gs(), s.ss(), s.tr(), s.ldt()};

@@ -78,6 +78,11 @@ public final class KvmKernelState {
     /** Every name, in restore order. */
     static final List<String> NAMES = List.of(PIC_MASTER, PIC_SLAVE, IOAPIC, PIT, CLOCK);
 
+    /** The names {@link #save} saves: the PICs, IOAPIC and PIT exist only with the in-kernel irqchip. */
+    static List<String> names(boolean irqchip) {
+        return irqchip ? NAMES : List.of(CLOCK);
+    }
+
     private static final String PRODUCER = "kvm " + kernelRelease();
 
     static String kernelRelease() {

@@ -329,11 +329,7 @@ public final class KvmVm implements VirtualMachine {
 
     @Override
     public List<String> kernelStateNames() {
-        // What saveKernelState() saves: the in-kernel PICs, IOAPIC and PIT exist only with the irqchip.
-        return config.kernelIrqchip()
-                ? List.of(KvmKernelState.PIC_MASTER, KvmKernelState.PIC_SLAVE, KvmKernelState.IOAPIC,
-                        KvmKernelState.PIT, KvmKernelState.CLOCK)
-                : List.of(KvmKernelState.CLOCK);
+        return KvmKernelState.names(config.kernelIrqchip()); // what saveKernelState() saves
     }
 
     /**

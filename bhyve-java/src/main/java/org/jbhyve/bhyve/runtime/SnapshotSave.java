@@ -85,7 +85,7 @@ final class SnapshotSave implements AutoCloseable {
         logging = true;
         int index = 0;
         for (GuestMemory.Region r : mem.regions()) {
-            live.add(writer.beginLiveRamRegion("region" + index++, r.gpa(), r.host()));
+            live.add(writer.beginLiveRamRegion(SnapshotWriter.regionName(index++), r.gpa(), r.host()));
         }
         for (int i = 0; i < live.size(); i++) {
             GuestMemory.Region r = mem.regions().get(i);
@@ -146,7 +146,7 @@ final class SnapshotSave implements AutoCloseable {
             // Blocks the backend knows to be zero (never touched) are neither read nor allocated.
             int index = 0;
             for (GuestMemory.Region r : mem.regions()) {
-                writer.addRamRegion("region" + index++, r.gpa(), r.host(),
+                writer.addRamRegion(SnapshotWriter.regionName(index++), r.gpa(), r.host(),
                         vm.ramBlocksWithData(r, SnapshotFormat.BLOCK_SIZE).orElse(null));
             }
         } else {

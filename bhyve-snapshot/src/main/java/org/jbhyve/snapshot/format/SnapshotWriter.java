@@ -354,9 +354,14 @@ public final class SnapshotWriter implements AutoCloseable {
 
     // ---- RAM ----
 
-    /** Adds guest RAM at {@code gpa}, named after its index ({@code region0}, ...). */
+    /** The name jbhyve gives its {@code index}th RAM region: {@code region0}, {@code region1}, ... */
+    public static String regionName(int index) {
+        return "region" + index;
+    }
+
+    /** Adds guest RAM at {@code gpa}, named after its index ({@link #regionName}). */
     public RamRegion addRamRegion(long gpa, MemorySegment memory) throws IOException {
-        return addRamRegion("region" + regions.size(), gpa, memory);
+        return addRamRegion(regionName(regions.size()), gpa, memory);
     }
 
     /**

@@ -213,13 +213,8 @@ public final class KvmVm implements VirtualMachine {
                 logged.add(r);
             }
         } catch (RuntimeException e) {
-            for (GuestMemory.Region r : logged) {
-                try {
-                    setMemoryRegion(slotOf(r), r.gpa(), r.host(), 0);
-                } catch (RuntimeException again) {
-                    e.addSuppressed(again);
-                }
-            }
+            RuntimeException undo = clearSlotFlags(logged);
+            if (undo != null) e.addSuppressed(undo);
             throw e;
         }
         dirtyLogging = true;
@@ -245,8 +240,18 @@ public final class KvmVm implements VirtualMachine {
     @Override
     public synchronized void stopDirtyLog() {
         if (!dirtyLogging || closed) return;
+        RuntimeException failure = clearSlotFlags(memory.regions());
+        if (failure != null) throw failure;
+        dirtyLogging = false;
+    }
+
+    /**
+     * Clears the flags (the dirty log) of every region's slot, trying each even after one fails: the first
+     * failure, with the later ones suppressed in it, or null.
+     */
+    private RuntimeException clearSlotFlags(List<GuestMemory.Region> regions) {
         RuntimeException failure = null;
-        for (GuestMemory.Region r : memory.regions()) {
+        for (GuestMemory.Region r : regions) {
             try {
                 setMemoryRegion(slotOf(r), r.gpa(), r.host(), 0);
             } catch (RuntimeException e) {
@@ -254,8 +259,7 @@ public final class KvmVm implements VirtualMachine {
                 else failure.addSuppressed(e);
             }
         }
-        if (failure != null) throw failure;
-        dirtyLogging = false;
+        return failure;
     }
 
     @Override

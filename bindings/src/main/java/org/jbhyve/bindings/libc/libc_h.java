@@ -209,6 +209,23 @@ public final class libc_h {
         } catch (Throwable t) { throw rethrow(t); }
     }
 
+    private static final class fstat { static final MemorySegment ADDR = symbol("fstat"); }
+    /** {@code int fstat(int fd, struct stat *st)}; {@link FileStat#of} reads the struct on Linux and FreeBSD. */
+    public static int fstat(MemorySegment errnoState, int fd, MemorySegment st) {
+        try {
+            return (int) (long) P1.HANDLE.invokeExact(fstat.ADDR, errnoState, (long) fd, st, 0L, 0L, 0L, 0L);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    private static final class fstatat { static final MemorySegment ADDR = symbol("fstatat"); }
+    /** {@code int fstatat(int dirfd, const char *path, struct stat *st, int flags)} */
+    public static int fstatat(MemorySegment errnoState, int dirfd, MemorySegment path, MemorySegment st, int flags) {
+        try {
+            return (int) (long) P12.HANDLE.invokeExact(fstatat.ADDR, errnoState,
+                    (long) dirfd, path, st, (long) flags, 0L, 0L);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
     private static final class flock { static final MemorySegment ADDR = symbol("flock"); }
     /** {@code int flock(int fd, int operation)} */
     public static int flock(MemorySegment errnoState, int fd, int operation) {
@@ -491,6 +508,14 @@ public final class libc_h {
     public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200,
             O_TRUNC = 01000, O_NONBLOCK = 04000, O_DIRECTORY = 0200000, O_NOFOLLOW = 0400000,
             O_CLOEXEC = 02000000;
+    /** {@code fstatat} flag: do not follow a symbolic link in the last component (FreeBSD: 0x200). */
+    public static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    /** {@code st_mode} file types; the same on Linux and FreeBSD. */
+    public static final int S_IFMT = 0170000, S_IFIFO = 0010000, S_IFCHR = 0020000, S_IFDIR = 0040000,
+            S_IFBLK = 0060000, S_IFREG = 0100000, S_IFLNK = 0120000, S_IFSOCK = 0140000;
+    /** glibc's {@code struct stat} on x86-64: its size and the offsets {@link FileStat} reads. */
+    public static final long STAT_SIZE = 144, STAT_DEV_OFFSET = 0, STAT_INO_OFFSET = 8, STAT_MODE_OFFSET = 24,
+            STAT_SIZE_OFFSET = 48, STAT_MTIM_OFFSET = 88, STAT_CTIM_OFFSET = 104;
     /** {@code lseek} whence values; the same on Linux and FreeBSD. */
     public static final int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
     /** {@code flock} operations; the same on Linux and FreeBSD. */

@@ -139,6 +139,55 @@ class LibcCallsTest {
     }
 
     @Test
+    void fstatAndFstatatDescribeTheFileTheKernelSees() throws Exception {
+        Path file = dir.resolve("data");
+        Files.write(file, new byte[12345]);
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(1_700_000_000_123_456_789L,
+                TimeUnit.NANOSECONDS));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), file.getFileName());
+        Path fifo = dir.resolve("fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment err = libc_h.allocateErrnoState(a);
+            int fd = libc_h.open(err, a.allocateFrom(file.toString()), libc_h.O_RDONLY | libc_h.O_CLOEXEC, 0);
+            assertThat(fd).isGreaterThanOrEqualTo(0);
+            int dfd = libc_h.open(err, a.allocateFrom(dir.toString()), libc_h.O_RDONLY | libc_h.O_DIRECTORY
+                    | libc_h.O_CLOEXEC, 0);
+            try {
+                FileStat st = FileStat.ofDescriptor(err, fd);
+                assertThat(st).isNotNull();
+                assertThat(st.isRegularFile()).isTrue();
+                assertThat(st.kind()).isEqualTo("a regular file");
+                assertThat(st.size()).isEqualTo(12345);
+                assertThat(st.mode() & 0777).isEqualTo(Files.getAttribute(file, "unix:mode") instanceof Integer m ? m & 0777 : -1);
+                assertThat(st.ino()).isEqualTo(((Number) Files.getAttribute(file, "unix:ino")).longValue());
+                assertThat(st.dev()).isEqualTo(((Number) Files.getAttribute(file, "unix:dev")).longValue());
+                assertThat(st.mtimeNanos()).isEqualTo(1_700_000_000_123_456_789L);
+                assertThat(st.ctimeNanos()).isEqualTo(
+                        ((java.nio.file.attribute.FileTime) Files.getAttribute(file, "unix:ctime")).to(TimeUnit.NANOSECONDS));
+                // fstatat with AT_SYMLINK_NOFOLLOW describes the link itself, relative to the directory descriptor
+                FileStat l = FileStat.ofNameNoFollow(err, dfd, "link");
+                assertThat(l.kind()).isEqualTo("a symbolic link");
+                assertThat(l.ino()).isNotEqualTo(st.ino());
+                assertThat(FileStat.ofNameNoFollow(err, dfd, "data").sameFileUnchanged(st)).isTrue();
+                assertThat(FileStat.ofNameNoFollow(err, dfd, "fifo").kind()).isEqualTo("a FIFO");
+                assertThat(FileStat.ofNameNoFollow(err, dfd, ".").kind()).isEqualTo("a directory");
+                assertThat(FileStat.ofNameNoFollow(err, dfd, "absent")).isNull();
+                assertThat(libc_h.errno(err)).isEqualTo(Errno.ENOENT);
+                // a write in place changes the times: no longer "unchanged"
+                Files.write(file, new byte[12345]);
+                assertThat(FileStat.ofDescriptor(err, fd).sameFileUnchanged(st)).isFalse();
+                assertThat(FileStat.ofDescriptor(err, -1)).isNull();
+                assertThat(libc_h.errno(err)).isEqualTo(Errno.EBADF);
+                assertThat(Files.isSymbolicLink(link)).isTrue();
+            } finally {
+                libc_h.close(err, fd);
+                libc_h.close(err, dfd);
+            }
+        }
+    }
+
+    @Test
     void mmapReturnsWholeAddressesAndMapsAtAnOffsetAbove4GiB() throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = libc_h.allocateErrnoState(a);

@@ -73,12 +73,19 @@ class LinuxLayoutTest {
     private static final Set<String> NOT_IN_C = Set.of("kvm_h.KVMIO");
 
     /** Constants that are not C macros or enumerators: the C expression each stands for. */
-    private static final Map<String, String> C_EXPRESSIONS = Map.of(
-            "libc_h.SIGSET_T_SIZE", "sizeof(sigset_t)",
-            "libc_h.SIGINFO_T_SIZE", "sizeof(siginfo_t)",
-            "socket_h.SUN_PATH_SIZE", "sizeof(((struct sockaddr_un *)0)->sun_path)",
-            "socket_h.CMSG_ALIGNMENT", "CMSG_ALIGN(1)",
-            "socket_h.CMSG_DATA_OFFSET", "CMSG_LEN(0)");
+    private static final Map<String, String> C_EXPRESSIONS = Map.ofEntries(
+            Map.entry("libc_h.SIGSET_T_SIZE", "sizeof(sigset_t)"),
+            Map.entry("libc_h.SIGINFO_T_SIZE", "sizeof(siginfo_t)"),
+            Map.entry("libc_h.STAT_SIZE", "sizeof(struct stat)"),
+            Map.entry("libc_h.STAT_DEV_OFFSET", "offsetof(struct stat, st_dev)"),
+            Map.entry("libc_h.STAT_INO_OFFSET", "offsetof(struct stat, st_ino)"),
+            Map.entry("libc_h.STAT_MODE_OFFSET", "offsetof(struct stat, st_mode)"),
+            Map.entry("libc_h.STAT_SIZE_OFFSET", "offsetof(struct stat, st_size)"),
+            Map.entry("libc_h.STAT_MTIM_OFFSET", "offsetof(struct stat, st_mtim)"),
+            Map.entry("libc_h.STAT_CTIM_OFFSET", "offsetof(struct stat, st_ctim)"),
+            Map.entry("socket_h.SUN_PATH_SIZE", "sizeof(((struct sockaddr_un *)0)->sun_path)"),
+            Map.entry("socket_h.CMSG_ALIGNMENT", "CMSG_ALIGN(1)"),
+            Map.entry("socket_h.CMSG_DATA_OFFSET", "CMSG_LEN(0)"));
 
     /** Data lengths for which socket_h's CMSG_LEN and CMSG_SPACE are compared with the C macros. */
     private static final int[] CMSG_DATA_LENGTHS = {0, 1, 4, 7, 8, 9, 12, 16, 17, 100, 255, 4096};
@@ -104,6 +111,7 @@ class LinuxLayoutTest {
                 #include <sys/eventfd.h>
                 #include <sys/file.h>
                 #include <sys/mman.h>
+                #include <sys/stat.h>
                 #include <sys/socket.h>
                 #include <sys/uio.h>
                 #include <sys/un.h>
@@ -311,7 +319,7 @@ class LinuxLayoutTest {
         }
         for (String k : List.of("libc_h.O_NOFOLLOW", "libc_h.SEEK_DATA", "libc_h.SEEK_HOLE", "libc_h.LOCK_EX",
                 "libc_h.LOCK_NB", "libc_h.SOCK_NONBLOCK", "libc_h.SHUT_RDWR", "libc_h.MSG_CMSG_CLOEXEC",
-                "libc_h.MSG_CTRUNC", "libc_h.SIG_IGN", "Errno.EWOULDBLOCK", "Errno.EINPROGRESS",
+                "libc_h.MSG_CTRUNC", "libc_h.SIG_IGN", "libc_h.S_IFREG", "libc_h.STAT_CTIM_OFFSET", "Errno.EWOULDBLOCK", "Errno.EINPROGRESS",
                 "socket_h.SUN_PATH_SIZE", "socket_h.CMSG_DATA_OFFSET")) {
             assertThat(cValues).containsKey("const " + k);
         }

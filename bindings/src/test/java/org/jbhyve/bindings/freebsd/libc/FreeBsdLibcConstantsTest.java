@@ -35,6 +35,20 @@ class FreeBsdLibcConstantsTest {
     }
 
     @Test
+    void structStat() {
+        // sys/stat.h (FreeBSD 12+, amd64): st_dev, st_ino, st_nlink (8 bytes each), st_mode (16 bits),
+        // st_padding0, st_uid, st_gid, st_padding1, st_rdev (8), st_atim, st_mtim, st_ctim, st_birthtim
+        // (16 each), st_size, st_blocks (8), st_blksize, st_flags (4), st_gen (8), st_spare[10] (80)
+        assertThat(stat_h.STAT_MODE_OFFSET).isEqualTo(24);
+        assertThat(stat_h.STAT_MTIM_OFFSET).isEqualTo(48 + 16);
+        assertThat(stat_h.STAT_CTIM_OFFSET).isEqualTo(48 + 32);
+        assertThat(stat_h.STAT_SIZE_OFFSET).isEqualTo(48 + 64);
+        assertThat(stat_h.STAT_SIZE).isEqualTo(112 + 8 + 8 + 4 + 4 + 8 + 80);
+        // sys/fcntl.h: "#define AT_SYMLINK_NOFOLLOW 0x0200" (Linux: 0x100)
+        assertThat(stat_h.AT_SYMLINK_NOFOLLOW).isEqualTo(0x200).isNotEqualTo(libc_h.AT_SYMLINK_NOFOLLOW);
+    }
+
+    @Test
     void errnoNumbers() {
         assertThat(new int[] {errno_h.EPERM, errno_h.ENOENT, errno_h.EINTR, errno_h.EIO, errno_h.ENXIO, errno_h.EBADF,
                 errno_h.EACCES, errno_h.EBUSY, errno_h.EEXIST, errno_h.ENODEV, errno_h.ENOTDIR, errno_h.EINVAL,

@@ -1,6 +1,7 @@
 package org.jbhyve.snapshot.format;
 
 import org.jbhyve.bindings.libc.Errno;
+import org.jbhyve.bindings.libc.FileStat;
 import org.jbhyve.bindings.libc.libc_h;
 
 import java.io.IOException;
@@ -30,6 +31,8 @@ final class Fs {
     static final int O_NOFOLLOW = FREEBSD ? org.jbhyve.bindings.freebsd.libc.fcntl_h.O_NOFOLLOW : libc_h.O_NOFOLLOW;
     static final int O_DIRECTORY = FREEBSD ? org.jbhyve.bindings.freebsd.libc.fcntl_h.O_DIRECTORY : libc_h.O_DIRECTORY;
     static final int O_CLOEXEC = FREEBSD ? org.jbhyve.bindings.freebsd.libc.fcntl_h.O_CLOEXEC : libc_h.O_CLOEXEC;
+    /** Opening a FIFO O_NONBLOCK returns at once instead of waiting for a writer; no effect on a regular file. */
+    static final int O_NONBLOCK = FREEBSD ? org.jbhyve.bindings.freebsd.libc.fcntl_h.O_NONBLOCK : libc_h.O_NONBLOCK;
     static final int EWOULDBLOCK = FREEBSD ? org.jbhyve.bindings.freebsd.libc.errno_h.EWOULDBLOCK : Errno.EWOULDBLOCK;
 
     private Fs() {}
@@ -88,6 +91,22 @@ final class Fs {
                 if (e != Errno.EINTR) throw new ErrnoException("open " + name, e);
             }
         }
+    }
+
+    /** {@code fstat(fd)}. */
+    static FileStat stat(int fd) throws ErrnoException {
+        FileStat st = FileStat.ofDescriptor(errnoState(), fd);
+        if (st == null) throw new ErrnoException("fstat", errno());
+        return st;
+    }
+
+    /** What {@code name} in {@code dirfd} is, a symbolic link not followed; null when nothing has that name. */
+    static FileStat statNoFollow(int dirfd, String name) throws ErrnoException {
+        FileStat st = FileStat.ofNameNoFollow(errnoState(), dirfd, name);
+        if (st != null) return st;
+        int e = errno();
+        if (e == Errno.ENOENT) return null;
+        throw new ErrnoException("fstatat " + name, e);
     }
 
     /** Closes {@code fd}, ignoring errors (a read-only or already-synced descriptor has nothing to lose). */

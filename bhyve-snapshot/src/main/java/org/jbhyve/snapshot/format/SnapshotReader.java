@@ -1,5 +1,6 @@
 package org.jbhyve.snapshot.format;
 
+import org.jbhyve.bindings.libc.FileStat;
 import org.jbhyve.bindings.libc.libc_h;
 
 import java.io.IOException;
@@ -59,6 +60,8 @@ public final class SnapshotReader implements AutoCloseable {
 
     private final String file;
     private int fd;
+    /** The file as it was opened: restore checks that a later open by name finds it unchanged. */
+    private final FileStat identity;
     private final long fileSize;
     private final SnapshotHeader header;
     private final Manifest manifest;
@@ -70,9 +73,10 @@ public final class SnapshotReader implements AutoCloseable {
     private int[][] ramCrcs;
     private String ramCrcProblem;
 
-    private SnapshotReader(String file, int fd, ReadOptions options) throws IOException {
+    private SnapshotReader(String file, int fd, FileStat identity, ReadOptions options) throws IOException {
         this.file = file;
         this.fd = fd;
+        this.identity = identity;
         this.warningSink = options.warnings();
         this.fileSize = size();
         this.header = readHeader();
@@ -92,7 +96,7 @@ public final class SnapshotReader implements AutoCloseable {
         String display = file.toAbsolutePath().toString();
         int fd;
         try {
-            fd = Fs.open(display, Fs.O_RDONLY);
+            fd = Fs.open(display, Fs.O_RDONLY | Fs.O_NONBLOCK);
         } catch (Fs.ErrnoException e) {
             throw new IOException("cannot open snapshot " + display + ": " + Fs.describe(e.errno), e);
         }
@@ -105,16 +109,30 @@ public final class SnapshotReader implements AutoCloseable {
         String display = Fs.describeDirectory(dirFd) + "/" + name;
         int fd;
         try {
-            fd = Fs.openat(dirFd, name, Fs.O_RDONLY, 0);
+            fd = Fs.openat(dirFd, name, Fs.O_RDONLY | Fs.O_NONBLOCK, 0);
         } catch (Fs.ErrnoException e) {
             throw new IOException("cannot open snapshot " + display + ": " + Fs.describe(e.errno), e);
         }
         return openFd(display, fd, options);
     }
 
+    /**
+     * Opened O_NONBLOCK, so that a FIFO in the snapshot's place does not wait for a writer (forever): only a
+     * regular file is read on. The flag changes nothing for a regular file.
+     */
     private static SnapshotReader openFd(String display, int fd, ReadOptions options) throws IOException {
         try {
-            return new SnapshotReader(display, fd, options);
+            FileStat st;
+            try {
+                st = Fs.stat(fd);
+            } catch (Fs.ErrnoException e) {
+                throw new IOException("cannot open snapshot " + display + ": " + Fs.describe(e.errno), e);
+            }
+            if (!st.isRegularFile()) {
+                throw new IOException("cannot open snapshot " + display + ": it is " + st.kind()
+                        + ", not a regular file; name the snapshot file itself");
+            }
+            return new SnapshotReader(display, fd, st, options);
         } catch (IOException | RuntimeException | Error e) {
             Fs.closeQuietly(fd);
             throw e;
@@ -133,6 +151,15 @@ public final class SnapshotReader implements AutoCloseable {
     /** The path used in messages. */
     public String file() {
         return file;
+    }
+
+    /**
+     * The file as the kernel described it when it was opened (inode, length, modification and change
+     * times): whoever opens it again by name can check it is still this file, unchanged
+     * ({@link FileStat#sameFileUnchanged}).
+     */
+    public FileStat identity() {
+        return identity;
     }
 
     public long fileSize() {

@@ -1,6 +1,7 @@
 package org.jbhyve.snapshot.format;
 
 import org.jbhyve.bindings.libc.Errno;
+import org.jbhyve.bindings.libc.FileStat;
 import org.jbhyve.bindings.libc.libc_h;
 
 import java.io.IOException;
@@ -91,6 +92,11 @@ public final class SnapshotWriter implements AutoCloseable {
             throw new IllegalArgumentException("config memory.size '" + size + "' is not a memory size");
         }
         this.memorySize = MemorySizes.pageRounded(parsed);
+        String refused = targetProblem();
+        if (refused != null) {
+            closeDir();
+            throw new SnapshotWriteException(displayPath, refused, null, null);
+        }
         removeStale(dirFd, name, listing);
         String tmp = null;
         int tmpFd = -1;
@@ -124,7 +130,9 @@ public final class SnapshotWriter implements AutoCloseable {
     /** Starts writing the snapshot {@code file} (in an existing directory). */
     public static SnapshotWriter create(Path file, SnapshotMetadata meta) throws IOException {
         Objects.requireNonNull(meta, "meta");
-        Path abs = file.toAbsolutePath().normalize();
+        // Not normalize(): "link/../x" is x in the directory the link points to's parent, which only the
+        // kernel can tell; a textual tidy-up would name another file.
+        Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir == null || abs.getFileName() == null) throw new IllegalArgumentException("not a file path: " + file);
         String name = abs.getFileName().toString();
@@ -152,13 +160,39 @@ public final class SnapshotWriter implements AutoCloseable {
         return new SnapshotWriter(dirFd, false, name, display, Fs.directoryOf(dirFd), meta);
     }
 
+    /**
+     * Why the snapshot's name cannot be replaced, or null when it names nothing or a regular file. The new
+     * snapshot is renamed over the old one, and rename replaces whatever has the name: a device node or a
+     * FIFO (a checkpoint to /dev/null would replace the host's /dev/null), or a symbolic link itself rather
+     * than the file it points to, which would keep the old snapshot there. A directory would fail at the
+     * rename, after all of RAM was written. All are refused before anything is written.
+     */
+    private String targetProblem() throws IOException {
+        FileStat st;
+        try {
+            st = Fs.statNoFollow(dirFd, name);
+        } catch (Fs.ErrnoException e) {
+            return "cannot write snapshot " + displayPath + ": cannot tell what is there: " + Fs.describe(e.errno);
+        }
+        if (st == null || st.isRegularFile()) return null;
+        if ((st.mode() & libc_h.S_IFMT) == libc_h.S_IFLNK) {
+            return "cannot write snapshot " + displayPath + ": it is a symbolic link, and a snapshot is put in place by"
+                    + " renaming a new file over the old one, which would replace the link instead of the file it points"
+                    + " to; name that file, or remove the link";
+        }
+        return "cannot write snapshot " + displayPath + ": it exists and is " + st.kind() + ", and a checkpoint"
+                + " replaces only a regular file; remove it or choose another name";
+    }
+
     private static void checkName(String name) {
         if (name == null || name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
                 || name.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("invalid snapshot file name '" + name + "'");
         }
-        if (name.length() > MAX_NAME) {
-            throw new IllegalArgumentException("snapshot file name '" + name + "' is longer than " + MAX_NAME + " characters");
+        // NAME_MAX counts bytes: "é" is two of them.
+        if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME) {
+            throw new IllegalArgumentException("snapshot file name '" + name + "' is longer than " + MAX_NAME
+                    + " bytes (UTF-8), which leaves no room for its temporary name's 22 more");
         }
     }
 
@@ -226,8 +260,10 @@ public final class SnapshotWriter implements AutoCloseable {
         for (String c : candidates) {
             int cfd = -1;
             try {
-                cfd = Fs.openat(dirFd, c, Fs.O_RDONLY | Fs.O_NOFOLLOW, 0);
-                if (Fs.tryLock(cfd) && Fs.unlinkat(dirFd, c)) removed++;
+                // O_NONBLOCK: a FIFO given a temporary file's name must not hold the checkpoint (and with it
+                // the control socket and the VM's exit) until someone writes to it. Only regular files go.
+                cfd = Fs.openat(dirFd, c, Fs.O_RDONLY | Fs.O_NOFOLLOW | Fs.O_NONBLOCK, 0);
+                if (Fs.stat(cfd).isRegularFile() && Fs.tryLock(cfd) && Fs.unlinkat(dirFd, c)) removed++;
             } catch (Fs.ErrnoException e) {
                 // gone already, or not ours to remove: leave it
             } finally {
@@ -689,6 +725,12 @@ public final class SnapshotWriter implements AutoCloseable {
             Fs.pwriteFully(fd, header, 0, what);
             what = "syncing the file to disk";
             Fs.fsync(fd, what);
+            // Checked again: something else may have taken the name while the snapshot was written.
+            String refused = targetProblem();
+            if (refused != null) {
+                abortQuietly();
+                throw new SnapshotWriteException(displayPath, refused, null, null);
+            }
             what = "renaming " + tmpName + " to " + name;
             Fs.renameat(dirFd, tmpName, name);
             state = State.COMMITTED;

@@ -1,5 +1,7 @@
 package org.jbhyve.vmm;
 
+import org.jbhyve.bindings.libc.FileStat;
+
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -31,12 +33,20 @@ public sealed interface MemorySource permits MemoryBacking, MemorySource.FilePri
      * @param file          the file (opened read-only)
      * @param lowmemOffset  file offset of lowmem, a multiple of 4 KiB
      * @param highmemOffset file offset of highmem, a multiple of 4 KiB; ignored when the VM has no highmem
+     * @param expected      the file as whoever named it saw it (a snapshot reader that checked it), or null:
+     *                      the open refuses a file that is not that one, unchanged, so that a snapshot renamed
+     *                      over the name in between does not give the VM another file's RAM
      */
-    record FilePrivate(Path file, long lowmemOffset, long highmemOffset) implements MemorySource {
+    record FilePrivate(Path file, long lowmemOffset, long highmemOffset, FileStat expected) implements MemorySource {
         public FilePrivate {
             Objects.requireNonNull(file, "file");
             checkOffset("lowmem", lowmemOffset);
             checkOffset("highmem", highmemOffset);
+        }
+
+        /** RAM from {@code file}, whatever file has that name when the VM maps it. */
+        public FilePrivate(Path file, long lowmemOffset, long highmemOffset) {
+            this(file, lowmemOffset, highmemOffset, null);
         }
 
         /** A VM whose RAM (all lowmem) starts at {@code offset} in {@code file}. */

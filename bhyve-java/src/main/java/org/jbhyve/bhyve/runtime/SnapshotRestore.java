@@ -124,7 +124,7 @@ final class SnapshotRestore {
         List<RamRegion> regions = r.ramRegions();
         long lowOffset = regions.get(0).fileOffset();
         long highOffset = regions.size() > 1 ? regions.get(1).fileOffset() : 0;
-        return new MemorySource.FilePrivate(Path.of(r.file()), lowOffset, highOffset);
+        return new MemorySource.FilePrivate(Path.of(r.file()), lowOffset, highOffset, r.identity());
     }
 
     /**
@@ -132,8 +132,23 @@ final class SnapshotRestore {
      * devices read (a newer required chunk is refused here, with its name and version), and restores.
      */
     static void restore(Path file, VirtualMachine vm, List<Snapshottable> devices, PrintStream log) {
+        restore(file, null, vm, devices, log);
+    }
+
+    /**
+     * Like {@link #restore(Path, VirtualMachine, List, PrintStream)}, refusing a file that is not
+     * {@code expected} (when not null), unchanged: the file the VM's config and RAM came from. Without
+     * the check, a snapshot renamed over the name in between (a checkpoint to the same path) would give
+     * the VM one file's RAM and another's vCPU and device state.
+     */
+    static void restore(Path file, org.jbhyve.bindings.libc.FileStat expected, VirtualMachine vm,
+                        List<Snapshottable> devices, PrintStream log) {
         ChunkRegistry registry = registry(devices, vm.kernelStateNames());
         try (SnapshotReader r = SnapshotReader.open(file, readOptions(registry, log))) {
+            if (expected != null && !expected.sameFileUnchanged(r.identity())) {
+                throw new ConfigException("cannot restore " + file + ": the file was replaced or changed while it was"
+                        + " being restored; restore it again once nothing writes it");
+            }
             plan(r, vm, devices, log).apply();
         } catch (java.io.IOException e) { // SnapshotFormatException included
             throw new ConfigException("cannot restore " + file + ": " + e.getMessage());

@@ -116,7 +116,7 @@ public final class VmRuntime implements AutoCloseable {
             } else {
                 if (loader instanceof BootRom rom) rom.attach(vm, platform.mmio());
                 if (restoreFrom != null) {
-                    SnapshotRestore.restore(Path.of(restoreFrom.file()), vm, snapshottables(), log);
+                    SnapshotRestore.restore(Path.of(restoreFrom.file()), restoreFrom.identity(), vm, snapshottables(), log);
                     restoredFromSnapshot = true;
                 }
             }

@@ -29,6 +29,13 @@ public final class SnapshotFormat {
     /** Readers refuse chunks longer than this (chunks are read into memory; RAM is not a chunk). */
     public static final int MAX_CHUNK_LENGTH = Integer.MAX_VALUE - 64;
 
+    /**
+     * Readers refuse files whose chunks hold more than this together: chunks are read into memory, and a
+     * sparse file can claim gigabytes of them in a few kilobytes of disk. RAM is not a chunk. jbhyve's
+     * chunks of a 16-vCPU, 1 TiB guest hold a few MiB; the writer refuses to go past it either.
+     */
+    public static final long MAX_CHUNKS_TOTAL = 64L << 20;
+
     /** The container's own chunk: per-2-MiB-block CRC32C of every RAM region. */
     public static final String RAM_CRC_CHUNK = "ram.crc";
     public static final int RAM_CRC_VERSION = 1;

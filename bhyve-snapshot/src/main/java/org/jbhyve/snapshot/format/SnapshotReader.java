@@ -380,7 +380,9 @@ public final class SnapshotReader implements AutoCloseable {
         extents.add(new Extent(manifestStart, fileSize, "the manifest", true));
 
         Set<String> keys = new HashSet<>();
+        long chunkBytes = 0;
         for (ChunkEntry c : m.chunks()) {
+            chunkBytes += Math.max(0, c.length()); // at most 2^31 each, and a manifest lists fewer than 2^31 of them
             String label = c.label();
             if (!keys.add(key(c.name(), c.instance()))) throw bad("manifest lists " + label + " twice");
             if (c.offset() % SnapshotFormat.CHUNK_ALIGNMENT != 0) {
@@ -398,6 +400,10 @@ public final class SnapshotReader implements AutoCloseable {
                         + (end < 0 || end > fileSize ? " and the end of the file" : ""));
             }
             extents.add(new Extent(c.offset(), c.offset() + c.length(), label, false));
+        }
+        if (chunkBytes > SnapshotFormat.MAX_CHUNKS_TOTAL) {
+            throw bad("its " + m.chunks().size() + " chunks hold " + chunkBytes + " bytes together, more than the "
+                    + (SnapshotFormat.MAX_CHUNKS_TOTAL >> 20) + " MiB a reader loads into memory (RAM is not a chunk)");
         }
 
         List<RamRegion> regions = m.regions();

@@ -77,6 +77,8 @@ public final class SnapshotWriter implements AutoCloseable {
     private final List<int[]> regionCrcs = new ArrayList<>();
     private final List<LiveRamRegion> liveRegions = new ArrayList<>();
     private State state = State.OPEN;
+    /** The chunks' payload bytes so far (at most {@link SnapshotFormat#MAX_CHUNKS_TOTAL}). */
+    private long chunkBytes;
 
     private SnapshotWriter(int dirFd, boolean ownsDirFd, String name, String displayPath, Path listing,
                            SnapshotMetadata meta) throws IOException {
@@ -374,6 +376,14 @@ public final class SnapshotWriter implements AutoCloseable {
 
     private void writeChunk(String name, String instance, int version, boolean required, String producer,
                             byte[] payload) throws IOException {
+        if (payload.length > SnapshotFormat.MAX_CHUNKS_TOTAL - chunkBytes) {
+            abortQuietly();
+            throw new SnapshotWriteException(displayPath, "cannot write snapshot " + displayPath + ": "
+                    + ChunkNames.label(name, instance) + " (" + payload.length + " bytes) would bring its chunks past the "
+                    + (SnapshotFormat.MAX_CHUNKS_TOTAL >> 20) + " MiB a reader loads; the temporary file was removed and "
+                    + displayPath + " was not touched", null, null);
+        }
+        chunkBytes += payload.length;
         long offset = align(cursor, SnapshotFormat.CHUNK_ALIGNMENT);
         String what = "writing " + ChunkNames.label(name, instance) + " at file offset 0x" + Long.toHexString(offset);
         try {

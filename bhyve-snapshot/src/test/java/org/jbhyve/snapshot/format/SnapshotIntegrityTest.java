@@ -231,6 +231,44 @@ class SnapshotIntegrityTest {
     }
 
     @Test
+    void chunksThatWouldFillTheHeapAreRefusedBeforeAnyIsRead() throws Exception {
+        // A sparse file: one more chunk of 64 MiB of zeros (a hole: no disk) with its correct CRC, so that only
+        // the reader's limit on chunks held in memory stands between this file and an OutOfMemoryError.
+        restore();
+        long bigLength = SnapshotFormat.MAX_CHUNKS_TOTAL;
+        java.util.zip.CRC32C zeros = new java.util.zip.CRC32C();
+        byte[] block = new byte[1 << 20];
+        for (long done = 0; done < bigLength; done += block.length) zeros.update(block);
+        ObjectNode m = TestSnapshots.manifestJson(file);
+        long bigOffset = (TestSnapshots.header(file).getLong(16) + 7) & ~7L;
+        ((com.fasterxml.jackson.databind.node.ArrayNode) m.get("chunks")).addObject()
+                .put("name", "x.huge").put("instance", "").put("version", 1).put("required", false)
+                .put("offset", bigOffset).put("length", bigLength)
+                .put("crc32c", String.format("0x%08x", zeros.getValue()));
+        TestSnapshots.rewriteHeader(file, h -> h.putLong(16, bigOffset + bigLength));
+        TestSnapshots.writeManifestBytes(file, TestSnapshots.jsonBytes(m));
+        assertThat(Files.size(file)).isGreaterThan(bigLength);
+        assertThat(openError()).matches("its 7 chunks hold [0-9]+ bytes together, more than the 64 MiB a reader loads"
+                + " into memory \\(RAM is not a chunk\\)");
+    }
+
+    @Test
+    void theWriterRefusesChunksPastWhatAReaderLoads() throws Exception {
+        Path other = dir.resolve("big");
+        try (Arena arena = Arena.ofConfined();
+             SnapshotWriter w = SnapshotWriter.create(other, TestSnapshots.metadata("8M", 2))) {
+            w.addChunk("vm", "", 1, true, TestSnapshots.vmRecord());
+            StateRecord big = StateRecord.builder().putBytes("blob", new byte[(int) SnapshotFormat.MAX_CHUNKS_TOTAL]).build();
+            assertThatThrownBy(() -> w.addChunk("dev.blob", "", 1, false, big))
+                    .isInstanceOf(SnapshotWriteException.class)
+                    .hasMessageContaining("would bring its chunks past the 64 MiB a reader loads; the temporary file was"
+                            + " removed and " + other + " was not touched");
+        }
+        assertThat(Files.exists(other)).isFalse();
+        assertThat(TestSnapshots.temporaries(dir, "big")).isEmpty();
+    }
+
+    @Test
     void layoutErrors() throws Exception {
         assertThat(withManifest(m -> chunk(m, "vcpu").put("offset", chunk(m, "vm").get("offset").asLong() + 8)))
                 .matches("chunk '(vcpu' instance 0|vm') \\(file offset 0x[0-9a-f]+\\) overlaps chunk '.*");

@@ -1,14 +1,13 @@
 package org.jbhyve.vmm.kvm;
 
 import org.jbhyve.bindings.libc.Errno;
+import org.jbhyve.bindings.libc.FileStat;
 import org.jbhyve.bindings.libc.libc_h;
 import org.jbhyve.vmm.MemorySource;
 import org.jbhyve.vmm.VmmException;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.Optional;
@@ -139,26 +138,45 @@ final class KvmMemory {
         }
     }
 
-    /** Opens {@code source}'s file read-only after checking that it covers lowmem and highmem. */
+    /**
+     * Opens {@code source}'s file read-only and checks, on the open descriptor, that it is a regular file,
+     * the file {@code source} expects (when it says), and long enough for lowmem and highmem. O_NONBLOCK:
+     * a FIFO put in the file's place must not wait for a writer; it changes nothing for a regular file.
+     */
     static int openRamFile(MemorySource.FilePrivate source, long low, long high) {
         var file = source.file();
-        if (!Files.isRegularFile(file)) {
-            throw new VmmException("cannot map guest RAM from " + file + ": "
-                    + (Files.exists(file) ? "not a regular file" : "no such file"));
-        }
-        long fileSize;
-        try {
-            fileSize = Files.size(file);
-        } catch (IOException e) {
-            throw new VmmException("cannot map guest RAM from " + file + ": " + e.getMessage());
-        }
-        checkCovers(file, fileSize, "lowmem", source.lowmemOffset(), low);
-        if (high > 0) checkCovers(file, fileSize, "highmem", source.highmemOffset(), high);
+        int fd;
+        FileStat st;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment errno = libc_h.allocateErrnoState(a);
-            int fd = libc_h.open(errno, a.allocateFrom(file.toString()), libc_h.O_RDONLY | libc_h.O_CLOEXEC, 0);
-            if (fd < 0) throw VmmException.failed("open(O_RDONLY)", file.toString(), libc_h.errno(errno));
+            fd = libc_h.open(errno, a.allocateFrom(file.toString()),
+                    libc_h.O_RDONLY | libc_h.O_NONBLOCK | libc_h.O_CLOEXEC, 0);
+            if (fd < 0) {
+                int e = libc_h.errno(errno);
+                if (e == Errno.ENOENT) throw new VmmException("cannot map guest RAM from " + file + ": no such file");
+                throw VmmException.failed("open(O_RDONLY)", file.toString(), e);
+            }
+            st = FileStat.ofDescriptor(errno, fd);
+            if (st == null) {
+                int e = libc_h.errno(errno);
+                libc_h.close(errno, fd);
+                throw VmmException.failed("fstat", file.toString(), e);
+            }
+        }
+        try {
+            if (!st.isRegularFile()) {
+                throw new VmmException("cannot map guest RAM from " + file + ": not a regular file (it is " + st.kind() + ")");
+            }
+            if (source.expected() != null && !source.expected().sameFileUnchanged(st)) {
+                throw new VmmException("cannot map guest RAM from " + file + ": it is no longer the file that was"
+                        + " checked (it was replaced or changed since it was opened); try again once nothing writes it");
+            }
+            checkCovers(file, st.size(), "lowmem", source.lowmemOffset(), low);
+            if (high > 0) checkCovers(file, st.size(), "highmem", source.highmemOffset(), high);
             return fd;
+        } catch (RuntimeException e) {
+            closeFd(fd);
+            throw e;
         }
     }
 

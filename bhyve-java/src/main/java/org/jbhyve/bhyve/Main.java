@@ -22,7 +22,15 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        int status;
+        try {
+            status = run(args, System.out, System.err);
+        } catch (Throwable t) { // a bug: still bhyve's error status, and one line before the trace
+            System.err.println("bhyve: internal error: " + t + " (a jbhyve bug; its stack trace follows)");
+            t.printStackTrace();
+            status = ExitStatus.ERROR.code();
+        }
+        System.exit(status);
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {

@@ -237,6 +237,8 @@ final class Standby implements VmControl {
         } catch (Error e) {
             prepared = null;
             vm.close(); // its vCPU threads are parked: close ends them and releases the KVM VM
+            err.println("jbhyve: standby " + name + ": the prepared machine is dropped after " + e
+                    + "; the next restore builds its VM the ordinary way");
             throw e;
         }
     }

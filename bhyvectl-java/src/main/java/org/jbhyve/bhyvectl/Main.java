@@ -19,8 +19,10 @@ import java.util.Map;
  * <ul>
  * <li>{@code --checkpoint/--suspend} send exactly what FreeBSD's bhyvectl sends (see
  *     {@link ControlClient#checkpointRequest}); then, unlike it, bhyvectl waits for jbhyve's reply and
- *     reports it. A C bhyve never replies: it closes the connection once the checkpoint is done, and
- *     bhyvectl says "request sent; this bhyve sends no reply" and exits 0.</li>
+ *     reports it. A C bhyve never replies: it closes the connection once the checkpoint is over. So does
+ *     a jbhyve that dies during it; bhyvectl then looks at the file: written anew, it says "request
+ *     sent; this bhyve sends no reply, and FILE was written" and exits 0; otherwise it reports the
+ *     failure and exits 1.</li>
  * <li>The commands that end the VM ({@code --suspend} after a successful save, {@code --destroy},
  *     {@code --force-poweroff}, {@code --force-reset}) also wait until the VM has gone (its socket is
  *     removed, or nothing listens on it), at most {@code --timeout} and never more than 60 s, so that
@@ -70,7 +72,7 @@ public final class Main {
 
             One command per invocation. A relative <file> is relative to the current directory.
             jbhyve replies to each request and bhyvectl prints the reply; a C bhyve sends none,
-            and then bhyvectl prints "request sent; this bhyve sends no reply" and exits 0.
+            and then bhyvectl says whether the checkpoint's file was written (exit 0) or not (1).
             Exit status: 0 done; 1 a usage error, a refused or failed request, no such VM.
             """;
 
@@ -128,7 +130,15 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        int status;
+        try {
+            status = run(args, System.out, System.err);
+        } catch (Throwable t) { // a bug: one line before the trace, and bhyvectl's error status
+            System.err.println("bhyvectl: internal error: " + t + " (a jbhyve bug; its stack trace follows)");
+            t.printStackTrace();
+            status = 1;
+        }
+        System.exit(status);
     }
 
     /** The command line without System.exit: returns the exit status. */
@@ -236,19 +246,54 @@ public final class Main {
                 return fail("cannot open the checkpoint directory " + target.directory() + ": " + e.getMessage());
             }
             try {
+                Path file = Path.of(target.directory(), target.fileName());
+                Object before = fileVersion(file);
                 return report(ControlClient.checkpointRequest(target.fileName(), suspend, dirFd), ControlClient.CHECKPOINT,
-                        suspend);
+                        suspend, () -> {
+                            // C bhyve closes the connection when the checkpoint is over, whatever its outcome,
+                            // and so does a jbhyve that dies on the way: only the file can tell them apart.
+                            Object after = fileVersion(file);
+                            if (after != null && !after.equals(before)) {
+                                out.println("request sent; this bhyve sends no reply, and " + file + " was written");
+                                return 0;
+                            }
+                            return fail("VM " + vm + " closed the connection without a reply and " + file + " was not"
+                                    + " written: the " + (suspend ? "suspend" : "checkpoint") + " failed or the VM ended"
+                                    + " (its own log says why)");
+                        });
             } finally {
                 Posix.close(dirFd);
             }
         }
 
-        /** The standby opens the file itself, so it gets an absolute path, checked here first. */
+        /**
+         * What tells a new version of {@code file} from the old one: its inode (jbhyve renames a new file into
+         * place) and modification time (C bhyve rewrites the file in place); null when there is no file.
+         */
+        private static Object fileVersion(Path file) {
+            try {
+                var a = java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+                return java.util.List.of(String.valueOf(a.fileKey()), a.lastModifiedTime(), a.size());
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        }
+
+        /**
+         * The standby opens the file itself, so it gets an absolute path, checked here first. Its directory is
+         * resolved by the kernel (toRealPath), not tidied textually (normalize), which would turn
+         * "link/../x" into another file than the one the kernel finds.
+         */
         int restore(Path file) {
-            Path absolute = file.toAbsolutePath().normalize();
+            Path absolute = file.toAbsolutePath();
             if (!java.nio.file.Files.isRegularFile(absolute)) {
                 return fail("--restore=" + file + ": " + (java.nio.file.Files.exists(absolute)
                         ? "not a regular file" : "no such file") + " (give a snapshot written by bhyvectl --checkpoint or --suspend)");
+            }
+            try {
+                absolute = absolute.getParent().toRealPath().resolve(absolute.getFileName());
+            } catch (java.io.IOException e) {
+                return fail("--restore=" + file + ": cannot resolve its directory: " + e.getMessage());
             }
             return report(ControlClient.restoreRequest(absolute.toString()), ControlClient.RESTORE, false);
         }
@@ -258,6 +303,12 @@ public final class Main {
         }
 
         private int report(NvList request, String cmd, boolean endsVm) {
+            return report(request, cmd, endsVm, () -> fail("VM " + vm + " closed the connection without a reply: it is"
+                    + " not a jbhyve, and C bhyve has no '" + cmd + "' command on its socket (use FreeBSD's bhyvectl)"));
+        }
+
+        /** {@code noReply} decides the outcome when the VM closes the connection without a reply. */
+        private int report(NvList request, String cmd, boolean endsVm, java.util.function.IntSupplier noReply) {
             ControlClient.Result result;
             try {
                 result = ControlClient.exchange(vm, socket, request, timeout);
@@ -265,14 +316,7 @@ public final class Main {
                 return fail(f.getMessage());
             }
             return switch (result) {
-                case ControlClient.NoReply ignored -> {
-                    if (cmd.equals(ControlClient.CHECKPOINT)) {
-                        out.println("request sent; this bhyve sends no reply");
-                        yield 0;
-                    }
-                    yield fail("VM " + vm + " closed the connection without a reply: it is not a jbhyve, and C bhyve"
-                            + " has no '" + cmd + "' command on its socket (use FreeBSD's bhyvectl)");
-                }
+                case ControlClient.NoReply ignored -> noReply.getAsInt();
                 case ControlClient.Reply r when r.error() != 0 -> fail(r.message().isEmpty()
                         ? "VM " + vm + " refused the request (error " + r.error() + ")" : r.message());
                 case ControlClient.Reply r -> done(r, cmd, endsVm);

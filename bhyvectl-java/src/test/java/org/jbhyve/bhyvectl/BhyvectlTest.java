@@ -93,20 +93,44 @@ class BhyvectlTest {
     @Test
     void checkpointSendsBhyvectlsBytesAndACBhyveGetsRequestSent() throws Exception {
         UnixServerSocket server = rawVm("vm1");
+        Path file = snapshots().resolve("snap1");
         CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
             try (UnixSocket c = acceptOne(server)) {
-                return TestIo.readRaw(c.fd(), 148 + 1); // the packed list, then the 1-byte fd message
+                byte[] raw = TestIo.readRaw(c.fd(), 148 + 1); // the packed list, then the 1-byte fd message
+                Files.write(file, new byte[] {1}); // C bhyve writes the checkpoint, then closes without a reply
+                return raw;
             } catch (IOException e) {
                 throw new RuntimeException(e);
-            } // closed without a reply, as C bhyve does
+            }
         });
 
-        Run r = bhyvectl("--vm=vm1", "--checkpoint=" + snapshots().resolve("snap1"), dirOption());
+        Run r = bhyvectl("--vm=vm1", "--checkpoint=" + file, dirOption());
 
         byte[] bytes = received.get(10, TimeUnit.SECONDS);
         assertThat(Arrays.copyOf(bytes, 148)).isEqualTo(TestIo.vector("bhyvectl_checkpoint_nosuspend.bin"));
         assertThat(bytes[148]).as("libnv's dummy byte carrying SCM_RIGHTS").isZero();
-        assertThat(r).isEqualTo(new Run(0, "request sent; this bhyve sends no reply\n", ""));
+        assertThat(r).isEqualTo(new Run(0, "request sent; this bhyve sends no reply, and " + file + " was written\n", ""));
+    }
+
+    @Test
+    void aVmThatClosesWithoutAReplyOrAFileHasFailedTheCheckpoint() throws Exception {
+        // A C bhyve whose checkpoint failed, or a jbhyve that died during it: no reply, and no new file.
+        UnixServerSocket server = rawVm("vm1");
+        Path file = snapshots().resolve("snap2");
+        Files.write(file, new byte[] {1}); // an older snapshot stays as it was
+        CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
+            try (UnixSocket c = acceptOne(server)) {
+                return TestIo.readRaw(c.fd(), 148 + 1);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+
+        Run r = bhyvectl("--vm=vm1", "--suspend=" + file, dirOption());
+
+        received.get(10, TimeUnit.SECONDS);
+        assertThat(r).isEqualTo(new Run(1, "", "bhyvectl: VM vm1 closed the connection without a reply and " + file
+                + " was not written: the suspend failed or the VM ended (its own log says why)\n"));
     }
 
     @Test

@@ -75,6 +75,16 @@ public interface VirtualMachine extends AutoCloseable {
     }
 
     /**
+     * Checks that every page of guest RAM can still be read. RAM mapped from a file (a restore) reads the
+     * pages the guest has not written yet from that file: truncated after the restore, those past its new
+     * end are gone, and reading them raises SIGBUS, which code reading RAM in bulk (a checkpoint's checksums)
+     * cannot survive. A checkpoint asks before it reads RAM.
+     *
+     * @throws VmmException naming the file and its lengths, when RAM is backed by a file now too short
+     */
+    default void checkRamReadable() {}
+
+    /**
      * Starts logging which guest RAM pages the guest writes (and the kernel on its behalf, e.g. a
      * paravirtual clock page), for a live checkpoint. Returns false when this backend cannot; a checkpoint
      * then copies RAM with the guest paused. The VMM's own writes are not in this log:

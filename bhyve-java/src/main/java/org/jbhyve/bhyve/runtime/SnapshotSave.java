@@ -63,6 +63,7 @@ final class SnapshotSave implements AutoCloseable {
     /** Creates the snapshot's temporary file (nothing is named {@code target} until the commit). */
     static SnapshotSave open(SnapshotTarget target, VmRuntime runtime) throws IOException {
         VirtualMachine vm = runtime.vm();
+        vm.checkRamReadable(); // before a file is created; again once paused, before RAM is read
         SnapshotMetadata meta = SnapshotMetadata.of(vm.name(), vm.vcpus().size(),
                 new LinkedHashMap<>(runtime.config().flatten()), HostInfo.detect(runtime.backendName()));
         SnapshotWriter w = switch (target) {
@@ -130,6 +131,7 @@ final class SnapshotSave implements AutoCloseable {
      */
     void capturePaused() throws Exception {
         GuestMemory mem = vm.memory();
+        vm.checkRamReadable();
         vmRecord = StateRecord.builder()
                 .putU32("vcpus", vm.vcpus().size())
                 .putU64("memory_size", mem.size())

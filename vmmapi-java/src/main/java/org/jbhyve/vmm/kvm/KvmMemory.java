@@ -180,6 +180,23 @@ final class KvmMemory {
         }
     }
 
+    /** {@link org.jbhyve.vmm.VirtualMachine#checkRamReadable()} for RAM mapped from {@code fd}, {@code source}'s file. */
+    static void checkStillCovers(int fd, MemorySource.FilePrivate source, long low, long high) {
+        long size;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment errno = libc_h.allocateErrnoState(a);
+            FileStat st = FileStat.ofDescriptor(errno, fd);
+            if (st == null) throw VmmException.failed("fstat", source.file().toString(), libc_h.errno(errno));
+            size = st.size();
+        }
+        long needed = Math.max(source.lowmemOffset() + low, high > 0 ? source.highmemOffset() + high : 0);
+        if (size < needed) {
+            throw new VmmException("guest RAM is mapped from " + source.file() + ", which is now " + size + " bytes"
+                    + " long but holds RAM up to byte " + needed + ": it was truncated after the restore, and the"
+                    + " pages the guest had not written since are gone; this VM's RAM can no longer be read whole");
+        }
+    }
+
     private static void checkCovers(Path file, long fileSize, String what, long offset, long size) {
         if (offset > fileSize || fileSize - offset < size) {
             throw new VmmException("cannot map guest " + what + " from " + file + ": it needs bytes " + offset + ".."

@@ -195,6 +195,14 @@ public final class KvmVm implements VirtualMachine {
         return blocks;
     }
 
+    @Override
+    public void checkRamReadable() {
+        int file = ramFile;
+        MemorySource.FilePrivate source = ramFileSource;
+        if (file < 0 || source == null) return;
+        KvmMemory.checkStillCovers(file, source, memory.lowmemSize(), memory.highmemSize());
+    }
+
     /** The memory slot of a RAM region: lowmem is slot 0, highmem slot 1 (see the constructor). */
     private int slotOf(GuestMemory.Region region) {
         int index = memory.regions().indexOf(region);

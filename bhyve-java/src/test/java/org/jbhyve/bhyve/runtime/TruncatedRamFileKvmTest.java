@@ -1,0 +1,52 @@
+package org.jbhyve.bhyve.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+import org.jbhyve.snapshot.format.SnapshotReader;
+import org.jbhyve.vmm.VmmException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A restored VM reads the pages its guest has not written yet from the snapshot file. Truncated after the
+ * restore, the file no longer holds them, and a checkpoint reading them would take SIGBUS inside the
+ * JVM's CRC32C stub, which ends the process with the guest. The checkpoint is refused instead, with the
+ * file and its lengths named, and the VM is left as it was. Real /dev/kvm, the golden demo snapshot.
+ */
+class TruncatedRamFileKvmTest {
+    @Test
+    void aCheckpointOfAVmWhoseRamFileWasTruncatedIsRefusedNotACrash(@TempDir Path dir) throws Exception {
+        Path golden = Path.of(TruncatedRamFileKvmTest.class.getResource("/snapshots/format-1.0/demo-4m.snap").toURI());
+        Path snap = Files.copy(golden, dir.resolve("vm.snap"));
+        long ramOffset;
+        try (SnapshotReader r = SnapshotReader.open(snap)) {
+            ramOffset = r.ramRegions().get(0).fileOffset();
+        }
+        try (BhyveRun run = BhyveRun.restore(snap, List.of("-o", "control.dir=" + dir))) {
+            run.awaitOutput(o -> SnapshotKvmTest.lastTick(o) >= 0, java.time.Duration.ofSeconds(60));
+            // The last MiB of the guest's 4: the demo guest's code, data and stack are below it.
+            try (FileChannel ch = FileChannel.open(snap, StandardOpenOption.WRITE)) {
+                ch.truncate(ramOffset + (3 << 20));
+            }
+            assertThatThrownBy(() -> run.runtime.checkpoint(new SnapshotTarget.File(dir.resolve("after")), false))
+                    .isInstanceOf(VmmException.class)
+                    .hasMessage("guest RAM is mapped from " + snap + ", which is now " + (ramOffset + (3 << 20))
+                            + " bytes long but holds RAM up to byte " + (ramOffset + (4 << 20)) + ": it was truncated"
+                            + " after the restore, and the pages the guest had not written since are gone; this VM's"
+                            + " RAM can no longer be read whole");
+            assertThat(dir.resolve("after")).doesNotExist();
+            try (var files = Files.list(dir)) {
+                assertThat(files.map(p -> p.getFileName().toString())).containsExactly("vm.snap");
+            }
+            long before = SnapshotKvmTest.lastTick(run.output());
+            run.awaitOutput(o -> SnapshotKvmTest.lastTick(o) > before, java.time.Duration.ofSeconds(60));
+        }
+    }
+}

@@ -184,6 +184,11 @@ final class SnapshotSave implements AutoCloseable {
         writer.commit();
     }
 
+    /** Whether the snapshot has its name (see {@link SnapshotWriter#isCommitted()}). */
+    boolean committed() {
+        return writer.isCommitted();
+    }
+
     /** The snapshot's path. */
     String path() {
         return writer.path();

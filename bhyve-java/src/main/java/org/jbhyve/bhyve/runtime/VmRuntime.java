@@ -473,7 +473,14 @@ public final class VmRuntime implements AutoCloseable {
                     state.beginCheckpoint();
                     save.capturePaused();
                     if (suspend) {
-                        save.commit();
+                        try {
+                            save.commit();
+                        } catch (java.io.IOException e) {
+                            // Renamed into place, but the directory fsync failed: the snapshot exists, so the VM
+                            // must not run on as well (a later restore of it would run the guest twice).
+                            if (!save.committed()) throw e;
+                            warn("jbhyve: " + e.getMessage());
+                        }
                         checkpoints++;
                         // The VM is now SUSPENDED (exit status 0) and its parked vCPU threads end.
                         state.endCheckpoint(true);

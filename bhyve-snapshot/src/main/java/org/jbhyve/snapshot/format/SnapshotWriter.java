@@ -275,6 +275,14 @@ public final class SnapshotWriter implements AutoCloseable {
         return removed;
     }
 
+    /**
+     * Whether the snapshot has its name: true from the rename on, also when the directory fsync after it
+     * failed (commit then throws, and the snapshot is in place but may not survive a power failure).
+     */
+    public boolean isCommitted() {
+        return state == State.COMMITTED;
+    }
+
     /** The final path of the snapshot (for messages). */
     public String path() {
         return displayPath;

@@ -66,6 +66,19 @@ public final class Errno {
             case E2BIG -> "argument list too long";
             case ENOSYS -> "function not implemented";
             case EOPNOTSUPP -> "operation not supported";
+            case ENOTDIR -> "not a directory";
+            case EISDIR -> "is a directory";
+            case EROFS -> "read-only file system";
+            case EMFILE -> "too many open files";
+            case ENFILE -> "too many open files in system";
+            case EFBIG -> "file too large";
+            case EXDEV -> "invalid cross-device link";
+            case ENAMETOOLONG -> "file name too long";
+            case EDQUOT -> "disk quota exceeded";
+            case ETIMEDOUT -> "connection timed out";
+            case ECONNREFUSED -> "connection refused";
+            case ECONNRESET -> "connection reset by peer";
+            case EPIPE -> "broken pipe";
             default -> name(errno);
         };
     }

@@ -1,5 +1,8 @@
 package org.jbhyve.vmm.freebsd;
 
+import org.jbhyve.bindings.libc.Errno;
+import org.jbhyve.bindings.libc.FileStat;
+import org.jbhyve.bindings.libc.libc_h;
 import org.jbhyve.vmm.GuestMemory;
 import org.jbhyve.vmm.MemorySource;
 import org.jbhyve.vmm.PlatformDevice;
@@ -9,15 +12,10 @@ import org.jbhyve.vmm.VmConfig;
 import org.jbhyve.vmm.VmmException;
 import org.jbhyve.vmm.state.KernelState;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -209,48 +207,80 @@ public final class FreeBsdVm implements VirtualMachine {
         if (errno != 0) throw FreeBsdErrors.failed(call, what, errno);
     }
 
-    /** Reads the file's RAM image into guest RAM, skipping all-zero chunks. See the class comment. */
+    /**
+     * Reads the file's RAM image into guest RAM, skipping all-zero chunks. See the class comment. Opened
+     * O_NONBLOCK (a FIFO in the file's place must not wait for a writer) and checked on the descriptor it
+     * reads: a regular file, the one {@code source} expects when it says, and long enough.
+     */
     static void loadRam(MemorySource.FilePrivate source, GuestMemory memory) {
         Path file = source.file();
-        if (!Files.isRegularFile(file)) {
-            throw new VmmException("cannot load guest RAM from " + file + ": "
-                    + (Files.exists(file) ? "not a regular file" : "no such file"));
-        }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long fileSize = ch.size();
-            List<GuestMemory.Region> regions = memory.regions();
-            for (int i = 0; i < regions.size(); i++) {
-                GuestMemory.Region r = regions.get(i);
-                long offset = i == 0 ? source.lowmemOffset() : source.highmemOffset();
-                String which = i == 0 ? "lowmem" : "highmem";
-                if (offset > fileSize || fileSize - offset < r.size()) {
-                    throw new VmmException("cannot load guest " + which + " from " + file + ": it needs bytes " + offset
-                            + ".." + (offset + r.size()) + " (" + (r.size() >> 20) + " MiB at offset " + offset
-                            + ") but the file is only " + fileSize + " bytes long");
-                }
-                ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-                for (long done = 0; done < r.size(); ) {
-                    buf.clear();
-                    buf.limit((int) Math.min(buf.capacity(), r.size() - done));
-                    while (buf.hasRemaining()) {
-                        int n = ch.read(buf, offset + done + buf.position());
-                        if (n < 0) throw new IOException("unexpected end of file");
-                    }
-                    int n = buf.position();
-                    if (!zero(buf.array(), n)) {
-                        MemorySegment.copy(buf.array(), 0, r.host(), ValueLayout.JAVA_BYTE, done, n);
-                    }
-                    done += n;
-                }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment errno = libc_h.allocateErrnoState(a);
+            int fd = libc_h.open(errno, a.allocateFrom(file.toString()), libc_h.O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+            if (fd < 0) {
+                int e = libc_h.errno(errno);
+                throw new VmmException("cannot load guest RAM from " + file + ": "
+                        + (e == Errno.ENOENT ? "no such file" : Errno.name(e) + " (" + Errno.describe(e) + ")"));
             }
-        } catch (IOException e) {
-            throw new VmmException("cannot load guest RAM from " + file + ": " + e.getMessage());
+            try {
+                FileStat st = FileStat.ofDescriptor(errno, fd);
+                if (st == null) throw new VmmException("cannot load guest RAM from " + file + ": fstat failed");
+                if (!st.isRegularFile()) {
+                    throw new VmmException("cannot load guest RAM from " + file + ": not a regular file (it is "
+                            + st.kind() + ")");
+                }
+                if (source.expected() != null && !source.expected().sameFileUnchanged(st)) {
+                    throw new VmmException("cannot load guest RAM from " + file + ": it is no longer the file that was"
+                            + " checked (it was replaced or changed since it was opened); try again once nothing writes it");
+                }
+                List<GuestMemory.Region> regions = memory.regions();
+                for (int i = 0; i < regions.size(); i++) {
+                    GuestMemory.Region r = regions.get(i);
+                    long offset = i == 0 ? source.lowmemOffset() : source.highmemOffset();
+                    String which = i == 0 ? "lowmem" : "highmem";
+                    if (offset > st.size() || st.size() - offset < r.size()) {
+                        throw new VmmException("cannot load guest " + which + " from " + file + ": it needs bytes " + offset
+                                + ".." + (offset + r.size()) + " (" + (r.size() >> 20) + " MiB at offset " + offset
+                                + ") but the file is only " + st.size() + " bytes long");
+                    }
+                    copyNonZero(fd, offset, r, a, errno, file);
+                }
+            } finally {
+                libc_h.close(errno, fd);
+            }
         }
     }
 
-    private static boolean zero(byte[] b, int n) {
-        for (int i = 0; i < n; i++) if (b[i] != 0) return false;
-        return true;
+    /** The open flags differ between the OSes; this backend's tests run its code on Linux with a fake vmmapi. */
+    private static final boolean FREEBSD_HOST =
+            System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("freebsd");
+    private static final int O_NONBLOCK = FREEBSD_HOST ? org.jbhyve.bindings.freebsd.libc.fcntl_h.O_NONBLOCK
+            : libc_h.O_NONBLOCK;
+    private static final int O_CLOEXEC = FREEBSD_HOST ? org.jbhyve.bindings.freebsd.libc.fcntl_h.O_CLOEXEC
+            : libc_h.O_CLOEXEC;
+
+    /** Copies region {@code r} from {@code offset} in {@code fd} in 1 MiB pieces, leaving all-zero pieces alone. */
+    private static void copyNonZero(int fd, long offset, GuestMemory.Region r, Arena a, MemorySegment errno, Path file) {
+        MemorySegment buf = a.allocate(1 << 20, 4096);
+        MemorySegment zeros = a.allocate(1 << 20, 4096);
+        for (long done = 0; done < r.size(); ) {
+            long want = Math.min(buf.byteSize(), r.size() - done);
+            long got = 0;
+            while (got < want) {
+                long n = libc_h.pread(errno, fd, buf.asSlice(got), want - got, offset + done + got);
+                if (n < 0 && libc_h.errno(errno) == Errno.EINTR) continue;
+                if (n <= 0) {
+                    throw new VmmException("cannot load guest RAM from " + file + ": "
+                            + (n == 0 ? "unexpected end of file" : Errno.name(libc_h.errno(errno))) + " at offset "
+                            + (offset + done + got));
+                }
+                got += n;
+            }
+            if (MemorySegment.mismatch(buf, 0, want, zeros, 0, want) >= 0) {
+                MemorySegment.copy(buf, 0, r.host(), done, want);
+            }
+            done += want;
+        }
     }
 
     private void initRtc(long low, long high) {

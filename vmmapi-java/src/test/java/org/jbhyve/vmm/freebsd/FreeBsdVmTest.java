@@ -89,6 +89,34 @@ class FreeBsdVmTest {
                         + " (32 MiB at offset 8192) but the file is only " + (8192 + size) + " bytes long");
         assertThat(api2.calls).as("the half-made VM is destroyed").contains("vm_destroy(short)");
         api2.close();
+        Path fifo = dir.resolve("fifo");
+        try {
+            assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        VmConfig fromFifo = VmConfig.of("fifo", 1, size).withBacking(new MemorySource.FilePrivate(fifo, 0, 0));
+        FakeVmmapi api3 = new FakeVmmapi();
+        assertThatThrownBy(() -> new Fixture(api3, fromFifo, InstructionEmulation.x86())).isInstanceOf(VmmException.class)
+                .hasMessage("cannot load guest RAM from " + fifo + ": not a regular file (it is a FIFO)");
+        api3.close();
+        // a file that is not the one the caller checked (here: its identity from before a rewrite)
+        org.jbhyve.bindings.libc.FileStat before;
+        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            var err = org.jbhyve.bindings.libc.libc_h.allocateErrnoState(a);
+            int fd = org.jbhyve.bindings.libc.libc_h.open(err, a.allocateFrom(file.toString()),
+                    org.jbhyve.bindings.libc.libc_h.O_RDONLY, 0);
+            before = org.jbhyve.bindings.libc.FileStat.ofDescriptor(err, fd);
+            org.jbhyve.bindings.libc.libc_h.close(err, fd);
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap("rewritten".getBytes()), 8192);
+        }
+        VmConfig changed = VmConfig.of("changed", 1, size).withBacking(new MemorySource.FilePrivate(file, 8192, 0, before));
+        FakeVmmapi api4 = new FakeVmmapi();
+        assertThatThrownBy(() -> new Fixture(api4, changed, InstructionEmulation.x86())).isInstanceOf(VmmException.class)
+                .hasMessageContaining("it is no longer the file that was checked");
+        api4.close();
     }
 
     @Test

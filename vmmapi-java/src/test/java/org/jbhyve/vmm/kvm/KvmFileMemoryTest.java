@@ -137,6 +137,29 @@ class KvmFileMemoryTest {
             assertThatThrownBy(() -> hv.createVm(VmConfig.of("dir", 1, 4 * MIB)
                     .withBacking(MemorySource.FilePrivate.of(dir, 0))))
                     .isInstanceOf(VmmException.class).hasMessageContaining("not a regular file");
+            Path fifo = dir.resolve("fifo");
+            assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+            assertThatThrownBy(() -> hv.createVm(VmConfig.of("fifo", 1, 4 * MIB)
+                    .withBacking(MemorySource.FilePrivate.of(fifo, 0))))
+                    .as("refused at once, not waiting for a FIFO writer")
+                    .isInstanceOf(VmmException.class).hasMessage("cannot map guest RAM from " + fifo
+                            + ": not a regular file (it is a FIFO)");
+            // The file as whoever checked it saw it: another file renamed over the name is refused.
+            org.jbhyve.bindings.libc.FileStat seen;
+            try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+                var err = org.jbhyve.bindings.libc.libc_h.allocateErrnoState(a);
+                int fd = org.jbhyve.bindings.libc.libc_h.open(err, a.allocateFrom(small.toString()),
+                        org.jbhyve.bindings.libc.libc_h.O_RDONLY, 0);
+                seen = org.jbhyve.bindings.libc.FileStat.ofDescriptor(err, fd);
+                org.jbhyve.bindings.libc.libc_h.close(err, fd);
+            }
+            Path copy = sparse(dir, "copy", 8 * MIB);
+            java.nio.file.Files.move(copy, small, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            assertThatThrownBy(() -> hv.createVm(VmConfig.of("swapped", 1, 8 * MIB)
+                    .withBacking(new MemorySource.FilePrivate(small, 0, 0, seen))))
+                    .isInstanceOf(VmmException.class).hasMessage("cannot map guest RAM from " + small + ": it is no"
+                            + " longer the file that was checked (it was replaced or changed since it was opened); try"
+                            + " again once nothing writes it");
             // the refused VMs left nothing behind: a good one still works
             try (VirtualMachine ok = hv.createVm(VmConfig.of("ok", 1, 8 * MIB)
                     .withBacking(MemorySource.FilePrivate.of(small, 0)))) {

@@ -113,7 +113,7 @@ final class VcpuLoop implements Runnable {
     }
 
     private String registers() {
-        return "registers:\n" + vcpu.getRegisters() + "\n" + vcpu.getSpecialRegisters();
+        return "registers:\n" + RegisterDump.of(vcpu.getRegisters()) + "\n" + RegisterDump.of(vcpu.getSpecialRegisters());
     }
 
     private String registersQuietly() {

@@ -80,7 +80,14 @@ public final class VmRuntime implements AutoCloseable {
         this.log = log;
         String name = config.get("name").orElseThrow(() -> new ConfigException("the VM has no name: "
                 + "give it as the last argument of bhyve"));
+        checkName(name);
         CpuTopology topology = CpuTopology.fromConfig(config);
+        if (topology.cpus() > org.jbhyve.bhyve.devices.acpi.AcpiMachine.MAX_VCPUS) {
+            throw new ConfigException(topology.cpus() + " vCPUs are more than the "
+                    + org.jbhyve.bhyve.devices.acpi.AcpiMachine.MAX_VCPUS + " jbhyve's machine has (its APIC IDs are"
+                    + " 8 bits, and 0xff is the broadcast ID): give -c at most "
+                    + org.jbhyve.bhyve.devices.acpi.AcpiMachine.MAX_VCPUS);
+        }
         long memoryBytes = MemorySize.fromConfig(config);
         checkEmulations(config);
         this.liveCheckpoints = config.getBoolean(LIVE_CHECKPOINT_KEY, true);
@@ -505,6 +512,20 @@ public final class VmRuntime implements AutoCloseable {
                 }
                 return save.path();
             }
+        }
+    }
+
+    /** The longest VM name: the control socket, the KVM VM and log lines carry it. */
+    static final int MAX_NAME_LENGTH = 200;
+
+    /** A VM name names its control socket file: no '/', not '.' or '..', and not too long. */
+    private static void checkName(String name) {
+        if (name.isEmpty() || name.length() > MAX_NAME_LENGTH || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0
+                || name.equals(".") || name.equals("..")) {
+            String shown = (name.length() > 40 ? name.substring(0, 40) + "..." : name).replaceAll("\\p{Cntrl}", "?");
+            throw new ConfigException("VM name '" + shown + "' cannot be used: it names the VM's"
+                    + " control socket file, so it must be 1 to " + MAX_NAME_LENGTH + " characters without '/' and"
+                    + " not '.' or '..'");
         }
     }
 

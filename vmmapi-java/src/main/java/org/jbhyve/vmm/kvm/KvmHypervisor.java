@@ -81,12 +81,27 @@ public final class KvmHypervisor implements Hypervisor {
         return switch (errno) {
             case Errno.ENOENT -> "cannot open " + DEVICE + ": no such device (load the kvm_intel or kvm_amd module, "
                     + "and enable VT-x/AMD-V in the firmware or the outer hypervisor)";
-            case Errno.EACCES, Errno.EPERM -> "cannot open " + DEVICE + ": permission denied (add yourself to group "
-                    + groupOf() + ", or run as root)";
+            case Errno.EACCES, Errno.EPERM -> "cannot open " + DEVICE + ": permission denied (" + accessAdvice() + ")";
             case Errno.ENXIO, Errno.ENODEV -> "cannot open " + DEVICE + ": no such device (the kvm module is loaded "
                     + "but found no usable VT-x/AMD-V; check the firmware settings)";
             default -> "cannot open " + DEVICE + ": " + Errno.name(errno) + " (" + Errno.describe(errno) + ")";
         };
+    }
+
+    /** Joining the device's group helps only when the group may read and write it. */
+    private static String accessAdvice() {
+        try {
+            var perms = Files.getPosixFilePermissions(Path.of(DEVICE));
+            if (perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+                    && perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)) {
+                return "add yourself to group " + groupOf() + ", or run as root";
+            }
+            return DEVICE + " is " + java.nio.file.attribute.PosixFilePermissions.toString(perms) + ", so only its owner"
+                    + " may open it: run as root, or have udev give a group access (KERNEL==\"kvm\", GROUP=\"kvm\","
+                    + " MODE=\"0660\") and join that group; bin/bhyve-doctor checks this";
+        } catch (Exception e) {
+            return "run as root, or see bin/bhyve-doctor";
+        }
     }
 
     private static String groupOf() {

@@ -84,13 +84,16 @@ final class BlockFile implements AutoCloseable {
     /**
      * Opens the image; problems are {@link ConfigException}s that say what to do.
      *
+     * @param pathKey the config key that names the image ({@code pci.0.2.0.path}), for messages
      * @param warn receives non-fatal notes (fallbacks)
      */
-    static BlockFile open(Options o, String who, Consumer<String> warn) {
+    static BlockFile open(Options o, String who, String pathKey, Consumer<String> warn) {
         Path path = o.path();
         if (!Files.exists(path)) {
-            throw new ConfigException(who + ": backing file " + path + " does not exist (create it first, e.g. truncate -s 1G "
-                    + path + ")");
+            // Not only "create it": on a restore a blank image would be taken, and the guest's disk lost.
+            throw new ConfigException(who + ": backing file " + path + " does not exist (for a new disk, create it"
+                    + " first, e.g. truncate -s 1G " + path + "; restoring a snapshot, give the disk's present path with"
+                    + " -o " + pathKey + "=PATH)");
         }
         if (Files.isDirectory(path)) throw new ConfigException(who + ": backing file " + path + " is a directory");
         boolean readOnly = o.readOnly();

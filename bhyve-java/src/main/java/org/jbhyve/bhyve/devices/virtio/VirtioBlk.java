@@ -100,7 +100,7 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
     public static VirtioBlk create(ConfigTree config, String node, PciAddress address, Platform platform) {
         String who = EMULATION + "@" + address.node();
         BlockFile.Options o = options(config, node, who);
-        BlockFile file = BlockFile.open(o, who, msg -> platform.log(who, msg));
+        BlockFile file = BlockFile.open(o, who, node + ".path", msg -> platform.log(who, msg));
         try {
             return new VirtioBlk(config, address, platform, file, o.noDelete(), ident(config, node, o.path()));
         } catch (RuntimeException e) {

@@ -1,0 +1,52 @@
+package org.jbhyve.bhyve.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jbhyve.bhyve.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A VM name that cannot name a control socket, and more vCPUs than the machine has, stop bhyve with one
+ * line and status 4 before any VM exists (they used to end in a stack trace and the JVM's status 1, which
+ * is bhyve's "powered off"). No KVM needed.
+ */
+class VmNameAndCpuLimitTest {
+    @TempDir
+    Path dir;
+
+    private List<String> bhyve(String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of("-m", "32M", "-s", "0,hostbridge", "-o", "control.dir=" + dir));
+        all.addAll(List.of(args));
+        int status = Main.run(all.toArray(String[]::new), new PrintStream(new ByteArrayOutputStream(), true),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(ExitStatus.ERROR.code());
+        return err.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    @Test
+    void aNameThatCannotNameTheControlSocketIsRefused() {
+        String rule = "' cannot be used: it names the VM's control socket file, so it must be 1 to 200 characters"
+                + " without '/' and not '.' or '..'";
+        assertThat(bhyve("rv/x")).containsExactly("bhyve: VM name 'rv/x" + rule);
+        assertThat(bhyve("..")).containsExactly("bhyve: VM name '.." + rule);
+        assertThat(bhyve("a".repeat(201))).containsExactly("bhyve: VM name '" + "a".repeat(40) + "..." + rule);
+        assertThat(bhyve("a\tb/")).containsExactly("bhyve: VM name 'a?b/" + rule);
+    }
+
+    @Test
+    void moreVcpusThanTheMachineHasAreRefused() {
+        assertThat(bhyve("-c", "256", "vm")).containsExactly("bhyve: 256 vCPUs are more than the 255 jbhyve's machine"
+                + " has (its APIC IDs are 8 bits, and 0xff is the broadcast ID): give -c at most 255");
+        assertThat(bhyve("-c", "sockets=2,cores=200", "vm")).singleElement().asString()
+                .startsWith("bhyve: 400 vCPUs are more than the 255");
+    }
+}

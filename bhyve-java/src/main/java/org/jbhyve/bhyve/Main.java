@@ -67,7 +67,12 @@ public final class Main {
             throw new ConfigException("cannot restore " + file + ": " + e.getMessage());
         }
         try (snapshot) {
-            ConfigTree config = restoreConfig(snapshot.config(), command);
+            ConfigTree config;
+            try {
+                config = restoreConfig(snapshot.config(), command);
+            } catch (ConfigException e) {
+                throw new ConfigException("cannot restore " + file + ": " + e.getMessage());
+            }
             beforeBuild.run();
             return VmRuntime.restore(snapshot, config, err);
         }
@@ -90,11 +95,25 @@ public final class Main {
         ConfigTree defaults = BhyveCommandLine.defaults();
         command.config().flatten().forEach((key, value) -> {
             // The standby switch belongs to the process that waited, not to the restored VM's config.
-            if (!key.equals(Standby.KEY) && !value.equals(defaults.getRaw(key).orElse(null))) config.set(key, value);
+            if (key.equals(Standby.KEY) || value.equals(defaults.getRaw(key).orElse(null))) return;
+            if (PCI_DEVICE_KEY.matcher(key).matches() && !value.equals(snapshotConfig.get(key))) {
+                String slot = key.substring(0, key.length() - ".device".length());
+                String saved = snapshotConfig.get(key);
+                throw new ConfigException((saved == null ? "the snapshot has no device at " + slot
+                        : "the snapshot has " + saved + " at " + slot) + ", but the command line puts " + value
+                        + " there: a restore brings back the machine the snapshot was taken of, so -s cannot change"
+                        + " its devices (give the same -s options or none, and override only host settings such as -o "
+                        + slot + ".path=...)");
+            }
+            config.set(key, value);
         });
         command.vmName().filter(n -> !n.isEmpty()).ifPresent(n -> config.set("name", n));
         return config;
     }
+
+    /** {@code pci.B.S.F.device}: which emulation a slot holds. */
+    private static final java.util.regex.Pattern PCI_DEVICE_KEY =
+            java.util.regex.Pattern.compile("pci\\.[0-9]+\\.[0-9]+\\.[0-9]+\\.device");
 
     /** How long a restore waits for its guest's first instruction to say when it came. */
     static final java.time.Duration REPORT_TIMEOUT = java.time.Duration.ofSeconds(10);

@@ -66,4 +66,24 @@ class StandbyTest {
         assertThat(renamed.get("pci.0.2.0.mac")).as("bhyve's address for slot 2 of VM 'old'").contains(oldMac);
         assertThat(renamed.get("pci.0.3.0.mac")).as("an explicit mac= stays").contains("58:9c:fc:00:00:01");
     }
+
+    @Test
+    void aRestoreCommandLineCannotPutAnotherDeviceInASlotButMayRepeatTheSnapshotsOrChangeAPath() {
+        Map<String, String> snapshot = new java.util.LinkedHashMap<>(Map.of("name", "vm",
+                "pci.0.2.0.device", "virtio-blk", "pci.0.2.0.path", "/old/disk.img"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Main.restoreConfig(snapshot,
+                        org.jbhyve.bhyve.cli.BhyveCommandLine.parse(new String[] {"-r", "/snap", "-s", "2,virtio-rnd", "vm"})))
+                .isInstanceOf(org.jbhyve.bhyve.config.ConfigException.class)
+                .hasMessage("the snapshot has virtio-blk at pci.0.2.0, but the command line puts virtio-rnd there: a"
+                        + " restore brings back the machine the snapshot was taken of, so -s cannot change its devices"
+                        + " (give the same -s options or none, and override only host settings such as -o"
+                        + " pci.0.2.0.path=...)");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Main.restoreConfig(snapshot,
+                        org.jbhyve.bhyve.cli.BhyveCommandLine.parse(new String[] {"-r", "/snap", "-s", "3,virtio-rnd", "vm"})))
+                .hasMessageStartingWith("the snapshot has no device at pci.0.3.0, but the command line puts virtio-rnd");
+        // bhyve(8) wants the snapshot's -s options again with -r: the same devices are accepted, new paths taken
+        var same = Main.restoreConfig(snapshot, org.jbhyve.bhyve.cli.BhyveCommandLine.parse(
+                new String[] {"-r", "/snap", "-s", "2,virtio-blk,/new/disk.img", "vm"}));
+        assertThat(same.get("pci.0.2.0.path")).contains("/new/disk.img");
+    }
 }

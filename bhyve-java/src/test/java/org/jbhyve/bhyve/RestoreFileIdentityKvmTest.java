@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jbhyve.bhyve.cli.BhyveCommandLine;
 import org.jbhyve.bhyve.cli.ParsedCommandLine;
 import org.jbhyve.bhyve.runtime.VmRuntime;
+import org.jbhyve.testguests.RequiresKvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the file rewritten in place, must not give the VM one file's config and another's RAM: the restore is
  * refused. Real /dev/kvm, the golden demo snapshot.
  */
+@RequiresKvm
 class RestoreFileIdentityKvmTest {
     @TempDir
     Path dir;

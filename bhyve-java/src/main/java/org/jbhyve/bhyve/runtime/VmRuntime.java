@@ -127,11 +127,23 @@ public final class VmRuntime implements AutoCloseable {
                     restoredFromSnapshot = true;
                 }
             }
+            var pinning = VcpuPinning.fromConfig(config, topology.cpus());
+            boolean pin = VcpuPinning.check(pinning, log::println);
             for (Vcpu v : vm.vcpus()) {
                 VcpuLoop loop = new VcpuLoop(v, platform.io(), platform.mmio(), state,
                         config.getBoolean("x86.strictio", false), config.getBoolean("x86.strictmsr", true), this::end,
                         v.id() == 0 ? this::markFirstEntry : null);
-                vcpuThreads.add(Thread.ofPlatform().name("vcpu " + v.id()).daemon().unstarted(loop));
+                java.util.BitSet cpus = pin ? pinning.get(v.id()) : null;
+                Runnable body = cpus == null ? loop : () -> {
+                    try {
+                        VcpuPinning.pinCurrentThread(v.id(), cpus);
+                    } catch (ConfigException e) {
+                        end(ExitStatus.ERROR, e.getMessage());
+                        return;
+                    }
+                    loop.run();
+                };
+                vcpuThreads.add(Thread.ofPlatform().name("vcpu " + v.id()).daemon().unstarted(body));
             }
             // A prepared VM waits for a restore request: its vCPU threads start now and park (the state is
             // CREATED) so that creating and scheduling them is not part of the restore's time.

@@ -11,6 +11,7 @@ import java.util.List;
 
 import org.jbhyve.snapshot.format.SnapshotReader;
 import org.jbhyve.vmm.VmmException;
+import org.jbhyve.testguests.RequiresKvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * JVM's CRC32C stub, which ends the process with the guest. The checkpoint is refused instead, with the
  * file and its lengths named, and the VM is left as it was. Real /dev/kvm, the golden demo snapshot.
  */
+@RequiresKvm
 class TruncatedRamFileKvmTest {
     @Test
     void aCheckpointOfAVmWhoseRamFileWasTruncatedIsRefusedNotACrash(@TempDir Path dir) throws Exception {
@@ -47,6 +49,8 @@ class TruncatedRamFileKvmTest {
             }
             long before = SnapshotKvmTest.lastTick(run.output());
             run.awaitOutput(o -> SnapshotKvmTest.lastTick(o) > before, java.time.Duration.ofSeconds(60));
+            run.type("q"); // the demo guest powers off
+            assertThat(run.exitStatus(java.time.Duration.ofSeconds(60))).isEqualTo(ExitStatus.POWEROFF.code());
         }
     }
 }

@@ -226,6 +226,24 @@ public final class libc_h {
         } catch (Throwable t) { throw rethrow(t); }
     }
 
+    private static final class sched_setaffinity { static final MemorySegment ADDR = symbol("sched_setaffinity"); }
+    /** {@code int sched_setaffinity(pid_t pid, size_t cpusetsize, const cpu_set_t *mask)}: Linux; pid 0 is the calling thread. */
+    public static int sched_setaffinity(MemorySegment errnoState, int pid, long size, MemorySegment mask) {
+        try {
+            return (int) (long) P2.HANDLE.invokeExact(sched_setaffinity.ADDR, errnoState,
+                    (long) pid, size, mask, 0L, 0L, 0L);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    private static final class sched_getaffinity { static final MemorySegment ADDR = symbol("sched_getaffinity"); }
+    /** {@code int sched_getaffinity(pid_t pid, size_t cpusetsize, cpu_set_t *mask)}: Linux. */
+    public static int sched_getaffinity(MemorySegment errnoState, int pid, long size, MemorySegment mask) {
+        try {
+            return (int) (long) P2.HANDLE.invokeExact(sched_getaffinity.ADDR, errnoState,
+                    (long) pid, size, mask, 0L, 0L, 0L);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
     private static final class flock { static final MemorySegment ADDR = symbol("flock"); }
     /** {@code int flock(int fd, int operation)} */
     public static int flock(MemorySegment errnoState, int fd, int operation) {
@@ -516,6 +534,8 @@ public final class libc_h {
     /** glibc's {@code struct stat} on x86-64: its size and the offsets {@link FileStat} reads. */
     public static final long STAT_SIZE = 144, STAT_DEV_OFFSET = 0, STAT_INO_OFFSET = 8, STAT_MODE_OFFSET = 24,
             STAT_SIZE_OFFSET = 48, STAT_MTIM_OFFSET = 88, STAT_CTIM_OFFSET = 104;
+    /** glibc's {@code sizeof(cpu_set_t)}: 1024 CPUs, one bit each. */
+    public static final long CPU_SET_T_SIZE = 128;
     /** {@code lseek} whence values; the same on Linux and FreeBSD. */
     public static final int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
     /** {@code flock} operations; the same on Linux and FreeBSD. */

@@ -188,6 +188,41 @@ class LibcCallsTest {
     }
 
     @Test
+    void schedSetaffinityPinsTheCallingThreadAndGetaffinityReadsItBack() throws Exception {
+        // On a thread of its own, so that the test runner's threads keep their CPUs.
+        var result = new java.util.concurrent.CompletableFuture<String>();
+        Thread t = Thread.ofPlatform().start(() -> {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment err = libc_h.allocateErrnoState(a);
+                MemorySegment all = a.allocate(libc_h.CPU_SET_T_SIZE, 8);
+                assertThat(libc_h.sched_getaffinity(err, 0, libc_h.CPU_SET_T_SIZE, all)).isZero();
+                int first = -1;
+                for (int cpu = 0; cpu < 1024 && first < 0; cpu++) {
+                    if ((all.get(JAVA_BYTE, cpu / 8) & 1 << (cpu % 8)) != 0) first = cpu;
+                }
+                MemorySegment one = a.allocate(libc_h.CPU_SET_T_SIZE, 8);
+                one.set(JAVA_BYTE, first / 8, (byte) (1 << (first % 8)));
+                assertThat(libc_h.sched_setaffinity(err, 0, libc_h.CPU_SET_T_SIZE, one)).isZero();
+                String status = Files.readString(Path.of("/proc/thread-self/status"));
+                MemorySegment back = a.allocate(libc_h.CPU_SET_T_SIZE, 8);
+                assertThat(libc_h.sched_getaffinity(err, 0, libc_h.CPU_SET_T_SIZE, back)).isZero();
+                assertThat(back.mismatch(one)).isEqualTo(-1L);
+                // an empty set is refused with EINVAL
+                MemorySegment none = a.allocate(libc_h.CPU_SET_T_SIZE, 8);
+                assertThat(libc_h.sched_setaffinity(err, 0, libc_h.CPU_SET_T_SIZE, none)).isEqualTo(-1);
+                assertThat(libc_h.errno(err)).isEqualTo(Errno.EINVAL);
+                result.complete(first + " " + status.lines().filter(l -> l.startsWith("Cpus_allowed_list:"))
+                        .findFirst().orElse("").replaceAll("\\s+", " "));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        t.join();
+        String[] r = result.get().split(" ", 2);
+        assertThat(r[1]).isEqualTo("Cpus_allowed_list: " + r[0]);
+    }
+
+    @Test
     void mmapReturnsWholeAddressesAndMapsAtAnOffsetAbove4GiB() throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = libc_h.allocateErrnoState(a);

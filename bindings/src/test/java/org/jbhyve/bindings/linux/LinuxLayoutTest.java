@@ -77,6 +77,7 @@ class LinuxLayoutTest {
             Map.entry("libc_h.SIGSET_T_SIZE", "sizeof(sigset_t)"),
             Map.entry("libc_h.SIGINFO_T_SIZE", "sizeof(siginfo_t)"),
             Map.entry("libc_h.STAT_SIZE", "sizeof(struct stat)"),
+            Map.entry("libc_h.CPU_SET_T_SIZE", "sizeof(cpu_set_t)"),
             Map.entry("libc_h.STAT_DEV_OFFSET", "offsetof(struct stat, st_dev)"),
             Map.entry("libc_h.STAT_INO_OFFSET", "offsetof(struct stat, st_ino)"),
             Map.entry("libc_h.STAT_MODE_OFFSET", "offsetof(struct stat, st_mode)"),
@@ -112,6 +113,7 @@ class LinuxLayoutTest {
                 #include <sys/file.h>
                 #include <sys/mman.h>
                 #include <sys/stat.h>
+                #include <sched.h>
                 #include <sys/socket.h>
                 #include <sys/uio.h>
                 #include <sys/un.h>

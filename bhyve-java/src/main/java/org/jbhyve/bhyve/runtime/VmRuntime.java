@@ -90,6 +90,8 @@ public final class VmRuntime implements AutoCloseable {
         }
         long memoryBytes = MemorySize.fromConfig(config);
         checkEmulations(config);
+        checkUnimplementedOptions(config, log);
+        this.wired = config.getBoolean("memory.wired", false);
         this.liveCheckpoints = config.getBoolean(LIVE_CHECKPOINT_KEY, true);
         if (restoreFrom != null) SnapshotRestore.checkCompatible(restoreFrom, topology.cpus(), memoryBytes);
         this.prepared = prepareOnly;
@@ -108,6 +110,7 @@ public final class VmRuntime implements AutoCloseable {
             MemorySource ram = restoreFrom == null ? MemoryBacking.MEMFD : SnapshotRestore.memorySource(restoreFrom);
             created = opened.createVm(new VmConfig(name, topology.cpus(), memoryBytes, true, ram));
             this.vm = created;
+            if (wired) wireRam();
             this.platform = new VmPlatform(vm, log);
             this.pciBus = buildPci();
             this.acpiPm = new AcpiPm(platform, new Power());
@@ -191,7 +194,53 @@ public final class VmRuntime implements AutoCloseable {
         // Prepared no more once the restore starts to change the VM; a refusal before that leaves it prepared.
         SnapshotRestore.restoreInPlace(file, vm, hypervisor.backendName(), snapshottables(), fits,
                 () -> prepared = false, log);
+        if (wired) wireRam(); // the snapshot's RAM replaced the locked memory
         restoredFromSnapshot = true;
+    }
+
+    /** bhyve -S ({@code memory.wired}): guest RAM is kept in host RAM (never swapped). */
+    private final boolean wired;
+
+    /**
+     * Locks guest RAM into host memory (mlock), as bhyve -S wires it. This reads in every page now: a
+     * restored VM's RAM then no longer comes lazily from its snapshot file.
+     */
+    private void wireRam() {
+        for (GuestMemory.Region r : vm.memory().regions()) {
+            try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+                java.lang.foreign.MemorySegment err = org.jbhyve.bindings.libc.libc_h.allocateErrnoState(a);
+                if (org.jbhyve.bindings.libc.libc_h.mlock(err, r.host(), r.size()) != 0) {
+                    int e = org.jbhyve.bindings.libc.libc_h.errno(err);
+                    throw new ConfigException("memory.wired (-S): cannot lock " + (r.size() >> 20) + " MiB of guest RAM"
+                            + " in host memory: " + org.jbhyve.bindings.libc.Errno.name(e) + " ("
+                            + org.jbhyve.bindings.libc.Errno.describe(e) + "); raise the locked-memory limit (ulimit -l,"
+                            + " LimitMEMLOCK=) or run bhyve as root, or leave -S out");
+                }
+            }
+        }
+    }
+
+    /**
+     * bhyve options jbhyve takes but does not act on. The debugger (-G) is refused: a user would wait for
+     * a gdb stub that never listens. The rest change nothing a guest relies on, and bhyve says so once
+     * each: -x (the local APICs stay in xAPIC mode), -C (guest memory in core files), -M (monitor mode).
+     * -H and -P are KVM's to decide, and -D holds anyway on Linux (the VM goes with the process).
+     */
+    private static void checkUnimplementedOptions(ConfigTree config, PrintStream log) {
+        if (config.get("gdb.port").isPresent()) {
+            throw new ConfigException("-G (gdb.port): jbhyve has no GDB stub yet, so nothing would listen for the"
+                    + " debugger; leave -G out");
+        }
+        if (config.getBoolean("x86.x2apic", false)) {
+            log.println("bhyve: -x (x86.x2apic) is ignored: jbhyve's local APICs stay in xAPIC mode");
+        }
+        if (config.getBoolean("memory.guest_in_core", false)) {
+            log.println("bhyve: -C (memory.guest_in_core) is ignored: what a core file of jbhyve holds is the kernel's"
+                    + " coredump_filter's choice");
+        }
+        if (config.getBoolean("monitor", false)) {
+            log.println("bhyve: -M (monitor) is ignored by jbhyve");
+        }
     }
 
     /** True while this is a VM {@link #prepare} built and no restore has begun to change it. */

@@ -49,4 +49,10 @@ class VmNameAndCpuLimitTest {
         assertThat(bhyve("-c", "sockets=2,cores=200", "vm")).singleElement().asString()
                 .startsWith("bhyve: 400 vCPUs are more than the 255");
     }
+
+    @Test
+    void aDebuggerPortIsRefusedSinceNothingWouldListen() {
+        assertThat(bhyve("-G", "1234", "vm")).containsExactly("bhyve: -G (gdb.port): jbhyve has no GDB stub yet, so"
+                + " nothing would listen for the debugger; leave -G out");
+    }
 }

@@ -346,6 +346,14 @@ public final class libc_h {
         } catch (Throwable t) { throw rethrow(t); }
     }
 
+    private static final class mlock { static final MemorySegment ADDR = symbol("mlock"); }
+    /** {@code int mlock(const void *addr, size_t len)}: faults the range in and keeps it in RAM. */
+    public static int mlock(MemorySegment errnoState, MemorySegment addr, long len) {
+        try {
+            return (int) (long) P0.HANDLE.invokeExact(mlock.ADDR, errnoState, addr, len, 0L, 0L, 0L, 0L);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
     private static final class madvise { static final MemorySegment ADDR = symbol("madvise"); }
     /** {@code int madvise(void *addr, size_t len, int advice)} */
     public static int madvise(MemorySegment errnoState, MemorySegment addr, long len, int advice) {

@@ -223,6 +223,27 @@ class LibcCallsTest {
     }
 
     @Test
+    void mlockLocksTheWholeRangeItIsGiven() throws Exception {
+        long len = 3L << 20;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment err = libc_h.allocateErrnoState(a);
+            MemorySegment m = libc_h.mmap(err, MemorySegment.NULL, len, libc_h.PROT_READ | libc_h.PROT_WRITE,
+                    libc_h.MAP_PRIVATE | libc_h.MAP_ANONYMOUS, -1, 0);
+            long before = vmLckKib();
+            assertThat(libc_h.mlock(err, m, len)).as("mlock errno %d", libc_h.errno(err)).isZero();
+            assertThat(vmLckKib() - before).as("the length reaches mlock whole").isEqualTo(len >> 10);
+            assertThat(libc_h.munmap(err, m, len)).isZero();
+            assertThat(libc_h.mlock(err, MemorySegment.ofAddress(4096), 4096)).isEqualTo(-1);
+            assertThat(libc_h.errno(err)).isEqualTo(Errno.ENOMEM); // not mapped
+        }
+    }
+
+    private static long vmLckKib() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmLck:"))
+                .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElseThrow();
+    }
+
+    @Test
     void mmapReturnsWholeAddressesAndMapsAtAnOffsetAbove4GiB() throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = libc_h.allocateErrnoState(a);

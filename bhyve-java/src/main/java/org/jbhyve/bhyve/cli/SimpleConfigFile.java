@@ -62,7 +62,10 @@ final class SimpleConfigFile {
         } catch (AccessDeniedException e) {
             throw new ConfigException("cannot read config file " + file + ": permission denied (check its permissions)");
         } catch (IOException | InvalidPathException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage() + " (check the path)");
+            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                    ? f.getReason().toLowerCase(java.util.Locale.ROOT)
+                    : e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage();
+            throw new ConfigException("cannot read config file " + file + ": " + why + " (check the path)");
         }
         if (bytes.length > MAX_BYTES) {
             throw new ConfigException("config file " + file + " is larger than " + (MAX_BYTES >> 20) + " MiB; is it the right file?");

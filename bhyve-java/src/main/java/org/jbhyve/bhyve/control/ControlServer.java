@@ -192,7 +192,12 @@ public final class ControlServer implements AutoCloseable {
             throw new IOException("cannot create the control socket directory " + dir + ": permission denied on "
                     + e.getFile() + " (run bhyve as root, or set " + Options.CONFIG_KEY + " to a directory you may write)", e);
         } catch (IOException e) {
-            throw new IOException("cannot create the control socket directory " + dir + ": " + e, e);
+            // The reason ("Read-only file system", "No such file or directory"), not the exception's class name.
+            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                    : e.getMessage();
+            throw new IOException("cannot create the control socket directory " + dir + ": " + why + " (set "
+                    + Options.CONFIG_KEY + " to a directory bhyve may create or write)", e);
         }
     }
 

@@ -133,8 +133,9 @@ final class ControlClient {
     static String connectError(String vm, Path socket, String errno, String detail) {
         return switch (errno) {
             case "ENOENT", "ENOTDIR" -> "no VM named " + vm + " is running (no socket at " + socket + ")";
-            case "ECONNREFUSED" -> "no VM named " + vm + " is running (" + socket + " is a stale socket: nothing listens"
-                    + " on it)";
+            case "ECONNREFUSED" -> "no VM named " + vm + " is running (nothing listens on " + socket
+                    + (java.nio.file.Files.isRegularFile(socket) ? ", which is a regular file, not a socket)"
+                            : ": a stale socket)");
             case "EACCES", "EPERM" -> "permission denied connecting to " + socket + ": run bhyvectl as the user that"
                     + " runs VM " + vm + " (usually root)";
             default -> "cannot connect to VM " + vm + ": " + detail;

@@ -206,7 +206,7 @@ public final class Main {
             throw new UsageError("'" + o.vm() + "' is not a VM name");
         }
         long seconds = o.timeout() == null ? DEFAULT_TIMEOUT_SECONDS : o.timeout();
-        if (seconds <= 0 || seconds > 1_000_000_000L) throw new UsageError("--timeout must be a positive number of seconds");
+        if (seconds <= 0 || seconds > 1_000_000_000L) throw new UsageError("--timeout must be a whole number of seconds from 1 to 1000000000");
         Path dir = o.controlDir() == null ? DEFAULT_CONTROL_DIR : o.controlDir();
         Path socket;
         try {

@@ -318,8 +318,12 @@ class BhyvectlTest {
     void aStaleSocketMeansNoVm() throws Exception {
         TestIo.makeStaleSocket(Files.createDirectories(controlDir()).resolve("dead"));
         Run r = bhyvectl("--vm=dead", "--checkpoint=" + snapshots().resolve("x"), dirOption());
-        assertThat(r).isEqualTo(new Run(1, "", "bhyvectl: no VM named dead is running (" + controlDir().resolve("dead")
-                + " is a stale socket: nothing listens on it)\n"));
+        assertThat(r).isEqualTo(new Run(1, "", "bhyvectl: no VM named dead is running (nothing listens on "
+                + controlDir().resolve("dead") + ": a stale socket)\n"));
+        Files.writeString(controlDir().resolve("plain"), "not a socket");
+        Run p = bhyvectl("--vm=plain", "--get-stats", dirOption());
+        assertThat(p).isEqualTo(new Run(1, "", "bhyvectl: no VM named plain is running (nothing listens on "
+                + controlDir().resolve("plain") + ", which is a regular file, not a socket)\n"));
     }
 
     @Test

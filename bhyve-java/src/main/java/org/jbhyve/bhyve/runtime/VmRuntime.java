@@ -91,6 +91,7 @@ public final class VmRuntime implements AutoCloseable {
         long memoryBytes = MemorySize.fromConfig(config);
         checkEmulations(config);
         checkUnimplementedOptions(config, log);
+        uuid(); // a bad -U stops bhyve here, as bhyve's SMBIOS tables do, also when no table is written
         this.wired = config.getBoolean("memory.wired", false);
         this.liveCheckpoints = config.getBoolean(LIVE_CHECKPOINT_KEY, true);
         if (restoreFrom != null) SnapshotRestore.checkCompatible(restoreFrom, topology.cpus(), memoryBytes);

@@ -55,4 +55,10 @@ class VmNameAndCpuLimitTest {
         assertThat(bhyve("-G", "1234", "vm")).containsExactly("bhyve: -G (gdb.port): jbhyve has no GDB stub yet, so"
                 + " nothing would listen for the debugger; leave -G out");
     }
+
+    @Test
+    void aUuidThatIsNotOneStopsBhyve() {
+        assertThat(bhyve("-U", "not-a-uuid", "vm")).containsExactly("bhyve: uuid=not-a-uuid is not a UUID (use the form"
+                + " 01234567-89ab-cdef-0123-456789abcdef)");
+    }
 }

@@ -78,4 +78,20 @@ class RestoreFileIdentityKvmTest {
         });
         assertThat(t).hasMessageContaining("it is no longer the file that was checked");
     }
+
+    @Test
+    void aSnapshotRewrittenInPlaceWithItsModificationTimePutBackIsRefused() throws Exception {
+        // rsync --inplace -t, or cp -p over it: same inode, same length, same mtime; only the change time tells.
+        Path file = fixture("vm.snap");
+        var mtime = Files.getLastModifiedTime(file);
+        Throwable t = restoreWhile(file, () -> {
+            try {
+                Files.write(file, Files.readAllBytes(file));
+                Files.setLastModifiedTime(file, mtime);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertThat(t).hasMessageContaining("it is no longer the file that was checked");
+    }
 }

@@ -20,8 +20,8 @@ import java.util.Map;
  * <li>{@code --checkpoint/--suspend} send exactly what FreeBSD's bhyvectl sends (see
  *     {@link ControlClient#checkpointRequest}); then, unlike it, bhyvectl waits for jbhyve's reply and
  *     reports it. A C bhyve never replies: it closes the connection once the checkpoint is over. So does
- *     a jbhyve that dies during it; bhyvectl then looks at the file: written anew, it says "request
- *     sent; this bhyve sends no reply, and FILE was written" and exits 0; otherwise it reports the
+ *     a jbhyve that dies during it; bhyvectl then looks at the file: changed, it says "request
+ *     sent; this bhyve sends no reply, and FILE changed" and exits 0; untouched, it reports the
  *     failure and exits 1.</li>
  * <li>The commands that end the VM ({@code --suspend} after a successful save, {@code --destroy},
  *     {@code --force-poweroff}, {@code --force-reset}) also wait until the VM has gone (its socket is
@@ -72,7 +72,7 @@ public final class Main {
 
             One command per invocation. A relative <file> is relative to the current directory.
             jbhyve replies to each request and bhyvectl prints the reply; a C bhyve sends none,
-            and then bhyvectl says whether the checkpoint's file was written (exit 0) or not (1).
+            and then bhyvectl says whether the checkpoint's file changed (exit 0) or not (1).
             Exit status: 0 done; 1 a usage error, a refused or failed request, no such VM.
             """;
 
@@ -251,14 +251,18 @@ public final class Main {
                 return report(ControlClient.checkpointRequest(target.fileName(), suspend, dirFd), ControlClient.CHECKPOINT,
                         suspend, () -> {
                             // C bhyve closes the connection when the checkpoint is over, whatever its outcome,
-                            // and so does a jbhyve that dies on the way: only the file can tell them apart.
+                            // and so does a jbhyve that dies on the way: only the file can tell. An untouched file
+                            // means nothing was saved; a changed one is what a successful C bhyve leaves, though
+                            // it also truncates the file before a checkpoint that may fail later, so only its log
+                            // can confirm.
                             Object after = fileVersion(file);
                             if (after != null && !after.equals(before)) {
-                                out.println("request sent; this bhyve sends no reply, and " + file + " was written");
+                                out.println("request sent; this bhyve sends no reply, and " + file + " changed (its log"
+                                        + " reports any error)");
                                 return 0;
                             }
-                            return fail("VM " + vm + " closed the connection without a reply and " + file + " was not"
-                                    + " written: the " + (suspend ? "suspend" : "checkpoint") + " failed or the VM ended"
+                            return fail("VM " + vm + " closed the connection without a reply and " + file + " did not"
+                                    + " change: the " + (suspend ? "suspend" : "checkpoint") + " failed or the VM ended"
                                     + " (its own log says why)");
                         });
             } finally {

@@ -72,7 +72,7 @@ final class VcpuPinning {
         }
     }
 
-    private static BitSet allowedCpus() {
+    static BitSet allowedCpus() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = libc_h.allocateErrnoState(a);
             MemorySegment mask = a.allocate(libc_h.CPU_SET_T_SIZE, 8);

@@ -90,7 +90,7 @@ public final class VmRuntime implements AutoCloseable {
         }
         long memoryBytes = MemorySize.fromConfig(config);
         checkEmulations(config);
-        checkUnimplementedOptions(config, log);
+        checkUnimplementedOptions(config, log, restoreFrom != null);
         uuid(); // a bad -U stops bhyve here, as bhyve's SMBIOS tables do, also when no table is written
         this.wired = config.getBoolean("memory.wired", false);
         this.liveCheckpoints = config.getBoolean(LIVE_CHECKPOINT_KEY, true);
@@ -111,7 +111,8 @@ public final class VmRuntime implements AutoCloseable {
             MemorySource ram = restoreFrom == null ? MemoryBacking.MEMFD : SnapshotRestore.memorySource(restoreFrom);
             created = opened.createVm(new VmConfig(name, topology.cpus(), memoryBytes, true, ram));
             this.vm = created;
-            if (wired) wireRam();
+            // A standby's prepared machine stays untouched until its restore, which wires the snapshot's RAM.
+            if (wired && !prepareOnly) wireRam();
             this.platform = new VmPlatform(vm, log);
             this.pciBus = buildPci();
             this.acpiPm = new AcpiPm(platform, new Power());
@@ -227,10 +228,16 @@ public final class VmRuntime implements AutoCloseable {
      * each: -x (the local APICs stay in xAPIC mode), -C (guest memory in core files), -M (monitor mode).
      * -H and -P are KVM's to decide, and -D holds anyway on Linux (the VM goes with the process).
      */
-    private static void checkUnimplementedOptions(ConfigTree config, PrintStream log) {
+    private static void checkUnimplementedOptions(ConfigTree config, PrintStream log, boolean restoring) {
         if (config.get("gdb.port").isPresent()) {
-            throw new ConfigException("-G (gdb.port): jbhyve has no GDB stub yet, so nothing would listen for the"
-                    + " debugger; leave -G out");
+            // A snapshot of a VM started with -G by an earlier jbhyve (which took it silently) carries the key,
+            // and no option removes a key: a restore says it is ignored instead.
+            if (restoring) {
+                log.println("bhyve: gdb.port (-G) is ignored: jbhyve has no GDB stub yet");
+            } else {
+                throw new ConfigException("-G (gdb.port): jbhyve has no GDB stub yet, so nothing would listen for the"
+                        + " debugger; leave -G out");
+            }
         }
         if (config.getBoolean("x86.x2apic", false)) {
             log.println("bhyve: -x (x86.x2apic) is ignored: jbhyve's local APICs stay in xAPIC mode");
@@ -582,11 +589,12 @@ public final class VmRuntime implements AutoCloseable {
 
     /** A VM name names its control socket file: no '/', not '.' or '..', and not too long. */
     private static void checkName(String name) {
-        if (name.isEmpty() || name.length() > MAX_NAME_LENGTH || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0
+        if (name.isEmpty() || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_LENGTH
+                || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0
                 || name.equals(".") || name.equals("..")) {
             String shown = (name.length() > 40 ? name.substring(0, 40) + "..." : name).replaceAll("\\p{Cntrl}", "?");
             throw new ConfigException("VM name '" + shown + "' cannot be used: it names the VM's"
-                    + " control socket file, so it must be 1 to " + MAX_NAME_LENGTH + " characters without '/' and"
+                    + " control socket file, so it must be 1 to " + MAX_NAME_LENGTH + " bytes (UTF-8) without '/' and"
                     + " not '.' or '..'");
         }
     }

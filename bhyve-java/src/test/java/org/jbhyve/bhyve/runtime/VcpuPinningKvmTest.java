@@ -41,7 +41,9 @@ class VcpuPinningKvmTest {
 
     @Test
     void aPinnedVcpuThreadRunsOnlyOnItsHostCpu() throws Exception {
-        int lastCpu = Runtime.getRuntime().availableProcessors() - 1;
+        // The highest CPU this process may use (taskset or a cgroup may have left it fewer than the host has).
+        java.util.BitSet allowed = VcpuPinning.allowedCpus();
+        int lastCpu = allowed.length() - 1;
         List<String> args = new ArrayList<>(SnapshotKvmTest.demoArgs());
         args.addAll(List.of("-p", "0:" + lastCpu));
         // Other tests' VMs may still run in this JVM: this VM's vCPU thread is the one that was not there before.

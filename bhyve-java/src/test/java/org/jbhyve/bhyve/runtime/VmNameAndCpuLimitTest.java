@@ -34,12 +34,13 @@ class VmNameAndCpuLimitTest {
 
     @Test
     void aNameThatCannotNameTheControlSocketIsRefused() {
-        String rule = "' cannot be used: it names the VM's control socket file, so it must be 1 to 200 characters"
+        String rule = "' cannot be used: it names the VM's control socket file, so it must be 1 to 200 bytes (UTF-8)"
                 + " without '/' and not '.' or '..'";
         assertThat(bhyve("rv/x")).containsExactly("bhyve: VM name 'rv/x" + rule);
         assertThat(bhyve("..")).containsExactly("bhyve: VM name '.." + rule);
         assertThat(bhyve("a".repeat(201))).containsExactly("bhyve: VM name '" + "a".repeat(40) + "..." + rule);
         assertThat(bhyve("a\tb/")).containsExactly("bhyve: VM name 'a?b/" + rule);
+        assertThat(bhyve("é".repeat(101))).containsExactly("bhyve: VM name '" + "é".repeat(40) + "..." + rule);
     }
 
     @Test

@@ -93,6 +93,32 @@ final class Fs {
         }
     }
 
+    /**
+     * Opens {@code path} read-only without waiting for a FIFO writer (O_NONBLOCK); the caller checks that it
+     * got a regular file. A lease another party holds on a regular file (an NFS server's delegation, Samba's
+     * oplocks) makes a non-blocking open fail with EWOULDBLOCK instead of waiting for the lease to break:
+     * then, for a regular file, it opens again and waits, as any reader would.
+     */
+    static int openForReading(String path) throws ErrnoException {
+        try {
+            return open(path, O_RDONLY | O_NONBLOCK);
+        } catch (ErrnoException e) {
+            if (e.errno != EWOULDBLOCK || !Files.isRegularFile(Path.of(path))) throw e;
+            return open(path, O_RDONLY);
+        }
+    }
+
+    /** {@link #openForReading} of {@code name} in the directory {@code dirfd}. */
+    static int openatForReading(int dirfd, String name) throws ErrnoException {
+        try {
+            return openat(dirfd, name, O_RDONLY | O_NONBLOCK, 0);
+        } catch (ErrnoException e) {
+            FileStat st = e.errno == EWOULDBLOCK ? statNoFollow(dirfd, name) : null;
+            if (st == null || !st.isRegularFile()) throw e;
+            return openat(dirfd, name, O_RDONLY, 0);
+        }
+    }
+
     /** {@code fstat(fd)}. */
     static FileStat stat(int fd) throws ErrnoException {
         FileStat st = FileStat.ofDescriptor(errnoState(), fd);

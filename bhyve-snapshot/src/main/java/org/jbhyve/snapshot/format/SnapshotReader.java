@@ -96,7 +96,7 @@ public final class SnapshotReader implements AutoCloseable {
         String display = file.toAbsolutePath().toString();
         int fd;
         try {
-            fd = Fs.open(display, Fs.O_RDONLY | Fs.O_NONBLOCK);
+            fd = Fs.openForReading(display);
         } catch (Fs.ErrnoException e) {
             throw new IOException("cannot open snapshot " + display + ": " + Fs.describe(e.errno), e);
         }
@@ -109,7 +109,7 @@ public final class SnapshotReader implements AutoCloseable {
         String display = Fs.describeDirectory(dirFd) + "/" + name;
         int fd;
         try {
-            fd = Fs.openat(dirFd, name, Fs.O_RDONLY | Fs.O_NONBLOCK, 0);
+            fd = Fs.openatForReading(dirFd, name);
         } catch (Fs.ErrnoException e) {
             throw new IOException("cannot open snapshot " + display + ": " + Fs.describe(e.errno), e);
         }

@@ -209,20 +209,46 @@ public final class libc_h {
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class fstat { static final MemorySegment ADDR = symbol("fstat"); }
+    /**
+     * glibc exports fstat and fstatat only from 2.33 on (before, the headers mapped them to __fxstat and
+     * __fxstatat); where they are missing, the Linux system calls are made through syscall(2).
+     */
+    private static final class fstat { static final MemorySegment ADDR = LIBC.find("fstat").orElse(MemorySegment.NULL); }
+    private static final class fstatat { static final MemorySegment ADDR = LIBC.find("fstatat").orElse(MemorySegment.NULL); }
+    private static final class syscall { static final MemorySegment ADDR = symbol("syscall"); }
+    /** x86-64 Linux system call numbers of fstat and newfstatat (the kernel's struct stat is glibc's). */
+    static final long SYS_FSTAT = 5, SYS_NEWFSTATAT = 262;
+
     /** {@code int fstat(int fd, struct stat *st)}; {@link FileStat#of} reads the struct on Linux and FreeBSD. */
     public static int fstat(MemorySegment errnoState, int fd, MemorySegment st) {
+        if (fstat.ADDR.equals(MemorySegment.NULL)) return fstatBySyscall(errnoState, fd, st);
         try {
             return (int) (long) P1.HANDLE.invokeExact(fstat.ADDR, errnoState, (long) fd, st, 0L, 0L, 0L, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 
-    private static final class fstatat { static final MemorySegment ADDR = symbol("fstatat"); }
     /** {@code int fstatat(int dirfd, const char *path, struct stat *st, int flags)} */
     public static int fstatat(MemorySegment errnoState, int dirfd, MemorySegment path, MemorySegment st, int flags) {
+        if (fstatat.ADDR.equals(MemorySegment.NULL)) return fstatatBySyscall(errnoState, dirfd, path, st, flags);
         try {
             return (int) (long) P12.HANDLE.invokeExact(fstatat.ADDR, errnoState,
                     (long) dirfd, path, st, (long) flags, 0L, 0L);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    // The syscall(2) forms pass the pointers as their addresses through the all-integer shape: the same
+    // registers on amd64, and the caller's arena keeps the memory alive for the call.
+    static int fstatBySyscall(MemorySegment errnoState, int fd, MemorySegment st) {
+        try {
+            return (int) (long) N.HANDLE.invokeExact(syscall.ADDR, errnoState, SYS_FSTAT, (long) fd, st.address(),
+                    0L, 0L, 0L);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    static int fstatatBySyscall(MemorySegment errnoState, int dirfd, MemorySegment path, MemorySegment st, int flags) {
+        try {
+            return (int) (long) N.HANDLE.invokeExact(syscall.ADDR, errnoState, SYS_NEWFSTATAT, (long) dirfd,
+                    path.address(), st.address(), (long) flags, 0L);
         } catch (Throwable t) { throw rethrow(t); }
     }
 

@@ -180,6 +180,16 @@ class LibcCallsTest {
                 assertThat(FileStat.ofDescriptor(err, -1)).isNull();
                 assertThat(libc_h.errno(err)).isEqualTo(Errno.EBADF);
                 assertThat(Files.isSymbolicLink(link)).isTrue();
+                // The syscall(2) forms used where glibc (before 2.33) does not export fstat/fstatat say the same.
+                MemorySegment viaLibc = a.allocate(FileStat.SIZE, 8), viaSyscall = a.allocate(FileStat.SIZE, 8);
+                assertThat(libc_h.fstat(err, fd, viaLibc)).isZero();
+                assertThat(libc_h.fstatBySyscall(err, fd, viaSyscall)).isZero();
+                assertThat(FileStat.of(viaSyscall)).isEqualTo(FileStat.of(viaLibc));
+                assertThat(libc_h.fstatatBySyscall(err, dfd, a.allocateFrom("link"), viaSyscall,
+                        libc_h.AT_SYMLINK_NOFOLLOW)).isZero();
+                assertThat(FileStat.of(viaSyscall)).isEqualTo(l);
+                assertThat(libc_h.fstatatBySyscall(err, dfd, a.allocateFrom("absent"), viaSyscall, 0)).isEqualTo(-1);
+                assertThat(libc_h.errno(err)).isEqualTo(Errno.ENOENT);
             } finally {
                 libc_h.close(err, fd);
                 libc_h.close(err, dfd);
@@ -225,6 +235,8 @@ class LibcCallsTest {
     @Test
     void mlockLocksTheWholeRangeItIsGiven() throws Exception {
         long len = 3L << 20;
+        org.junit.jupiter.api.Assumptions.assumeTrue(mayLock(len), "RLIMIT_MEMLOCK below 3 MiB and not root:"
+                + " mlock cannot be tried (ulimit -l)");
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = libc_h.allocateErrnoState(a);
             MemorySegment m = libc_h.mmap(err, MemorySegment.NULL, len, libc_h.PROT_READ | libc_h.PROT_WRITE,
@@ -236,6 +248,14 @@ class LibcCallsTest {
             assertThat(libc_h.mlock(err, MemorySegment.ofAddress(4096), 4096)).isEqualTo(-1);
             assertThat(libc_h.errno(err)).isEqualTo(Errno.ENOMEM); // not mapped
         }
+    }
+
+    /** Whether this process may lock {@code bytes}: root (CAP_IPC_LOCK), or a locked-memory limit that big. */
+    static boolean mayLock(long bytes) throws IOException {
+        if ("root".equals(System.getProperty("user.name"))) return true;
+        return Files.readAllLines(Path.of("/proc/self/limits")).stream().filter(l -> l.startsWith("Max locked memory"))
+                .map(l -> l.split("\\s{2,}")[1]).map(v -> v.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(v))
+                .findFirst().orElse(0L) >= bytes;
     }
 
     private static long vmLckKib() throws IOException {

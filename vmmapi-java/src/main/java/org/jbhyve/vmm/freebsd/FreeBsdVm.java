@@ -220,11 +220,13 @@ public final class FreeBsdVm implements VirtualMachine {
             if (fd < 0) {
                 int e = libc_h.errno(errno);
                 throw new VmmException("cannot load guest RAM from " + file + ": "
-                        + (e == Errno.ENOENT ? "no such file" : Errno.name(e) + " (" + Errno.describe(e) + ")"));
+                        + (e == Errno.ENOENT ? "no such file" : errnoText(e)));
             }
             try {
                 FileStat st = FileStat.ofDescriptor(errno, fd);
-                if (st == null) throw new VmmException("cannot load guest RAM from " + file + ": fstat failed");
+                if (st == null) {
+                    throw new VmmException("cannot load guest RAM from " + file + ": fstat: " + errnoText(libc_h.errno(errno)));
+                }
                 if (!st.isRegularFile()) {
                     throw new VmmException("cannot load guest RAM from " + file + ": not a regular file (it is "
                             + st.kind() + ")");
@@ -259,6 +261,11 @@ public final class FreeBsdVm implements VirtualMachine {
     private static final int O_CLOEXEC = FREEBSD_HOST ? org.jbhyve.bindings.freebsd.libc.fcntl_h.O_CLOEXEC
             : libc_h.O_CLOEXEC;
 
+    /** An errno of the host this runs on: FreeBSD's numbers differ from Linux's (tests run this code on Linux). */
+    private static String errnoText(int e) {
+        return FREEBSD_HOST ? FreeBsdErrors.describe(e) : Errno.name(e) + " (" + Errno.describe(e) + ")";
+    }
+
     /** Copies region {@code r} from {@code offset} in {@code fd} in 1 MiB pieces, leaving all-zero pieces alone. */
     private static void copyNonZero(int fd, long offset, GuestMemory.Region r, Arena a, MemorySegment errno, Path file) {
         MemorySegment buf = a.allocate(1 << 20, 4096);
@@ -268,10 +275,10 @@ public final class FreeBsdVm implements VirtualMachine {
             long got = 0;
             while (got < want) {
                 long n = libc_h.pread(errno, fd, buf.asSlice(got), want - got, offset + done + got);
-                if (n < 0 && libc_h.errno(errno) == Errno.EINTR) continue;
+                if (n < 0 && libc_h.errno(errno) == Errno.EINTR) continue; // 4 on FreeBSD too
                 if (n <= 0) {
                     throw new VmmException("cannot load guest RAM from " + file + ": "
-                            + (n == 0 ? "unexpected end of file" : Errno.name(libc_h.errno(errno))) + " at offset "
+                            + (n == 0 ? "unexpected end of file" : errnoText(libc_h.errno(errno))) + " at offset "
                             + (offset + done + got));
                 }
                 got += n;

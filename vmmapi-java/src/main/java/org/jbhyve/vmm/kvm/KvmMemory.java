@@ -151,6 +151,10 @@ final class KvmMemory {
             MemorySegment errno = libc_h.allocateErrnoState(a);
             fd = libc_h.open(errno, a.allocateFrom(file.toString()),
                     libc_h.O_RDONLY | libc_h.O_NONBLOCK | libc_h.O_CLOEXEC, 0);
+            if (fd < 0 && libc_h.errno(errno) == Errno.EWOULDBLOCK && java.nio.file.Files.isRegularFile(file)) {
+                // a lease someone holds (NFS delegation, Samba oplock): wait for it to break, as any reader would
+                fd = libc_h.open(errno, a.allocateFrom(file.toString()), libc_h.O_RDONLY | libc_h.O_CLOEXEC, 0);
+            }
             if (fd < 0) {
                 int e = libc_h.errno(errno);
                 if (e == Errno.ENOENT) throw new VmmException("cannot map guest RAM from " + file + ": no such file");

@@ -45,6 +45,13 @@ final class BhyveRun implements AutoCloseable {
     }
 
     /** {@code bhyve -r FILE} with {@code args} plus {@code -l com1,tcp=...} and the VM name "test". */
+    /** A copy of the golden demo snapshot (format 1.0, 4 MiB of RAM) as {@code dir/name}, to restore or damage. */
+    static java.nio.file.Path demoSnapshotCopy(java.nio.file.Path dir, String name) throws Exception {
+        java.nio.file.Path golden = java.nio.file.Path.of(
+                BhyveRun.class.getResource("/snapshots/format-1.0/demo-4m.snap").toURI());
+        return java.nio.file.Files.copy(golden, dir.resolve(name));
+    }
+
     static BhyveRun restore(java.nio.file.Path file, List<String> args) throws Exception {
         BhyveRun run = restoreNotStarted(file, args);
         run.startVm();

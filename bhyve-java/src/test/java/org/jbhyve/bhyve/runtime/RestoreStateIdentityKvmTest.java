@@ -23,14 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 class RestoreStateIdentityKvmTest {
     @Test
     void theStateOfAnotherFileRenamedOverTheNameIsNotRestored(@TempDir Path dir) throws Exception {
-        Path golden = Path.of(RestoreStateIdentityKvmTest.class.getResource("/snapshots/format-1.0/demo-4m.snap").toURI());
-        Path file = Files.copy(golden, dir.resolve("vm.snap"));
+        Path file = BhyveRun.demoSnapshotCopy(dir, "vm.snap");
         org.jbhyve.bindings.libc.FileStat first;
         try (SnapshotReader r = SnapshotReader.open(file)) {
             first = r.identity();
         }
         try (BhyveRun run = BhyveRun.restoreNotStarted(file, List.of("-o", "control.dir=" + dir))) {
-            Files.move(Files.copy(golden, dir.resolve("other.snap")), file, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(BhyveRun.demoSnapshotCopy(dir, "other.snap"), file, StandardCopyOption.REPLACE_EXISTING);
             assertThatThrownBy(() -> SnapshotRestore.restore(file, first, run.runtime.vm(), run.runtime.snapshottables(),
                     new PrintStream(new ByteArrayOutputStream())))
                     .isInstanceOf(ConfigException.class)

@@ -25,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TruncatedRamFileKvmTest {
     @Test
     void aCheckpointOfAVmWhoseRamFileWasTruncatedIsRefusedNotACrash(@TempDir Path dir) throws Exception {
-        Path golden = Path.of(TruncatedRamFileKvmTest.class.getResource("/snapshots/format-1.0/demo-4m.snap").toURI());
-        Path snap = Files.copy(golden, dir.resolve("vm.snap"));
+        Path snap = BhyveRun.demoSnapshotCopy(dir, "vm.snap");
         long ramOffset;
         try (SnapshotReader r = SnapshotReader.open(snap)) {
             ramOffset = r.ramRegions().get(0).fileOffset();

@@ -101,14 +101,7 @@ class FreeBsdVmTest {
                 .hasMessage("cannot load guest RAM from " + fifo + ": not a regular file (it is a FIFO)");
         api3.close();
         // a file that is not the one the caller checked (here: its identity from before a rewrite)
-        org.jbhyve.bindings.libc.FileStat before;
-        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
-            var err = org.jbhyve.bindings.libc.libc_h.allocateErrnoState(a);
-            int fd = org.jbhyve.bindings.libc.libc_h.open(err, a.allocateFrom(file.toString()),
-                    org.jbhyve.bindings.libc.libc_h.O_RDONLY, 0);
-            before = org.jbhyve.bindings.libc.FileStat.ofDescriptor(err, fd);
-            org.jbhyve.bindings.libc.libc_h.close(err, fd);
-        }
+        org.jbhyve.bindings.libc.FileStat before = org.jbhyve.vmm.FileIdentity.of(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap("rewritten".getBytes()), 8192);
         }

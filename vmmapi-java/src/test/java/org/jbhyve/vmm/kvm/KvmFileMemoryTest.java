@@ -145,14 +145,7 @@ class KvmFileMemoryTest {
                     .isInstanceOf(VmmException.class).hasMessage("cannot map guest RAM from " + fifo
                             + ": not a regular file (it is a FIFO)");
             // The file as whoever checked it saw it: another file renamed over the name is refused.
-            org.jbhyve.bindings.libc.FileStat seen;
-            try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
-                var err = org.jbhyve.bindings.libc.libc_h.allocateErrnoState(a);
-                int fd = org.jbhyve.bindings.libc.libc_h.open(err, a.allocateFrom(small.toString()),
-                        org.jbhyve.bindings.libc.libc_h.O_RDONLY, 0);
-                seen = org.jbhyve.bindings.libc.FileStat.ofDescriptor(err, fd);
-                org.jbhyve.bindings.libc.libc_h.close(err, fd);
-            }
+            org.jbhyve.bindings.libc.FileStat seen = org.jbhyve.vmm.FileIdentity.of(small);
             Path copy = sparse(dir, "copy", 8 * MIB);
             java.nio.file.Files.move(copy, small, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             assertThatThrownBy(() -> hv.createVm(VmConfig.of("swapped", 1, 8 * MIB)

@@ -651,6 +651,13 @@ public final class VmRuntime implements AutoCloseable {
         String reason = state.exitReason();
         if (s == ExitStatus.ERROR || s == ExitStatus.TRIPLE_FAULT) {
             log.println("jbhyve: " + reason);
+            // A restored VM whose snapshot file was truncated under it cannot fault in the pages it lost; the
+            // guest then fails in ways that do not point at the file. Say so when that is what happened.
+            try {
+                vm.checkRamReadable();
+            } catch (RuntimeException e) {
+                log.println("jbhyve: probably why: " + e.getMessage());
+            }
         }
         return processExitCode >= 0 ? processExitCode : s.code();
     }

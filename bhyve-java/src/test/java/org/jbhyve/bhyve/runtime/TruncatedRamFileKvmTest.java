@@ -52,4 +52,23 @@ class TruncatedRamFileKvmTest {
             assertThat(run.exitStatus(java.time.Duration.ofSeconds(60))).isEqualTo(ExitStatus.POWEROFF.code());
         }
     }
+
+    @Test
+    void aGuestThatLosesItsPagesToATruncationEndsAndBhyveSaysWhy(@TempDir Path dir) throws Exception {
+        Path snap = BhyveRun.demoSnapshotCopy(dir, "vm.snap");
+        long ramOffset;
+        try (SnapshotReader r = SnapshotReader.open(snap)) {
+            ramOffset = r.ramRegions().get(0).fileOffset();
+        }
+        try (BhyveRun run = BhyveRun.restore(snap, List.of("-o", "control.dir=" + dir))) {
+            run.awaitOutput(o -> SnapshotKvmTest.lastTick(o) >= 0, java.time.Duration.ofSeconds(60));
+            try (FileChannel ch = FileChannel.open(snap, StandardOpenOption.WRITE)) {
+                ch.truncate(ramOffset); // all of the guest's RAM it has not written since the restore
+            }
+            int status = run.exitStatus(java.time.Duration.ofSeconds(60));
+            assertThat(status).isIn(ExitStatus.ERROR.code(), ExitStatus.TRIPLE_FAULT.code());
+            assertThat(run.stderr()).contains("jbhyve: probably why: guest RAM is mapped from " + snap + ", which is now "
+                    + ramOffset + " bytes long");
+        }
+    }
 }

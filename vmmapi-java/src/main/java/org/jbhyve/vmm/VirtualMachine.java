@@ -75,14 +75,40 @@ public interface VirtualMachine extends AutoCloseable {
     }
 
     /**
-     * Checks that every page of guest RAM can still be read. RAM mapped from a file (a restore) reads the
-     * pages the guest has not written yet from that file: truncated after the restore, those past its new
-     * end are gone, and reading them raises SIGBUS, which code reading RAM in bulk (a checkpoint's checksums)
+     * Checks that every page of guest RAM can still be read. RAM mapped from a file (a restore) is a private
+     * mapping of that file: truncated after the restore, every page past its new end is gone (the kernel
+     * removes private copies too), and reading them raises SIGBUS, which code reading RAM in bulk (a checkpoint's checksums)
      * cannot survive. A checkpoint asks before it reads RAM.
      *
      * @throws VmmException naming the file and its lengths, when RAM is backed by a file now too short
      */
     default void checkRamReadable() {}
+
+    /**
+     * For RAM mapped from a file: takes a read lease on it, so that the kernel tells this process (SIGIO)
+     * before anyone opens the file for writing or truncates it, and holds them back until the lease is given
+     * up (at most {@code /proc/sys/fs/lease-break-time}). A truncation removes a private mapping's pages past
+     * the new end, the guest's own writes included, and a rewrite shows through the pages the guest has not
+     * written: the VMM must {@link #detachRamFromFile()} first. Returns null when the lease is held (or RAM
+     * is not file-backed), else why not ("EAGAIN (someone has it open for writing)").
+     */
+    default String leaseRamFile() {
+        return null;
+    }
+
+    /** True when RAM is mapped from a file whose lease a writer or a truncation is breaking. */
+    default boolean ramFileLeaseBroken() {
+        return false;
+    }
+
+    /**
+     * Copies guest RAM out of the file it is mapped from into memory of its own, mapped at the same host
+     * addresses, and lets the file go (its lease too). Nothing may touch RAM meanwhile: pause the vCPUs and
+     * devices first. Returns false when RAM was not file-backed.
+     */
+    default boolean detachRamFromFile() {
+        return false;
+    }
 
     /**
      * Starts logging which guest RAM pages the guest writes (and the kernel on its behalf, e.g. a

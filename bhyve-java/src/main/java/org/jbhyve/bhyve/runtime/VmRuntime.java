@@ -130,6 +130,7 @@ public final class VmRuntime implements AutoCloseable {
                 if (restoreFrom != null) {
                     SnapshotRestore.restore(Path.of(restoreFrom.file()), restoreFrom.identity(), vm, snapshottables(), log);
                     restoredFromSnapshot = true;
+                    RamFileGuard.guard(this); // wired or not: a truncation takes even the private copies
                 }
             }
             var pinning = VcpuPinning.fromConfig(config, topology.cpus());
@@ -197,6 +198,7 @@ public final class VmRuntime implements AutoCloseable {
         SnapshotRestore.restoreInPlace(file, vm, hypervisor.backendName(), snapshottables(), fits,
                 () -> prepared = false, log);
         if (wired) wireRam(); // the snapshot's RAM replaced the locked memory
+        RamFileGuard.guard(this);
         restoredFromSnapshot = true;
     }
 
@@ -599,6 +601,36 @@ public final class VmRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies guest RAM out of the snapshot file it is mapped from, with the guest and devices paused, because
+     * someone is about to write or truncate that file (RamFileGuard). Waits for a checkpoint in progress.
+     */
+    void detachRamFromSnapshotFile() {
+        synchronized (checkpointLock) {
+            long start = System.nanoTime();
+            boolean paused = false;
+            try {
+                if (state.state().isTerminal()) return;
+                if (state.state() == VmState.RUNNING) {
+                    pause(Duration.ofSeconds(30));
+                    paused = true;
+                }
+                if (vm.detachRamFromFile()) {
+                    if (wired) wireRam(); // the new memory is not locked yet
+                    warn(String.format(java.util.Locale.ROOT, "jbhyve: the snapshot file this VM's RAM was mapped from is"
+                            + " being written or truncated: its RAM was copied out of it first (guest paused %.1f ms)",
+                            (System.nanoTime() - start) / 1e6));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                warn("jbhyve: could not copy this VM's RAM out of its snapshot file before it changes: " + e.getMessage());
+            } finally {
+                if (paused) resume();
+            }
+        }
+    }
+
     /** One line on this VM's log (stderr). */
     void warn(String line) {
         log.println(line);
@@ -675,6 +707,7 @@ public final class VmRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        RamFileGuard.forget(this);
         if (!state.state().isTerminal()) end(ExitStatus.ERROR, "VM closed");
         for (Thread t : vcpuThreads) {
             try {

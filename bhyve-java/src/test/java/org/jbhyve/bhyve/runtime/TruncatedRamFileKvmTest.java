@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A restored VM reads the pages its guest has not written yet from the snapshot file. Truncated after the
- * restore, the file no longer holds them, and a checkpoint reading them would take SIGBUS inside the
+ * restore where bhyve could not take a lease on it (here: the test holds it open for writing, so
+ * SnapshotFileGuardKvmTest's protection is off), the file no longer holds them, and a checkpoint reading them would take SIGBUS inside the
  * JVM's CRC32C stub, which ends the process with the guest. The checkpoint is refused instead, with the
  * file and its lengths named, and the VM is left as it was. Real /dev/kvm, the golden demo snapshot.
  */
@@ -30,18 +31,19 @@ class TruncatedRamFileKvmTest {
         try (SnapshotReader r = SnapshotReader.open(snap)) {
             ramOffset = r.ramRegions().get(0).fileOffset();
         }
-        try (BhyveRun run = BhyveRun.restore(snap, List.of("-o", "control.dir=" + dir))) {
+        try (FileChannel writer = FileChannel.open(snap, StandardOpenOption.WRITE);
+             BhyveRun run = BhyveRun.restore(snap, List.of("-o", "control.dir=" + dir))) {
             run.awaitOutput(o -> SnapshotKvmTest.lastTick(o) >= 0, java.time.Duration.ofSeconds(60));
+            assertThat(run.stderr()).contains("jbhyve: no lease on the snapshot file this VM's RAM is mapped from:"
+                    + " EAGAIN (the file is open for writing)");
             // The last MiB of the guest's 4: the demo guest's code, data and stack are below it.
-            try (FileChannel ch = FileChannel.open(snap, StandardOpenOption.WRITE)) {
-                ch.truncate(ramOffset + (3 << 20));
-            }
+            writer.truncate(ramOffset + (3 << 20));
             assertThatThrownBy(() -> run.runtime.checkpoint(new SnapshotTarget.File(dir.resolve("after")), false))
                     .isInstanceOf(VmmException.class)
                     .hasMessage("guest RAM is mapped from " + snap + ", which is now " + (ramOffset + (3 << 20))
                             + " bytes long but holds RAM up to byte " + (ramOffset + (4 << 20)) + ": it was truncated"
-                            + " after the restore, and the pages the guest had not written since are gone; this VM's"
-                            + " RAM can no longer be read whole");
+                            + " after the restore, and the guest's RAM past its end is gone (what the guest wrote there"
+                            + " too); this VM's RAM can no longer be read whole");
             assertThat(dir.resolve("after")).doesNotExist();
             try (var files = Files.list(dir)) {
                 assertThat(files.map(p -> p.getFileName().toString())).containsExactly("vm.snap");
@@ -60,11 +62,10 @@ class TruncatedRamFileKvmTest {
         try (SnapshotReader r = SnapshotReader.open(snap)) {
             ramOffset = r.ramRegions().get(0).fileOffset();
         }
-        try (BhyveRun run = BhyveRun.restore(snap, List.of("-o", "control.dir=" + dir))) {
+        try (FileChannel writer = FileChannel.open(snap, StandardOpenOption.WRITE);
+             BhyveRun run = BhyveRun.restore(snap, List.of("-o", "control.dir=" + dir))) {
             run.awaitOutput(o -> SnapshotKvmTest.lastTick(o) >= 0, java.time.Duration.ofSeconds(60));
-            try (FileChannel ch = FileChannel.open(snap, StandardOpenOption.WRITE)) {
-                ch.truncate(ramOffset); // all of the guest's RAM it has not written since the restore
-            }
+            writer.truncate(ramOffset); // all of the guest's RAM
             int status = run.exitStatus(java.time.Duration.ofSeconds(60));
             assertThat(status).isIn(ExitStatus.ERROR.code(), ExitStatus.TRIPLE_FAULT.code());
             assertThat(run.stderr()).contains("jbhyve: probably why: guest RAM is mapped from " + snap + ", which is now "

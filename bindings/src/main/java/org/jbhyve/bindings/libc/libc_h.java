@@ -270,6 +270,14 @@ public final class libc_h {
         } catch (Throwable t) { throw rethrow(t); }
     }
 
+    private static final class fcntl { static final MemorySegment ADDR = symbol("fcntl"); }
+    /** {@code int fcntl(int fd, int cmd, ... long arg)}, for commands whose argument is an integer. */
+    public static int fcntl(MemorySegment errnoState, int fd, int cmd, long arg) {
+        try {
+            return (int) (long) N.HANDLE.invokeExact(fcntl.ADDR, errnoState, (long) fd, (long) cmd, arg, 0L, 0L, 0L);
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
     private static final class flock { static final MemorySegment ADDR = symbol("flock"); }
     /** {@code int flock(int fd, int operation)} */
     public static int flock(MemorySegment errnoState, int fd, int operation) {
@@ -580,6 +588,8 @@ public final class libc_h {
     public static final long MAP_FAILED = -1L;
     public static final int MADV_NORMAL = 0, MADV_RANDOM = 1, MADV_SEQUENTIAL = 2, MADV_WILLNEED = 3,
             MADV_DONTNEED = 4, MADV_REMOVE = 9, MADV_DONTFORK = 10, MADV_MERGEABLE = 12, MADV_HUGEPAGE = 14;
+    /** Linux file leases (fcntl): take, ask, and the lease types (the same numbers as the record locks'). */
+    public static final int F_SETLEASE = 1024, F_GETLEASE = 1025, F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
     public static final int MFD_CLOEXEC = 1;
     public static final int EFD_CLOEXEC = O_CLOEXEC, EFD_NONBLOCK = O_NONBLOCK;
     /** {@code poll} events; the same numbers on FreeBSD (pinned by org.jbhyve.bindings.freebsd.libc.poll_h). */

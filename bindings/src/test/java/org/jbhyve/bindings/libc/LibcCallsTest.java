@@ -264,6 +264,54 @@ class LibcCallsTest {
     }
 
     @Test
+    void aReadLeaseIsTakenAskedForAndBlocksAWriterUntilReleased() throws Exception {
+        Path file = dir.resolve("leased");
+        Files.write(file, new byte[4096]);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment err = libc_h.allocateErrnoState(a);
+            int fd = libc_h.open(err, a.allocateFrom(file.toString()), libc_h.O_RDONLY | libc_h.O_CLOEXEC, 0);
+            assertThat(libc_h.fcntl(err, fd, libc_h.F_GETLEASE, 0)).isEqualTo(libc_h.F_UNLCK);
+            assertThat(libc_h.fcntl(err, fd, libc_h.F_SETLEASE, libc_h.F_RDLCK)).as("errno %d", libc_h.errno(err)).isZero();
+            assertThat(libc_h.fcntl(err, fd, libc_h.F_GETLEASE, 0)).isEqualTo(libc_h.F_RDLCK);
+            // Another process opening it for writing waits for the lease to go (or lease-break-time).
+            sun.misc.Signal.handle(new sun.misc.Signal("IO"), s -> { });
+            Process writer = new ProcessBuilder("sh", "-c", "echo x >> " + file).start();
+            assertThat(writer.waitFor(1, TimeUnit.SECONDS)).as("the writer waits while the lease is held").isFalse();
+            assertThat(libc_h.fcntl(err, fd, libc_h.F_SETLEASE, libc_h.F_UNLCK)).isZero();
+            assertThat(writer.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.size(file)).isEqualTo(4096 + 2);
+            libc_h.close(err, fd);
+            assertThat(libc_h.fcntl(err, -1, libc_h.F_GETLEASE, 0)).isEqualTo(-1);
+            assertThat(libc_h.errno(err)).isEqualTo(Errno.EBADF);
+        }
+    }
+
+    /**
+     * The kernel fact behind jbhyve's snapshot-file lease: truncating a file takes away the pages of a
+     * MAP_PRIVATE mapping past the new end, those this process wrote (its private copies) too, and the next
+     * access faults. A restored VM's RAM is such a mapping.
+     */
+    @Test
+    void aTruncationTakesAwayEvenThePrivateCopiesOfAFileMapping() throws Exception {
+        Path file = dir.resolve("backing");
+        Files.write(file, new byte[2 * 4096]);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment err = libc_h.allocateErrnoState(a);
+            int fd = libc_h.open(err, a.allocateFrom(file.toString()), libc_h.O_RDONLY | libc_h.O_CLOEXEC, 0);
+            MemorySegment m = libc_h.mmap(err, MemorySegment.NULL, 2 * 4096, libc_h.PROT_READ | libc_h.PROT_WRITE,
+                    libc_h.MAP_PRIVATE, fd, 0).reinterpret(2 * 4096);
+            m.set(JAVA_BYTE, 4096, (byte) 9); // a private copy of page 1
+            try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(4096);
+            }
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> m.get(JAVA_BYTE, 4096)))
+                    .as("the written page went with the truncation").isInstanceOf(InternalError.class);
+            libc_h.munmap(err, m, 2 * 4096);
+            libc_h.close(err, fd);
+        }
+    }
+
+    @Test
     void mmapReturnsWholeAddressesAndMapsAtAnOffsetAbove4GiB() throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = libc_h.allocateErrnoState(a);

@@ -197,7 +197,8 @@ final class KvmMemory {
         if (size < needed) {
             throw new VmmException("guest RAM is mapped from " + source.file() + ", which is now " + size + " bytes"
                     + " long but holds RAM up to byte " + needed + ": it was truncated after the restore, and the"
-                    + " pages the guest had not written since are gone; this VM's RAM can no longer be read whole");
+                    + " guest's RAM past its end is gone (what the guest wrote there too); this VM's RAM can no longer"
+                    + " be read whole");
         }
     }
 
@@ -206,6 +207,46 @@ final class KvmMemory {
             throw new VmmException("cannot map guest " + what + " from " + file + ": it needs bytes " + offset + ".."
                     + (offset + size) + " (" + (size >> 20) + " MiB at offset " + offset + ") but the file is only "
                     + fileSize + " bytes long");
+        }
+    }
+
+    /**
+     * Maps {@code fd} (a memfd holding lowmem at offset 0 and highmem right after it) {@code MAP_SHARED} over
+     * existing guest RAM at the same host addresses, as {@link #remapFilePrivate} does for a file.
+     */
+    static void remapShared(int fd, MemorySegment low, MemorySegment high) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment errno = libc_h.allocateErrnoState(a);
+            int flags = libc_h.MAP_SHARED | libc_h.MAP_NORESERVE | libc_h.MAP_FIXED;
+            long offset = 0;
+            for (MemorySegment region : high == null ? new MemorySegment[] {low} : new MemorySegment[] {low, high}) {
+                MemorySegment p = libc_h.mmap(errno, region, region.byteSize(), libc_h.PROT_READ | libc_h.PROT_WRITE,
+                        flags, fd, offset);
+                if (p.address() != region.address()) {
+                    throw VmmException.failed("mmap(MAP_FIXED|MAP_SHARED, " + region.byteSize() + " bytes)", "memfd",
+                            libc_h.errno(errno));
+                }
+                offset += region.byteSize();
+            }
+        }
+    }
+
+    /** Writes the {@code block}-sized pieces of {@code src} that {@code blocks} names (all when null) to {@code fd}. */
+    static void copyBlocks(MemorySegment src, BitSet blocks, long block, int fd, long fileOffset) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment errno = libc_h.allocateErrnoState(a);
+            long count = (src.byteSize() + block - 1) / block;
+            for (long b = 0; b < count; b++) {
+                if (blocks != null && !blocks.get((int) b)) continue;
+                long start = b * block, len = Math.min(block, src.byteSize() - start);
+                for (long done = 0; done < len; ) {
+                    long n = libc_h.pwrite(errno, fd, src.asSlice(start + done, len - done), len - done,
+                            fileOffset + start + done);
+                    if (n < 0 && libc_h.errno(errno) == Errno.EINTR) continue;
+                    if (n <= 0) throw VmmException.failed("pwrite(guest RAM)", "memfd", n < 0 ? libc_h.errno(errno) : Errno.EIO);
+                    done += n;
+                }
+            }
         }
     }
 

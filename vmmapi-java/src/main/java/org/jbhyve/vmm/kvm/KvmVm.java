@@ -1,5 +1,7 @@
 package org.jbhyve.vmm.kvm;
 
+import org.jbhyve.bindings.libc.Errno;
+import org.jbhyve.bindings.libc.libc_h;
 import org.jbhyve.bindings.linux.kvm.*;
 import org.jbhyve.vmm.*;
 
@@ -194,6 +196,57 @@ public final class KvmVm implements VirtualMachine {
         }
         return blocks;
     }
+
+    @Override
+    public synchronized String leaseRamFile() {
+        int file = ramFile;
+        if (file < 0) return null;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment errno = libc_h.allocateErrnoState(a);
+            if (libc_h.fcntl(errno, file, libc_h.F_SETLEASE, libc_h.F_RDLCK) == 0) return null;
+            int e = libc_h.errno(errno);
+            return Errno.name(e) + (e == Errno.EAGAIN ? " (the file is open for writing)"
+                    : e == Errno.EACCES || e == Errno.EPERM ? " (this process neither owns the file nor has CAP_LEASE)"
+                    : " (" + Errno.describe(e) + ")");
+        }
+    }
+
+    @Override
+    public boolean ramFileLeaseBroken() {
+        int file = ramFile;
+        if (file < 0) return false;
+        try (Arena a = Arena.ofConfined()) {
+            return libc_h.fcntl(libc_h.allocateErrnoState(a), file, libc_h.F_GETLEASE, 0) != libc_h.F_RDLCK;
+        }
+    }
+
+    @Override
+    public synchronized boolean detachRamFromFile() {
+        if (closed || ramFile < 0) return false;
+        List<GuestMemory.Region> regions = memory.regions();
+        int fd = KvmMemory.memfd("jbhyve:" + config.name(), memory.size());
+        try {
+            long offset = 0;
+            for (GuestMemory.Region r : regions) {
+                // Only the blocks that can hold data: the file's data and the guest's own pages; the rest is zeros.
+                java.util.BitSet blocks = ramBlocksWithData(r, DETACH_BLOCK).orElse(null);
+                KvmMemory.copyBlocks(r.host(), blocks, DETACH_BLOCK, fd, offset);
+                offset += r.size();
+            }
+            KvmMemory.remapShared(fd, regions.get(0).host(), regions.size() > 1 ? regions.get(1).host() : null);
+        } catch (RuntimeException e) {
+            KvmMemory.closeFd(fd);
+            throw e;
+        }
+        int file = ramFile;
+        memfd = fd;
+        ramFile = -1;
+        ramFileSource = null;
+        KvmMemory.closeFd(file); // gives up the lease: the writer goes ahead
+        return true;
+    }
+
+    private static final long DETACH_BLOCK = 2L << 20;
 
     @Override
     public void checkRamReadable() {

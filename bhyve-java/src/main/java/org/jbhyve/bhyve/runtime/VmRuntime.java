@@ -130,7 +130,7 @@ public final class VmRuntime implements AutoCloseable {
                 if (restoreFrom != null) {
                     SnapshotRestore.restore(Path.of(restoreFrom.file()), restoreFrom.identity(), vm, snapshottables(), log);
                     restoredFromSnapshot = true;
-                    RamFileGuard.guard(this); // wired or not: a truncation takes even the private copies
+                    guardRamFile = true; // wired or not: a truncation takes even the private copies
                 }
             }
             var pinning = VcpuPinning.fromConfig(config, topology.cpus());
@@ -198,7 +198,7 @@ public final class VmRuntime implements AutoCloseable {
         SnapshotRestore.restoreInPlace(file, vm, hypervisor.backendName(), snapshottables(), fits,
                 () -> prepared = false, log);
         if (wired) wireRam(); // the snapshot's RAM replaced the locked memory
-        RamFileGuard.guard(this);
+        guardRamFile = true;
         restoredFromSnapshot = true;
     }
 
@@ -460,7 +460,15 @@ public final class VmRuntime implements AutoCloseable {
         }
         if (!state.started()) return; // ended before it started; awaitExit() reports how
         if (!threadsStarted) startThreads();
+        // After the vCPUs are off: the lease and its signal handler are not on the way to the first instruction.
+        if (guardRamFile) {
+            guardRamFile = false;
+            RamFileGuard.guard(this);
+        }
     }
+
+    /** RAM is mapped from a snapshot file, which {@link RamFileGuard} watches once the VM starts. */
+    private boolean guardRamFile;
 
     private boolean threadsStarted;
 

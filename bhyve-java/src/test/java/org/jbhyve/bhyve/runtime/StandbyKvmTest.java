@@ -193,6 +193,15 @@ class StandbyKvmTest {
             assertThat(again.getNumber("error")).isEqualTo(ControlProtocol.EBUSY);
             assertThat(request(socket, new NvList().addString("cmd", "get-stats")).getNvList("stats").exists("vcpus"))
                     .as("stats are the VM's now").isTrue();
+            // The restored VM guards its snapshot file: a copy over it waits until the RAM is copied out.
+            Path zeros = dir.resolve("zeros");
+            Files.write(zeros, new byte[(int) Files.size(snap)]);
+            Process cp = new ProcessBuilder("cp", zeros.toString(), snap.toString()).start();
+            assertThat(cp.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(cp.exitValue()).isZero();
+            long afterCopy = SnapshotKvmTest.lastTick(sb.out());
+            sb.await("ticks after the copy", c -> SnapshotKvmTest.lastTick(c.out()) > afterCopy + 1);
+            assertThat(sb.err()).contains("its RAM was copied out of it first");
             sb.type("q");
             assertThat(sb.exitStatus()).as("the restored guest powers off: bhyve's status 1").isEqualTo(ExitStatus.POWEROFF.code());
         }

@@ -618,7 +618,8 @@ public final class VmRuntime implements AutoCloseable {
             long start = System.nanoTime();
             boolean paused = false;
             try {
-                if (state.state().isTerminal()) return;
+                // An ended VM is copied out too (its vCPUs are stopped): the lease must go, or the writer would
+                // wait for lease-break-time.
                 if (state.state() == VmState.RUNNING) {
                     pause(Duration.ofSeconds(30));
                     paused = true;

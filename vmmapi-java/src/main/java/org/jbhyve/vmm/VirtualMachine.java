@@ -89,12 +89,22 @@ public interface VirtualMachine extends AutoCloseable {
      * before anyone opens the file for writing or truncates it, and holds them back until the lease is given
      * up (at most {@code /proc/sys/fs/lease-break-time}). A truncation removes a private mapping's pages past
      * the new end, the guest's own writes included, and a rewrite shows through the pages the guest has not
-     * written: the VMM must {@link #detachRamFromFile()} first. Returns null when the lease is held (or RAM
-     * is not file-backed), else why not ("EAGAIN (someone has it open for writing)").
+     * written: the VMM must {@link #detachRamFromFile()} first. Returns null when the lease is held, else why
+     * not ("EAGAIN (the file is open for writing)").
+     *
+     * @throws VmmException when the file was written or truncated between its mapping and the lease
      */
     default String leaseRamFile() {
-        return null;
+        return "guest RAM is not mapped from a file";
     }
+
+    /** True when guest RAM is a mapping of a file (a KVM restore), which {@link #leaseRamFile()} can guard. */
+    default boolean ramMappedFromFile() {
+        return false;
+    }
+
+    /** Gives up the lease {@link #leaseRamFile()} took, when RAM cannot be copied out: the writer goes ahead. */
+    default void releaseRamFileLease() {}
 
     /** True when RAM is mapped from a file whose lease a writer or a truncation is breaking. */
     default boolean ramFileLeaseBroken() {

@@ -20,14 +20,25 @@ final class RamFileGuard {
 
     /** Takes the lease for {@code vm}'s RAM file, or says on its log why its RAM stays exposed. */
     static void guard(VmRuntime vm) {
-        String refused = vm.vm().leaseRamFile();
-        if (refused != null) {
-            vm.warn("jbhyve: no lease on the snapshot file this VM's RAM is mapped from: " + refused + "; do not rewrite"
-                    + " or truncate that file while the VM runs");
-            return;
-        }
+        if (!vm.vm().ramMappedFromFile()) return;
+        // Handler first, then the VM in the set, then the lease: a SIGIO must never find no handler (its
+        // default action ends the process) nor miss this VM.
         installHandler();
         GUARDED.add(vm);
+        String refused;
+        try {
+            refused = vm.vm().leaseRamFile();
+        } catch (RuntimeException e) { // the file changed between its mapping and the lease
+            GUARDED.remove(vm);
+            vm.vm().releaseRamFileLease();
+            vm.end(ExitStatus.ERROR, e.getMessage());
+            return;
+        }
+        if (refused != null) {
+            GUARDED.remove(vm);
+            vm.warn("jbhyve: no lease on the snapshot file this VM's RAM is mapped from: " + refused + "; do not rewrite"
+                    + " or truncate that file while the VM runs");
+        }
     }
 
     static void forget(VmRuntime vm) {
@@ -44,9 +55,10 @@ final class RamFileGuard {
     /** SIGIO: a lease is being broken. Every VM whose lease it is copies its RAM out; others are left alone. */
     private static void leaseBreaking() {
         for (VmRuntime vm : GUARDED) {
-            if (vm.vm().ramFileLeaseBroken()) {
-                GUARDED.remove(vm);
-                vm.detachRamFromSnapshotFile();
+            try {
+                if (vm.vm().ramFileLeaseBroken() && GUARDED.remove(vm)) vm.detachRamFromSnapshotFile();
+            } catch (RuntimeException e) { // one VM's trouble must not cost another its turn
+                vm.warn("jbhyve: while copying RAM out of the snapshot file: " + e);
             }
         }
     }

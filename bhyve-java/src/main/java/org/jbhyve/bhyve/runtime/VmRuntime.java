@@ -621,7 +621,7 @@ public final class VmRuntime implements AutoCloseable {
                 // An ended VM is copied out too (its vCPUs are stopped): the lease must go, or the writer would
                 // wait for lease-break-time.
                 if (state.state() == VmState.RUNNING) {
-                    pause(Duration.ofSeconds(30));
+                    pause(Duration.ofSeconds(20)); // with the copy, well inside the kernel's 45 s lease-break-time
                     paused = true;
                 }
                 if (vm.detachRamFromFile()) {
@@ -630,12 +630,16 @@ public final class VmRuntime implements AutoCloseable {
                             + " being written or truncated: its RAM was copied out of it first (guest paused %.1f ms)",
                             (System.nanoTime() - start) / 1e6));
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                warn("jbhyve: could not copy this VM's RAM out of its snapshot file before it changes: " + e.getMessage());
+            } catch (InterruptedException | RuntimeException e) {
+                if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+                // Running on would let the guest see its memory vanish or change under it: stop it, say why,
+                // and let the writer go.
+                end(ExitStatus.ERROR, "the snapshot file this VM's RAM is mapped from is being written or truncated,"
+                        + " and its RAM could not be copied out of it first (" + e.getMessage() + "): the VM is stopped"
+                        + " before its memory changes under the guest");
+                vm.releaseRamFileLease();
             } finally {
-                if (paused) resume();
+                if (paused && state.state() == VmState.PAUSED) resume();
             }
         }
     }

@@ -79,4 +79,18 @@ class SnapshotFileGuardKvmTest {
             assertThat(vm.exitStatus(T)).isEqualTo(ExitStatus.POWEROFF.code());
         }
     }
+
+    @Test
+    void aFileRewrittenBetweenTheRestoreAndTheLeaseStopsTheVmWithTheReason(@TempDir Path dir) throws Exception {
+        Path snap = BhyveRun.demoSnapshotCopy(dir, "vm.snap");
+        Path zeros = dir.resolve("zeros");
+        Files.write(zeros, new byte[(int) Files.size(snap)]);
+        try (BhyveRun vm = BhyveRun.restoreNotStarted(snap, List.of("-o", "control.dir=" + dir))) {
+            run("cp", zeros.toString(), snap.toString()); // RAM mapped, no lease yet: nothing holds the writer back
+            vm.startVm();
+            assertThat(vm.exitStatus(T)).isEqualTo(ExitStatus.ERROR.code());
+            assertThat(vm.stderr()).contains("that guest RAM is mapped from was written or truncated since the restore"
+                    + " checked it: the guest's memory can no longer be trusted");
+        }
+    }
 }

@@ -34,8 +34,11 @@ class TruncatedRamFileKvmTest {
         try (FileChannel writer = FileChannel.open(snap, StandardOpenOption.WRITE);
              BhyveRun run = BhyveRun.restore(snap, List.of("-o", "control.dir=" + dir))) {
             run.awaitOutput(o -> SnapshotKvmTest.lastTick(o) >= 0, java.time.Duration.ofSeconds(60));
-            assertThat(run.stderr()).contains("jbhyve: no lease on the snapshot file this VM's RAM is mapped from:"
-                    + " EAGAIN (the file is open for writing)");
+            String noLease = "jbhyve: no lease on the snapshot file this VM's RAM is mapped from: EAGAIN (the file is"
+                    + " open for writing)";
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (!run.stderr().contains(noLease) && System.nanoTime() < deadline) Thread.sleep(10);
+            assertThat(run.stderr()).contains(noLease);
             // The last MiB of the guest's 4: the demo guest's code, data and stack are below it.
             writer.truncate(ramOffset + (3 << 20));
             assertThatThrownBy(() -> run.runtime.checkpoint(new SnapshotTarget.File(dir.resolve("after")), false))

@@ -198,17 +198,40 @@ public final class KvmVm implements VirtualMachine {
     }
 
     @Override
+    public boolean ramMappedFromFile() {
+        return ramFile >= 0;
+    }
+
+    @Override
     public synchronized String leaseRamFile() {
         int file = ramFile;
-        if (file < 0) return null;
+        if (file < 0) return "guest RAM is not mapped from a file";
         try (Arena a = Arena.ofConfined()) {
             MemorySegment errno = libc_h.allocateErrnoState(a);
-            if (libc_h.fcntl(errno, file, libc_h.F_SETLEASE, libc_h.F_RDLCK) == 0) return null;
-            int e = libc_h.errno(errno);
-            return Errno.name(e) + (e == Errno.EAGAIN ? " (the file is open for writing)"
-                    : e == Errno.EACCES || e == Errno.EPERM ? " (this process neither owns the file nor has CAP_LEASE)"
-                    : " (" + Errno.describe(e) + ")");
+            if (libc_h.fcntl(errno, file, libc_h.F_SETLEASE, libc_h.F_RDLCK) != 0) {
+                int e = libc_h.errno(errno);
+                return Errno.name(e) + (e == Errno.EAGAIN ? " (the file is open for writing)"
+                        : e == Errno.EACCES || e == Errno.EPERM ? " (this process neither owns the file nor has CAP_LEASE)"
+                        : " (" + Errno.describe(e) + ")");
+            }
         }
+        // The file was mapped a moment ago and unguarded since: it must still be the file the restore checked.
+        String changed = changedSinceRestore(file);
+        if (changed != null) throw new VmmException(changed);
+        return null;
+    }
+
+    /** Why {@code file} is no longer what the restore checked (a write or truncation got to it), or null. */
+    private String changedSinceRestore(int file) {
+        MemorySource.FilePrivate source = ramFileSource;
+        if (source == null || source.expected() == null) return null;
+        try (Arena a = Arena.ofConfined()) {
+            org.jbhyve.bindings.libc.FileStat now = org.jbhyve.bindings.libc.FileStat.ofDescriptor(
+                    libc_h.allocateErrnoState(a), file);
+            if (now != null && source.expected().sameFileUnchanged(now)) return null;
+        }
+        return "the snapshot file " + source.file() + " that guest RAM is mapped from was written or truncated since"
+                + " the restore checked it: the guest's memory can no longer be trusted";
     }
 
     @Override
@@ -217,6 +240,14 @@ public final class KvmVm implements VirtualMachine {
         if (file < 0) return false;
         try (Arena a = Arena.ofConfined()) {
             return libc_h.fcntl(libc_h.allocateErrnoState(a), file, libc_h.F_GETLEASE, 0) != libc_h.F_RDLCK;
+        }
+    }
+
+    @Override
+    public synchronized void releaseRamFileLease() {
+        if (ramFile < 0) return;
+        try (Arena a = Arena.ofConfined()) {
+            libc_h.fcntl(libc_h.allocateErrnoState(a), ramFile, libc_h.F_SETLEASE, libc_h.F_UNLCK);
         }
     }
 
@@ -233,6 +264,9 @@ public final class KvmVm implements VirtualMachine {
                 KvmMemory.copyBlocks(r.host(), blocks, DETACH_BLOCK, fd, offset);
                 offset += r.size();
             }
+            // A copy that outlasted the kernel's lease-break-time let the writer in: what was copied is suspect.
+            String changed = changedSinceRestore(ramFile);
+            if (changed != null) throw new VmmException(changed + " (it changed while RAM was being copied out)");
             KvmMemory.remapShared(fd, regions.get(0).host(), regions.size() > 1 ? regions.get(1).host() : null);
         } catch (RuntimeException e) {
             KvmMemory.closeFd(fd);
@@ -242,7 +276,12 @@ public final class KvmVm implements VirtualMachine {
         memfd = fd;
         ramFile = -1;
         ramFileSource = null;
-        KvmMemory.closeFd(file); // gives up the lease: the writer goes ahead
+        // The lease goes explicitly: closing the descriptor alone would not end it while a mapping of the file
+        // remained anywhere in the process.
+        try (Arena a = Arena.ofConfined()) {
+            libc_h.fcntl(libc_h.allocateErrnoState(a), file, libc_h.F_SETLEASE, libc_h.F_UNLCK);
+        }
+        KvmMemory.closeFd(file);
         return true;
     }
 

@@ -24,21 +24,33 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @RequiresKvm
 class TruncatedRamFileKvmTest {
+    private static long ramOffsetOf(Path snap) throws Exception {
+        try (SnapshotReader r = SnapshotReader.open(snap)) {
+            return r.ramRegions().get(0).fileOffset();
+        }
+    }
+
+    /**
+     * The demo snapshot restored while the test holds the file open for writing, so that bhyve cannot take its
+     * lease and says so: the file is then as exposed as on a file system without leases.
+     */
+    private static BhyveRun restoredAndTicking(Path snap, Path dir) throws Exception {
+        BhyveRun run = BhyveRun.restore(snap, List.of("-o", "control.dir=" + dir));
+        run.awaitOutput(o -> SnapshotKvmTest.lastTick(o) >= 0, java.time.Duration.ofSeconds(60));
+        String noLease = "jbhyve: no lease on the snapshot file this VM's RAM is mapped from: EAGAIN (the file is"
+                + " open for writing)";
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!run.stderr().contains(noLease) && System.nanoTime() < deadline) Thread.sleep(10);
+        assertThat(run.stderr()).contains(noLease);
+        return run;
+    }
+
     @Test
     void aCheckpointOfAVmWhoseRamFileWasTruncatedIsRefusedNotACrash(@TempDir Path dir) throws Exception {
         Path snap = BhyveRun.demoSnapshotCopy(dir, "vm.snap");
-        long ramOffset;
-        try (SnapshotReader r = SnapshotReader.open(snap)) {
-            ramOffset = r.ramRegions().get(0).fileOffset();
-        }
+        long ramOffset = ramOffsetOf(snap);
         try (FileChannel writer = FileChannel.open(snap, StandardOpenOption.WRITE);
-             BhyveRun run = BhyveRun.restore(snap, List.of("-o", "control.dir=" + dir))) {
-            run.awaitOutput(o -> SnapshotKvmTest.lastTick(o) >= 0, java.time.Duration.ofSeconds(60));
-            String noLease = "jbhyve: no lease on the snapshot file this VM's RAM is mapped from: EAGAIN (the file is"
-                    + " open for writing)";
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-            while (!run.stderr().contains(noLease) && System.nanoTime() < deadline) Thread.sleep(10);
-            assertThat(run.stderr()).contains(noLease);
+             BhyveRun run = restoredAndTicking(snap, dir)) {
             // The last MiB of the guest's 4: the demo guest's code, data and stack are below it.
             writer.truncate(ramOffset + (3 << 20));
             assertThatThrownBy(() -> run.runtime.checkpoint(new SnapshotTarget.File(dir.resolve("after")), false))
@@ -61,13 +73,9 @@ class TruncatedRamFileKvmTest {
     @Test
     void aGuestThatLosesItsPagesToATruncationEndsAndBhyveSaysWhy(@TempDir Path dir) throws Exception {
         Path snap = BhyveRun.demoSnapshotCopy(dir, "vm.snap");
-        long ramOffset;
-        try (SnapshotReader r = SnapshotReader.open(snap)) {
-            ramOffset = r.ramRegions().get(0).fileOffset();
-        }
+        long ramOffset = ramOffsetOf(snap);
         try (FileChannel writer = FileChannel.open(snap, StandardOpenOption.WRITE);
-             BhyveRun run = BhyveRun.restore(snap, List.of("-o", "control.dir=" + dir))) {
-            run.awaitOutput(o -> SnapshotKvmTest.lastTick(o) >= 0, java.time.Duration.ofSeconds(60));
+             BhyveRun run = restoredAndTicking(snap, dir)) {
             writer.truncate(ramOffset); // all of the guest's RAM
             int status = run.exitStatus(java.time.Duration.ofSeconds(60));
             assertThat(status).isIn(ExitStatus.ERROR.code(), ExitStatus.TRIPLE_FAULT.code());

@@ -62,7 +62,8 @@ public final class Main {
               --timeout=<seconds>   how long to wait for the VM's reply (default 600)
 
             A snapshot file (jbhyve's format; no VM needed):
-              --inspect=<file>      print its header, manifest, memory regions and chunks
+              --inspect=<file>      print its header, manifest, memory regions and chunks (a chunk
+                                    that fails its checksum is shown as DAMAGED: exit 1)
                 --json              as JSON
                 --fields            with every chunk's fields
               --verify=<file>       check every checksum, RAM included; print the first bad

@@ -15,9 +15,11 @@ final class SnapshotTools {
 
     /** Prints the snapshot's description; 0, or 1 when it cannot be opened or is not valid. */
     static int inspect(Path file, boolean json, boolean fields, PrintStream out, PrintStream err) {
-        try (SnapshotReader r = SnapshotReader.open(file, ReadOptions.inspect())) {
+        // A file with damaged chunks is still shown (they are marked DAMAGED), and each is named on stderr.
+        try (SnapshotReader r = SnapshotReader.open(file, ReadOptions.inspect().withShowDamage(true))) {
             out.print(json ? SnapshotInspector.json(r, fields) : SnapshotInspector.text(r, fields));
-            return 0;
+            for (String d : r.damage()) err.println("bhyvectl: " + file + ": " + d + " (see --verify)");
+            return r.damage().isEmpty() ? 0 : 1;
         } catch (IOException e) {
             err.println("bhyvectl: " + e.getMessage());
             return 1;

@@ -128,9 +128,22 @@ class SnapshotToolsTest {
         Run r = bhyvectl("--verify=" + snapshot);
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.out()).startsWith(snapshot + ": bad: ").contains("vcpu").contains("checksum");
+        // Inspection still shows the file, with the damaged chunk marked, and names it on stderr.
         Run inspect = bhyvectl("--inspect=" + snapshot);
         assertThat(inspect.status()).isEqualTo(1);
-        assertThat(inspect.err()).startsWith("bhyvectl: snapshot " + snapshot + ": ").contains("vcpu");
+        assertThat(inspect.out()).contains("memory.size=4M").contains("lowmem")
+                .containsPattern("vcpu +0 .*DAMAGED: fails its checksum")
+                .containsPattern("vm +- .* ok");
+        assertThat(inspect.err()).startsWith("bhyvectl: " + snapshot + ": chunk 'vcpu' instance 0 fails its checksum (stored "
+                + String.format("0x%08x", vcpu.crc32c()) + ", computed ")
+                .endsWith(") (see --verify)\n");
+        Run fields = bhyvectl("--inspect=" + snapshot, "--fields");
+        assertThat(fields.out()).contains("(not read: fails its checksum)").doesNotContain("rip");
+        JsonNode json = new ObjectMapper().readTree(bhyvectl("--inspect=" + snapshot, "--json").out());
+        JsonNode bad = json.path("chunks").findParents("name").stream()
+                .filter(n -> n.path("name").asText().equals("vcpu")).findFirst().orElseThrow();
+        assertThat(bad.path("status").asText()).isEqualTo("damaged");
+        assertThat(bad.path("note").asText()).isEqualTo("fails its checksum");
     }
 
     @Test

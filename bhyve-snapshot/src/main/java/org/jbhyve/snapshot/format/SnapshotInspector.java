@@ -99,6 +99,7 @@ public final class SnapshotInspector {
             case READ -> "ok";
             case UPGRADED -> "upgraded to " + c.version();
             case SKIPPED -> "skipped";
+            case DAMAGED -> "DAMAGED: " + c.note();
         };
     }
 
@@ -283,9 +284,13 @@ public final class SnapshotInspector {
         }
         int status = 0;
         for (Path p : files) {
-            try (SnapshotReader r = SnapshotReader.open(p, ReadOptions.inspect())) {
+            try (SnapshotReader r = SnapshotReader.open(p, ReadOptions.inspect().withShowDamage(!verify))) {
                 if (verify) r.verify();
                 out.print(json ? json(r, fields) : text(r, fields));
+                for (String d : r.damage()) {
+                    err.println(p + ": " + d);
+                    status = 1;
+                }
                 if (verify && !json) out.println("\nverified: header, manifest, every chunk and every RAM block match their checksums");
             } catch (IOException e) {
                 err.println(e.getMessage());

@@ -68,6 +68,8 @@ public final class SnapshotReader implements AutoCloseable {
     private final List<Chunk> chunks;
     private final Map<String, Chunk> byKey = new HashMap<>();
     private final List<String> warnings = new ArrayList<>();
+    /** What is wrong with chunks delivered as damaged (only with {@link ReadOptions#showDamage}). */
+    private final List<String> damage = new ArrayList<>();
     private final Consumer<String> warningSink;
     /** Per region, the stored block CRCs; null when ram.crc is of a version this build cannot read. */
     private int[][] ramCrcs;
@@ -82,7 +84,7 @@ public final class SnapshotReader implements AutoCloseable {
         this.header = readHeader();
         this.manifest = readManifest();
         checkLayout();
-        this.chunks = readChunks(options.registry());
+        this.chunks = readChunks(options.registry(), options.showDamage());
         if (options.verifyRam()) verify();
     }
 
@@ -151,6 +153,11 @@ public final class SnapshotReader implements AutoCloseable {
     /** The path used in messages. */
     public String file() {
         return file;
+    }
+
+    /** Why each chunk delivered as {@link Chunk.Status#DAMAGED} is; empty for a sound file. */
+    public List<String> damage() {
+        return Collections.unmodifiableList(damage);
     }
 
     /**
@@ -469,7 +476,7 @@ public final class SnapshotReader implements AutoCloseable {
 
     // ---- chunks ----
 
-    private List<Chunk> readChunks(ChunkRegistry registry) throws IOException {
+    private List<Chunk> readChunks(ChunkRegistry registry, boolean showDamage) throws IOException {
         List<ChunkEntry> entries = manifest.chunks();
         List<byte[]> payloads = new ArrayList<>(entries.size());
         for (ChunkEntry c : entries) {
@@ -478,8 +485,11 @@ public final class SnapshotReader implements AutoCloseable {
             crc.update(p);
             int computed = (int) crc.getValue();
             if (computed != c.crc32c()) {
-                throw bad(c.label() + " fails its checksum (stored " + SnapshotHeader.hex32(c.crc32c()) + ", computed "
-                        + SnapshotHeader.hex32(computed) + ")");
+                String problem = c.label() + " fails its checksum (stored " + SnapshotHeader.hex32(c.crc32c())
+                        + ", computed " + SnapshotHeader.hex32(computed) + ")";
+                if (!showDamage) throw bad(problem);
+                damage.add(problem);
+                p = null; // shown as damaged below, never decoded
             }
             payloads.add(p);
         }
@@ -490,11 +500,20 @@ public final class SnapshotReader implements AutoCloseable {
             byte[] p = payloads.get(i);
             payloads.set(i, null);
             Chunk chunk;
-            if (c.name().equals(SnapshotFormat.RAM_CRC_CHUNK)) {
-                sawRamCrc = true;
+            if (c.name().equals(SnapshotFormat.RAM_CRC_CHUNK)) sawRamCrc = true;
+            if (p == null) {
+                chunk = new Chunk(c, null, c.version(), Chunk.Status.DAMAGED, "fails its checksum");
+                if (c.name().equals(SnapshotFormat.RAM_CRC_CHUNK)) ramCrcProblem = "the ram.crc chunk fails its checksum";
+            } else if (c.name().equals(SnapshotFormat.RAM_CRC_CHUNK)) {
                 chunk = readRamCrc(c, p);
             } else if (registry == null) {
-                chunk = new Chunk(c, decode(c, p), c.version(), Chunk.Status.READ, null);
+                try {
+                    chunk = new Chunk(c, decode(c, p), c.version(), Chunk.Status.READ, null);
+                } catch (SnapshotFormatException e) {
+                    if (!showDamage) throw e;
+                    damage.add(e.getMessage());
+                    chunk = new Chunk(c, null, c.version(), Chunk.Status.DAMAGED, "cannot be decoded");
+                }
             } else {
                 chunk = resolve(registry, c, p);
             }
@@ -651,6 +670,7 @@ public final class SnapshotReader implements AutoCloseable {
      */
     public void verify() throws IOException {
         ensureOpen();
+        if (!damage.isEmpty()) throw bad(damage.getFirst()); // opened to show damage: not a good file
         List<RamRegion> regions = manifest.regions();
         if (regions.isEmpty()) return;
         if (ramCrcs == null) throw bad("RAM cannot be verified: " + ramCrcProblem);

@@ -231,6 +231,27 @@ class SnapshotIntegrityTest {
     }
 
     @Test
+    void inspectionCanShowAFileWithADamagedChunkWhichEveryOtherReadRefuses() throws Exception {
+        ChunkEntry vcpu1;
+        try (SnapshotReader r = SnapshotReader.open(file)) {
+            vcpu1 = r.chunk("vcpu", "1").orElseThrow().entry();
+        }
+        TestSnapshots.flipBit(file, vcpu1.offset() + 5, 3);
+        assertThatThrownBy(() -> SnapshotReader.open(file)).isInstanceOf(SnapshotFormatException.class)
+                .hasMessageContaining("chunk 'vcpu' instance 1 fails its checksum");
+        try (SnapshotReader r = SnapshotReader.open(file, ReadOptions.inspect().withShowDamage(true))) {
+            assertThat(r.damage()).singleElement().asString().startsWith("chunk 'vcpu' instance 1 fails its checksum");
+            Chunk bad = r.chunk("vcpu", "1").orElseThrow();
+            assertThat(bad.status()).isEqualTo(Chunk.Status.DAMAGED);
+            assertThat(bad.record()).isNull();
+            assertThat(r.chunk("vcpu", "0").orElseThrow().status()).isEqualTo(Chunk.Status.READ);
+            assertThatThrownBy(r::verify).isInstanceOf(SnapshotFormatException.class);
+        }
+        assertThatThrownBy(() -> ReadOptions.restore(new ChunkRegistry()).withShowDamage(true))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void chunksThatWouldFillTheHeapAreRefusedBeforeAnyIsRead() throws Exception {
         // A sparse file: one more chunk of 64 MiB of zeros (a hole: no disk) with its correct CRC, so that only
         // the reader's limit on chunks held in memory stands between this file and an OutOfMemoryError.

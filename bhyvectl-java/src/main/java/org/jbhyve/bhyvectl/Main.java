@@ -51,7 +51,7 @@ public final class Main {
             A running VM, over its control socket <control-dir>/<vmname>:
               --vm=<vmname>         the VM to act on (required for these commands)
               --checkpoint=<file>   save a snapshot of the VM to <file>; the VM keeps running
-              --suspend=<file>      save a snapshot to <file>, then the VM exits (waits for it)
+              --suspend=<file>      save a snapshot to <file>, then the VM exits (a jbhyve: waits for it)
               --destroy             end the VM now; bhyve exits with status 4 (waits for it)
               --force-poweroff      end the VM as powered off; bhyve exits with 1 (waits for it)
               --force-reset         end the VM as reset; bhyve exits with 0 (waits for it)

@@ -146,8 +146,8 @@ final class SnapshotRestore {
         ChunkRegistry registry = registry(devices, vm.kernelStateNames());
         try (SnapshotReader r = SnapshotReader.open(file, readOptions(registry, log))) {
             if (expected != null && !expected.sameFileUnchanged(r.identity())) {
-                throw new ConfigException("cannot restore " + file + ": the file was replaced or changed while it was"
-                        + " being restored; restore it again once nothing writes it");
+                throw new ConfigException("cannot restore " + file + ": it is no longer the file that was checked (it was"
+                        + " replaced or changed while it was being restored); restore it again once nothing writes it");
             }
             plan(r, vm, devices, log).apply();
         } catch (java.io.IOException e) { // SnapshotFormatException included

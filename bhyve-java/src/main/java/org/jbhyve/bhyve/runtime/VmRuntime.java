@@ -274,6 +274,10 @@ public final class VmRuntime implements AutoCloseable {
 
     /** Refuses emulations that bhyve knows but jbhyve does not implement yet, before anything is built. */
     private static void checkEmulations(ConfigTree cfg) {
+        if (cfg.get("tpm.type").isPresent()) {
+            throw new ConfigException("emulation tpm (-l tpm," + cfg.get("tpm.type").get() + ",...) is not supported yet"
+                    + " by jbhyve");
+        }
         PciDeviceFactory factory = PciDeviceFactory.standard();
         for (String node : pciNodes(cfg)) {
             String emu = cfg.get(node + ".device").orElseThrow(() ->

@@ -33,8 +33,8 @@ class RestoreStateIdentityKvmTest {
             assertThatThrownBy(() -> SnapshotRestore.restore(file, first, run.runtime.vm(), run.runtime.snapshottables(),
                     new PrintStream(new ByteArrayOutputStream())))
                     .isInstanceOf(ConfigException.class)
-                    .hasMessage("cannot restore " + file + ": the file was replaced or changed while it was being"
-                            + " restored; restore it again once nothing writes it");
+                    .hasMessage("cannot restore " + file + ": it is no longer the file that was checked (it was replaced"
+                            + " or changed while it was being restored); restore it again once nothing writes it");
         }
     }
 }

@@ -62,4 +62,10 @@ class VmNameAndCpuLimitTest {
         assertThat(bhyve("-U", "not-a-uuid", "vm")).containsExactly("bhyve: uuid=not-a-uuid is not a UUID (use the form"
                 + " 01234567-89ab-cdef-0123-456789abcdef)");
     }
+
+    @Test
+    void aTpmIsRefusedLikeEveryEmulationJbhyveDoesNotHave() {
+        assertThat(bhyve("-s", "31,lpc", "-l", "tpm,passthru,/dev/tpm0", "vm")).containsExactly("bhyve: emulation tpm"
+                + " (-l tpm,passthru,...) is not supported yet by jbhyve");
+    }
 }

@@ -214,7 +214,7 @@ public final class SnapshotWriter implements AutoCloseable {
         if (!Fs.tryLock(fd)) return false; // a cleaner holds it and will remove it
         int again;
         try {
-            again = Fs.openat(dirFd, tmp, Fs.O_RDONLY | Fs.O_NOFOLLOW, 0);
+            again = Fs.openat(dirFd, tmp, Fs.O_RDONLY | Fs.O_NOFOLLOW | Fs.O_NONBLOCK, 0); // never wait on a FIFO
         } catch (Fs.ErrnoException e) {
             if (e.errno == Errno.ENOENT) return false; // removed before we locked it
             throw e;

@@ -207,6 +207,15 @@ final class BhyveRun implements AutoCloseable {
         if (starter != null && runtime != null) {
             starter = null;
             runtime.close(); // built but never started
+        } else if (runtime != null && !exit.isDone()) {
+            // Started and still running (a test that failed, or did not power its guest off): end it, so that
+            // its vCPU threads, devices and any lease do not outlive the test in this JVM.
+            runtime.end(ExitStatus.ERROR, "the test is over");
+            try {
+                exit.get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // its end is best effort here; the JVM's exit ends it anyway
+            }
         }
         if (socket != null) socket.close();
     }

@@ -2,6 +2,7 @@ package org.jbhyve.snapshot.format;
 
 import org.jbhyve.bindings.libc.Errno;
 import org.jbhyve.bindings.libc.FileStat;
+import org.jbhyve.bindings.libc.ReadOnlyFiles;
 import org.jbhyve.bindings.libc.libc_h;
 
 import java.io.IOException;
@@ -93,22 +94,14 @@ final class Fs {
         }
     }
 
-    /**
-     * Opens {@code path} read-only without waiting for a FIFO writer (O_NONBLOCK); the caller checks that it
-     * got a regular file. A lease another party holds on a regular file (an NFS server's delegation, Samba's
-     * oplocks) makes a non-blocking open fail with EWOULDBLOCK instead of waiting for the lease to break:
-     * then, for a regular file, it opens again and waits, as any reader would.
-     */
+    /** {@link ReadOnlyFiles#open}: read-only, never waiting on a FIFO; the caller checks it got a regular file. */
     static int openForReading(String path) throws ErrnoException {
-        try {
-            return open(path, O_RDONLY | O_NONBLOCK);
-        } catch (ErrnoException e) {
-            if (e.errno != EWOULDBLOCK || !Files.isRegularFile(Path.of(path))) throw e;
-            return open(path, O_RDONLY);
-        }
+        int fd = ReadOnlyFiles.open(errnoState(), path);
+        if (fd < 0) throw new ErrnoException("open " + path, errno());
+        return fd;
     }
 
-    /** {@link #openForReading} of {@code name} in the directory {@code dirfd}. */
+    /** {@link ReadOnlyFiles#open}'s rules for {@code name} in the directory {@code dirfd}. */
     static int openatForReading(int dirfd, String name) throws ErrnoException {
         try {
             return openat(dirfd, name, O_RDONLY | O_NONBLOCK, 0);

@@ -2,6 +2,7 @@ package org.jbhyve.vmm.freebsd;
 
 import org.jbhyve.bindings.libc.Errno;
 import org.jbhyve.bindings.libc.FileStat;
+import org.jbhyve.bindings.libc.ReadOnlyFiles;
 import org.jbhyve.bindings.libc.libc_h;
 import org.jbhyve.vmm.GuestMemory;
 import org.jbhyve.vmm.MemorySource;
@@ -209,14 +210,14 @@ public final class FreeBsdVm implements VirtualMachine {
 
     /**
      * Reads the file's RAM image into guest RAM, skipping all-zero chunks. See the class comment. Opened
-     * O_NONBLOCK (a FIFO in the file's place must not wait for a writer) and checked on the descriptor it
-     * reads: a regular file, the one {@code source} expects when it says, and long enough.
+     * as {@link ReadOnlyFiles#open} opens (a FIFO in the file's place must not wait for a writer) and checked on
+     * the descriptor it reads: a regular file, the one {@code source} expects when it says, and long enough.
      */
     static void loadRam(MemorySource.FilePrivate source, GuestMemory memory) {
         Path file = source.file();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment errno = libc_h.allocateErrnoState(a);
-            int fd = libc_h.open(errno, a.allocateFrom(file.toString()), libc_h.O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+            int fd = ReadOnlyFiles.open(errno, file.toString());
             if (fd < 0) {
                 int e = libc_h.errno(errno);
                 throw new VmmException("cannot load guest RAM from " + file + ": "
@@ -253,13 +254,9 @@ public final class FreeBsdVm implements VirtualMachine {
         }
     }
 
-    /** The open flags differ between the OSes; this backend's tests run its code on Linux with a fake vmmapi. */
+    /** Errno numbers differ between the OSes; this backend's tests run its code on Linux with a fake vmmapi. */
     private static final boolean FREEBSD_HOST =
             System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("freebsd");
-    private static final int O_NONBLOCK = FREEBSD_HOST ? org.jbhyve.bindings.freebsd.libc.fcntl_h.O_NONBLOCK
-            : libc_h.O_NONBLOCK;
-    private static final int O_CLOEXEC = FREEBSD_HOST ? org.jbhyve.bindings.freebsd.libc.fcntl_h.O_CLOEXEC
-            : libc_h.O_CLOEXEC;
 
     /** An errno of the host this runs on: FreeBSD's numbers differ from Linux's (tests run this code on Linux). */
     private static String errnoText(int e) {

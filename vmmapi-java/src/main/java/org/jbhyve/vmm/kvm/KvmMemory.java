@@ -2,6 +2,7 @@ package org.jbhyve.vmm.kvm;
 
 import org.jbhyve.bindings.libc.Errno;
 import org.jbhyve.bindings.libc.FileStat;
+import org.jbhyve.bindings.libc.ReadOnlyFiles;
 import org.jbhyve.bindings.libc.libc_h;
 import org.jbhyve.vmm.MemorySource;
 import org.jbhyve.vmm.VmmException;
@@ -149,12 +150,7 @@ final class KvmMemory {
         FileStat st;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment errno = libc_h.allocateErrnoState(a);
-            fd = libc_h.open(errno, a.allocateFrom(file.toString()),
-                    libc_h.O_RDONLY | libc_h.O_NONBLOCK | libc_h.O_CLOEXEC, 0);
-            if (fd < 0 && libc_h.errno(errno) == Errno.EWOULDBLOCK && java.nio.file.Files.isRegularFile(file)) {
-                // a lease someone holds (NFS delegation, Samba oplock): wait for it to break, as any reader would
-                fd = libc_h.open(errno, a.allocateFrom(file.toString()), libc_h.O_RDONLY | libc_h.O_CLOEXEC, 0);
-            }
+            fd = ReadOnlyFiles.open(errno, file.toString());
             if (fd < 0) {
                 int e = libc_h.errno(errno);
                 if (e == Errno.ENOENT) throw new VmmException("cannot map guest RAM from " + file + ": no such file");

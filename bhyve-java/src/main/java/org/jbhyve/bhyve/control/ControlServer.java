@@ -1,6 +1,7 @@
 package org.jbhyve.bhyve.control;
 
 import org.jbhyve.bhyve.config.ConfigTree;
+import org.jbhyve.bhyve.config.VmName;
 import org.jbhyve.snapshot.ipc.IpcException;
 import org.jbhyve.snapshot.ipc.NvSocket;
 import org.jbhyve.snapshot.ipc.UnixServerSocket;
@@ -163,11 +164,8 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private static void checkVmName(String name) throws IOException {
-        if (name == null || name.isEmpty()) throw new IOException("the VM name is empty: the control socket is named after it");
-        if (name.equals(".") || name.equals("..") || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
-            throw new IOException("VM name '" + ControlHandler.printable(name) + "' cannot name a control socket"
-                    + " (no '/', not '.' or '..')");
-        }
+        String problem = VmName.problem(name == null ? "" : name);
+        if (problem != null) throw new IOException(problem);
     }
 
     /** Creates {@code dir} with mode 0700 when it is missing; uses an existing directory as it is. */

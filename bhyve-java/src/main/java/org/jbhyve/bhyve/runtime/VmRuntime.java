@@ -80,7 +80,8 @@ public final class VmRuntime implements AutoCloseable {
         this.log = log;
         String name = config.get("name").orElseThrow(() -> new ConfigException("the VM has no name: "
                 + "give it as the last argument of bhyve"));
-        checkName(name);
+        String badName = org.jbhyve.bhyve.config.VmName.problem(name);
+        if (badName != null) throw new ConfigException(badName);
         CpuTopology topology = CpuTopology.fromConfig(config);
         if (topology.cpus() > org.jbhyve.bhyve.devices.acpi.AcpiMachine.MAX_VCPUS) {
             throw new ConfigException(topology.cpus() + " vCPUs are more than the "
@@ -595,21 +596,6 @@ public final class VmRuntime implements AutoCloseable {
                 }
                 return save.path();
             }
-        }
-    }
-
-    /** The longest VM name: the control socket, the KVM VM and log lines carry it. */
-    static final int MAX_NAME_LENGTH = 200;
-
-    /** A VM name names its control socket file: no '/', not '.' or '..', and not too long. */
-    private static void checkName(String name) {
-        if (name.isEmpty() || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_LENGTH
-                || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0
-                || name.equals(".") || name.equals("..")) {
-            String shown = (name.length() > 40 ? name.substring(0, 40) + "..." : name).replaceAll("\\p{Cntrl}", "?");
-            throw new ConfigException("VM name '" + shown + "' cannot be used: it names the VM's"
-                    + " control socket file, so it must be 1 to " + MAX_NAME_LENGTH + " bytes (UTF-8) without '/' and"
-                    + " not '.' or '..'");
         }
     }
 

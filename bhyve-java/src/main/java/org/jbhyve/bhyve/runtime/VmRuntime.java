@@ -131,7 +131,6 @@ public final class VmRuntime implements AutoCloseable {
                 if (restoreFrom != null) {
                     SnapshotRestore.restore(Path.of(restoreFrom.file()), restoreFrom.identity(), vm, snapshottables(), log);
                     restoredFromSnapshot = true;
-                    guardRamFile = true; // wired or not: a truncation takes even the private copies
                 }
             }
             var pinning = VcpuPinning.fromConfig(config, topology.cpus());
@@ -199,7 +198,6 @@ public final class VmRuntime implements AutoCloseable {
         SnapshotRestore.restoreInPlace(file, vm, hypervisor.backendName(), snapshottables(), fits,
                 () -> prepared = false, log);
         if (wired) wireRam(); // the snapshot's RAM replaced the locked memory
-        guardRamFile = true;
         restoredFromSnapshot = true;
     }
 
@@ -465,15 +463,11 @@ public final class VmRuntime implements AutoCloseable {
         }
         if (!state.started()) return; // ended before it started; awaitExit() reports how
         if (!threadsStarted) startThreads();
-        // After the vCPUs are off: the lease and its signal handler are not on the way to the first instruction.
-        if (guardRamFile) {
-            guardRamFile = false;
-            RamFileGuard.guard(this);
-        }
+        // A restored VM's RAM is mapped from its snapshot file (wired or not: a truncation takes even the private
+        // copies). Guarded after the vCPUs are off, so the lease is not on the way to the first instruction;
+        // start() runs once, and a VM whose RAM is not a file mapping is left alone.
+        RamFileGuard.guard(this);
     }
-
-    /** RAM is mapped from a snapshot file, which {@link RamFileGuard} watches once the VM starts. */
-    private boolean guardRamFile;
 
     private boolean threadsStarted;
 

@@ -272,15 +272,13 @@ public final class KvmVm implements VirtualMachine {
             KvmMemory.closeFd(fd);
             throw e;
         }
+        // The lease goes explicitly: closing the descriptor alone would not end it while a mapping of the file
+        // remained anywhere in the process.
+        releaseRamFileLease();
         int file = ramFile;
         memfd = fd;
         ramFile = -1;
         ramFileSource = null;
-        // The lease goes explicitly: closing the descriptor alone would not end it while a mapping of the file
-        // remained anywhere in the process.
-        try (Arena a = Arena.ofConfined()) {
-            libc_h.fcntl(libc_h.allocateErrnoState(a), file, libc_h.F_SETLEASE, libc_h.F_UNLCK);
-        }
         KvmMemory.closeFd(file);
         return true;
     }

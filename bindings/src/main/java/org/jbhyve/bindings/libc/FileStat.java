@@ -18,7 +18,8 @@ import java.lang.foreign.ValueLayout;
  * @param ctimeNanos last status change (any write, truncate, rename or chmod), in nanoseconds since the epoch
  */
 public record FileStat(long dev, long ino, int mode, long size, long mtimeNanos, long ctimeNanos) {
-    private static final boolean FREEBSD =
+    /** Whether this runs on FreeBSD, whose struct layouts and flag numbers this package's helpers choose. */
+    static final boolean FREEBSD =
             System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("freebsd");
     /** {@code sizeof(struct stat)} on this OS. */
     public static final long SIZE = FREEBSD ? stat_h.STAT_SIZE : libc_h.STAT_SIZE;

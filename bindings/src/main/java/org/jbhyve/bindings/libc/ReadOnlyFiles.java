@@ -14,8 +14,7 @@ import java.nio.file.Path;
  * checks with {@code fstat} that it got a regular file.
  */
 public final class ReadOnlyFiles {
-    private static final boolean FREEBSD =
-            System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("freebsd");
+    private static final boolean FREEBSD = FileStat.FREEBSD;
     private static final int O_NONBLOCK = FREEBSD ? org.jbhyve.bindings.freebsd.libc.fcntl_h.O_NONBLOCK
             : libc_h.O_NONBLOCK;
     private static final int O_CLOEXEC = FREEBSD ? org.jbhyve.bindings.freebsd.libc.fcntl_h.O_CLOEXEC

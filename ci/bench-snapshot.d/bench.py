@@ -349,6 +349,10 @@ class Bench:
     # the end of RAM below the PCI hole. It runs in 32-bit protected mode without paging, so RAM above
     # 4 GiB (what a guest has beyond 3 GiB: the last GiB of a 4 GiB guest) is out of its reach.
     TOUCH_MAX_MIB = 3056
+    # bin/bhyve's JVM options (JBHYVE_PRINT_JAVA=1 bin/bhyve shows them), less its class path and AOT
+    # cache: the warm-JVM runner and the JVM floor start with these.
+    JVM_OPTIONS = ["--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xss1m", "-Xlog:disable",
+                   "-Xlog:all=warning,aot*=off:stderr"]
 
     def __init__(self, a):
         self.a = a
@@ -448,7 +452,7 @@ class Bench:
     def runner(self, label):
         fifo = self.path(self.name("requests") + ".fifo")
         os.mkfifo(fifo, 0o600)
-        argv = [self.a.java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xss1m",
+        argv = [self.a.java] + self.JVM_OPTIONS + [
                 "-cp", self.a.runner_cp, "org.jbhyve.bench.snapshot.InProcessRunner", fifo]
         p = Proc(label, argv)
         deadline = time.monotonic() + 120
@@ -648,7 +652,7 @@ class Bench:
         no_aot_env = dict(os.environ, JBHYVE_AOT="off")  # bin/bhyve without the build's AOT cache
         r = {k: {m: [] for m in a.sizes} for k in ("jb_cold", "jb_noaot", "q_cold", "jb_warm", "jb_boot", "q_warm",
                                                   "sb", "sb_reply", "sb_own", "sb_ready", "sb_warmup", "q_resume",
-                                                  "q_fd", "q_fd_resume", "q_cold_fd")}
+                                                  "q_fd", "q_fd_resume", "q_cold_fd", "jvm_floor")}
         warnings = []
 
         # Cold: a new VMM process per restore, timed from just before it is started.
@@ -666,6 +670,13 @@ class Bench:
                 p.kill()
                 p = Proc("qemu -incoming %s" % qf, self.qemu_argv(mem, touched_by[mem], ["-incoming", "exec:cat '%s'" % qf]))
                 r["q_cold"][mem].append(self.first_output(p, p.t_spawn))
+                p.kill()
+                # The floor of every "from process start" row of jbhyve: the same JVM with bin/bhyve's
+                # options starting a program that only prints a line (JvmFloor). Not RAM-dependent; run
+                # per size so that it sees the same host load as the rows next to it.
+                p = Proc("JvmFloor", [a.java] + self.JVM_OPTIONS + ["-cp", a.bench_classes,
+                                                                     "org.jbhyve.bench.snapshot.JvmFloor"])
+                r["jvm_floor"][mem].append(self.first_output(p, p.t_spawn))
                 p.kill()
                 if full:
                     # With the whole RAM in the stream, exec:cat's pipe costs QEMU seconds: so here also
@@ -949,9 +960,12 @@ class Bench:
                 row("  the same from the file itself (fd:)", r["q_cold_fd"])
             ratio("ratio QEMU / jbhyve", r["q_cold"], r["jb_cold"])
             ratio("ratio QEMU / jbhyve without the AOT cache", r["q_cold"], r["jb_noaot"])
+            row("floor: a JVM that only prints a line", r["jvm_floor"])
+            ratio("best any JVM could do: QEMU / that floor", r["q_cold"], r["jvm_floor"])
             if full:
                 ratio("ratio QEMU fd: / jbhyve", r["q_cold_fd"], r["jb_cold"])
                 ratio("ratio QEMU fd: / jbhyve without the AOT cache", r["q_cold_fd"], r["jb_noaot"])
+                ratio("best any JVM could do: QEMU fd: / the floor", r["q_cold_fd"], r["jvm_floor"])
             row("jbhyve: restore request in a warm JVM", r["jb_warm"])
             if not full:
                 row("  floor: a fresh boot there, to its first line", r["jb_boot"])
@@ -1065,6 +1079,7 @@ def main():
     ap.add_argument("--bhyvectl", required=True)
     ap.add_argument("--java", required=True)
     ap.add_argument("--runner-cp", required=True)
+    ap.add_argument("--bench-classes", required=True, help="ci/bench's classes (JvmFloor)")
     ap.add_argument("--qemu", required=True)
     ap.add_argument("--guest", required=True)
     ap.add_argument("--runs", type=int, default=5)

@@ -12,8 +12,8 @@
  *
  * The BSP fills in, after copying: the GDTR base (linear address of the GDT
  * copy below), CR3 (the BSP's own), the AP's stack top and the 64-bit entry
- * point (ap_entry64 in smp.c). The GDT here has the same layout as the one the
- * host sets up at 0x500: 0x08 64-bit code, 0x10 data, 0x18 32-bit code.
+ * point (ap_entry64 below, which calls the guest's ap_main). The GDT here has
+ * the same layout as the one the host sets up at 0x500: 0x08 64-bit code, 0x10 data, 0x18 32-bit code.
  */
 #include "smp.h"
 
@@ -103,6 +103,7 @@ ap_tramp_end:
 	.globl ap_entry64
 	.type ap_entry64, @function
 ap_entry64:
+	movb $AP_STAGE_MAIN, T(ap_tramp_stage)
 	xorl %ebp, %ebp
 	call ap_main
 1:	cli

@@ -53,12 +53,17 @@ static void tick_handler(struct isr_frame *frame)
 	lapic_eoi();
 }
 
-void tick_start(uint8_t vector)
+void lapic_timer_periodic(uint8_t vector)
 {
-	idt_set_handler(vector, tick_handler);
 	lapic_write(LAPIC_TIMER_DIV, LAPIC_TIMER_DIV_1);
 	lapic_write(LAPIC_LVT_TIMER, LAPIC_TIMER_PERIODIC | vector);
 	lapic_write(LAPIC_TIMER_INIT, TICK_COUNT);
+}
+
+void tick_start(uint8_t vector)
+{
+	idt_set_handler(vector, tick_handler);
+	lapic_timer_periodic(vector);
 }
 
 void tick_stop(void)

@@ -223,6 +223,8 @@ int lapic_send_ipi(uint8_t dest_apic_id, uint32_t icr_lo);
  * as a wake-up source for bounded sti;hlt waits. */
 #define TICK_MS 10
 void tick_start(uint8_t vector);
+/* The calling CPU's LAPIC timer, periodic every TICK_MS on `vector` (no handler set). */
+void lapic_timer_periodic(uint8_t vector);
 void tick_stop(void);
 /* Counts ticks; the handler registered by tick_start increments it. */
 extern volatile uint64_t ticks;

@@ -121,11 +121,11 @@ class TestGuestsTest {
     @Test
     void namesListsEveryExpectedGuest() {
         assertThat(TestGuests.names()).contains("serial", "mmio", "irq", "smp", "spin", "regs",
-                "multiboot", "pcienum", "rtc", "acpi", "uartirq", "demo");
+                "multiboot", "pcienum", "rtc", "acpi", "uartirq", "demo", "smptick");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"serial", "mmio", "irq", "smp", "spin", "regs", "pcienum", "rtc", "acpi", "uartirq", "demo"})
+    @ValueSource(strings = {"serial", "mmio", "irq", "smp", "spin", "regs", "pcienum", "rtc", "acpi", "uartirq", "demo", "smptick"})
     void guestIsALoadableElf64X86_64Executable(String name) throws IOException {
         Path path = TestGuests.path(name);
         assertThat(path).isRegularFile();

@@ -16,7 +16,8 @@ final class SnapshotTools {
     /** Prints the snapshot's description; 0, or 1 when it cannot be opened or is not valid. */
     static int inspect(Path file, boolean json, boolean fields, PrintStream out, PrintStream err) {
         // A file with damaged chunks is still shown (they are marked DAMAGED), and each is named on stderr.
-        try (SnapshotReader r = SnapshotReader.open(file, ReadOptions.inspect().withShowDamage(true))) {
+        // Skipped-chunk warnings are part of the listing itself, so they go nowhere else.
+        try (SnapshotReader r = SnapshotReader.open(file, ReadOptions.inspect().withShowDamage(true).withWarnings(w -> { }))) {
             out.print(json ? SnapshotInspector.json(r, fields) : SnapshotInspector.text(r, fields));
             for (String d : r.damage()) err.println("bhyvectl: " + file + ": " + d + " (see --verify)");
             return r.damage().isEmpty() ? 0 : 1;
@@ -36,7 +37,8 @@ final class SnapshotTools {
      */
     static int verify(Path file, PrintStream out, PrintStream err) {
         String shown = file.toAbsolutePath().toString();
-        try (SnapshotReader r = SnapshotReader.open(file, ReadOptions.inspect())) {
+        try (SnapshotReader r = SnapshotReader.open(file,
+                ReadOptions.inspect().withWarnings(w -> err.println("bhyvectl: warning: " + w)))) {
             r.verify();
             int regions = r.ramRegions().size();
             out.println(shown + ": good: header, manifest, " + r.chunks().size()

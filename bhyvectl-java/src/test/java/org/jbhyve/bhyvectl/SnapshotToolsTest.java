@@ -146,6 +146,45 @@ class SnapshotToolsTest {
         assertThat(bad.path("note").asText()).isEqualTo("fails its checksum");
     }
 
+    /** Sets ram.crc's version in the manifest to 2 (a newer optional kind) and fixes the header's length and CRCs. */
+    private void makeRamCrcVersion2() throws IOException {
+        try (FileChannel ch = FileChannel.open(snapshot, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer h = ByteBuffer.allocate(64).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ch.read(h, 0);
+            long off = h.getLong(16);
+            byte[] json = new byte[(int) h.getLong(24)];
+            ch.read(ByteBuffer.wrap(json), off);
+            ObjectMapper mapper = new ObjectMapper();
+            JsonNode m = mapper.readTree(json);
+            for (JsonNode c : m.path("chunks")) {
+                if (c.path("name").asText().equals("ram.crc")) ((com.fasterxml.jackson.databind.node.ObjectNode) c).put("version", 2);
+            }
+            byte[] changed = mapper.writeValueAsBytes(m);
+            ch.truncate(off);
+            ch.write(ByteBuffer.wrap(changed), off);
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(changed);
+            h.putLong(24, changed.length).putInt(32, (int) crc.getValue());
+            java.util.zip.CRC32C headerCrc = new java.util.zip.CRC32C(); // the header's own, over its first 60 bytes
+            headerCrc.update(h.array(), 0, 60);
+            h.putInt(60, (int) headerCrc.getValue());
+            ch.write(ByteBuffer.wrap(h.array()), 0);
+        }
+    }
+
+    @Test
+    void aWarningIsOneLineOnStderrForVerifyAndPartOfTheListingForInspect() throws IOException {
+        makeRamCrcVersion2();
+        Run verify = bhyvectl("--verify=" + snapshot);
+        assertThat(verify.status()).as(verify.out()).isEqualTo(1); // RAM cannot be checked, so the file is not called good
+        assertThat(verify.err()).as(verify.out()).isEqualTo("bhyvectl: warning: snapshot " + snapshot + ": cannot verify RAM: chunk"
+                + " 'ram.crc' is version 2; this jbhyve verifies RAM with version 1 only: use a newer jbhyve to verify it\n");
+        Run inspect = bhyvectl("--inspect=" + snapshot);
+        assertThat(inspect.status()).isZero();
+        assertThat(inspect.err()).isEmpty();
+        assertThat(inspect.out()).contains("cannot verify RAM: chunk 'ram.crc' is version 2");
+    }
+
     @Test
     void aMissingFileIsAnError() {
         Path missing = tmp.resolve("nope");

@@ -177,7 +177,8 @@ final class SnapshotRestore {
         } catch (SnapshotIncompatibleException e) {
             // Chunks of kinds this VM does not know: another backend's kernel state, or another machine's
             // devices (fits says which keys differ). Say what is really wrong before what the chunks say.
-            try (SnapshotReader r = SnapshotReader.open(file, ReadOptions.inspect())) {
+            // Its warnings were said by the first open, if it got that far.
+            try (SnapshotReader r = SnapshotReader.open(file, ReadOptions.inspect().withWarnings(w -> { }))) {
                 checkBackend(r, backend);
                 fits.accept(r.config());
             } catch (java.io.IOException ignored) {

@@ -28,6 +28,10 @@ import java.util.regex.Pattern;
  */
 public final class Manifest {
     private static final Pattern CRC = Pattern.compile("0x[0-9a-f]{8}");
+    /** §5's form of {@code created}; Instant.parse alone would also take "z", offsets and a bare ".". */
+    private static final Pattern CREATED = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z");
+    /** The longest chunk producer tag, in characters (§5); the writer holds to it too. */
+    static final int MAX_PRODUCER = 128;
 
     private final int formatMajor;
     private final int formatMinor;
@@ -171,6 +175,11 @@ public final class Manifest {
      * are SnapshotFormatExceptions without a file (the reader adds it); unknown keys are ignored.
      */
     static Manifest parse(byte[] bytes) throws SnapshotFormatException {
+        // JSON text exchanged between systems carries no byte-order mark (RFC 8259 §8.1); the parser
+        // would skip one silently, so a manifest that starts with one is refused here (§5).
+        if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb && (bytes[2] & 0xff) == 0xbf) {
+            throw new SnapshotFormatException("manifest is not valid JSON: it starts with a UTF-8 byte-order mark");
+        }
         JsonNode root;
         try {
             root = JsonTrees.read(bytes);
@@ -210,6 +219,7 @@ public final class Manifest {
         String createdText = string(root, "", "created");
         Instant created;
         try {
+            if (!CREATED.matcher(createdText).matches()) throw new DateTimeParseException("form", createdText, 0);
             created = Instant.parse(createdText);
         } catch (DateTimeParseException e) {
             throw bad("'created' " + quote(createdText) + " is not an ISO-8601 UTC time such as 2026-01-31T12:00:00Z");
@@ -279,6 +289,9 @@ public final class Manifest {
             }
             int crc = Integer.parseUnsignedInt(crcText.substring(2), 16);
             String prod = optString(c, p, "producer");
+            if (prod != null && (prod.isEmpty() || prod.codePointCount(0, prod.length()) > MAX_PRODUCER)) {
+                throw bad("'" + p + "producer' " + quote(prod) + " is not 1 to " + MAX_PRODUCER + " characters long");
+            }
             chunks.add(new ChunkEntry(name, instance, version, req.booleanValue(), offset, length, crc, prod));
         }
         return new Manifest(major, minor, id, created, producerName, producerVersion, host, vmName, vcpus, config,

@@ -500,7 +500,12 @@ public final class SnapshotReader implements AutoCloseable {
             byte[] p = payloads.get(i);
             payloads.set(i, null);
             Chunk chunk;
-            if (c.name().equals(SnapshotFormat.RAM_CRC_CHUNK)) sawRamCrc = true;
+            if (c.name().equals(SnapshotFormat.RAM_CRC_CHUNK)) {
+                // The container's own chunk: one, with the empty instance (§6.1), or RAM would be checked
+                // against whichever of several came last.
+                if (!c.instance().isEmpty()) throw bad(c.label() + ": the ram.crc chunk's instance must be empty");
+                sawRamCrc = true;
+            }
             if (p == null) {
                 chunk = new Chunk(c, null, c.version(), Chunk.Status.DAMAGED, "fails its checksum");
                 if (c.name().equals(SnapshotFormat.RAM_CRC_CHUNK)) ramCrcProblem = "the ram.crc chunk fails its checksum";

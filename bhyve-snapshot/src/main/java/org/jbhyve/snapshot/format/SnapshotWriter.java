@@ -374,8 +374,9 @@ public final class SnapshotWriter implements AutoCloseable {
             throw new IllegalArgumentException("chunk name '" + name + "' is reserved for the container");
         }
         if (version < 1) throw new IllegalArgumentException(ChunkNames.label(name, instance) + ": version " + version + " < 1");
-        if (producer != null && (producer.isEmpty() || producer.length() > 128)) {
-            throw new IllegalArgumentException(ChunkNames.label(name, instance) + ": producer tag must be 1 to 128 characters");
+        if (producer != null && (producer.isEmpty() || producer.codePointCount(0, producer.length()) > Manifest.MAX_PRODUCER)) {
+            throw new IllegalArgumentException(ChunkNames.label(name, instance) + ": producer tag must be 1 to "
+                    + Manifest.MAX_PRODUCER + " characters");
         }
         if (chunkKeys.contains(name + "\0" + instance)) {
             throw new IllegalArgumentException(ChunkNames.label(name, instance) + " was already added");

@@ -372,6 +372,46 @@ class SnapshotIntegrityTest {
     }
 
     @Test
+    void manifestFormsAreHeldToWhatTheFormatDocumentStates() throws Exception {
+        // §5: created is YYYY-MM-DDThh:mm:ss, optionally 1 to 9 fraction digits, then 'Z', and a real date.
+        for (String created : List.of("2026-11-27T02:15:46.Z", "2026-11-27T02:15:46z", "2026-11-27T02:15:46+00:00",
+                "2026-11-27T02:15:46.1234567890Z", "2026-11-27 02:15:46Z", "2026-13-27T02:15:46Z", "2026-02-30T02:15:46Z")) {
+            assertThat(withManifest(m -> m.put("created", created))).as(created)
+                    .startsWith("manifest is invalid: 'created' \"" + created + "\" is not an ISO-8601 UTC time");
+        }
+        for (String created : List.of("2026-11-27T02:15:46Z", "2026-11-27T02:15:46.4Z", "2026-11-27T02:15:46.411215572Z")) {
+            restore();
+            TestSnapshots.rewriteManifest(file, m -> m.put("created", created));
+            try (SnapshotReader r = SnapshotReader.open(file)) {
+                assertThat(r.manifest().created()).isEqualTo(java.time.Instant.parse(created));
+            }
+        }
+        // §5: a chunk's producer is 1 to 128 characters.
+        assertThat(withManifest(m -> chunk(m, "vm").put("producer", "")))
+                .isEqualTo("manifest is invalid: 'chunks[0].producer' \"\" is not 1 to 128 characters long");
+        assertThat(withManifest(m -> chunk(m, "vm").put("producer", "k".repeat(129))))
+                .startsWith("manifest is invalid: 'chunks[0].producer' \"kkk");
+        restore();
+        TestSnapshots.rewriteManifest(file, m -> chunk(m, "vm").put("producer", "\u00e9".repeat(128)));
+        try (SnapshotReader r = SnapshotReader.open(file)) {
+            assertThat(r.manifest().chunks().getFirst().producer()).hasSize(128);
+        }
+        // §6.1: ram.crc has the empty instance.
+        assertThat(withManifest(m -> chunk(m, "ram.crc").put("instance", "x")))
+                .isEqualTo("chunk 'ram.crc' instance x: the ram.crc chunk's instance must be empty");
+        // §5: no byte-order mark before the JSON.
+        restore();
+        byte[] json = TestSnapshots.jsonBytes(TestSnapshots.manifestJson(file));
+        byte[] withBom = new byte[json.length + 3];
+        withBom[0] = (byte) 0xef;
+        withBom[1] = (byte) 0xbb;
+        withBom[2] = (byte) 0xbf;
+        System.arraycopy(json, 0, withBom, 3, json.length);
+        TestSnapshots.writeManifestBytes(file, withBom);
+        assertThat(openError()).isEqualTo("manifest is not valid JSON: it starts with a UTF-8 byte-order mark");
+    }
+
+    @Test
     void hostileHeaderLengthsAllocateNothing() throws Exception {
         TestSnapshots.rewriteHeader(file, h -> h.putLong(24, 1L << 40));
         assertThat(openError()).isEqualTo("header is corrupt: manifest length 1099511627776 is not between 1 and 67108864");

@@ -189,7 +189,8 @@ public final class VirtQueue {
     }
 
     /**
-     * Restores the queue from a snapshot; the caller checked the layout with {@link #layoutProblem}.
+     * Restores the queue from a snapshot; the caller checked the layout of a ready queue with {@link #layoutProblem}
+     * (a queue not ready may hold any queue_size the driver wrote: {@link #enable} checks it).
      */
     void restore(GuestMemory memory, int size, long desc, long avail, long used, long pfn, boolean ready,
             boolean broken, int vector, int nextAvail, int nextUsed, int signalledUsed) {

@@ -1133,10 +1133,12 @@ public abstract class VirtioPciDevice extends PciDevice {
             boolean ready = r.bool("ready");
             long desc = r.u64("desc"), avail = r.u64("avail"), used = r.u64("used");
             long pfn = r.u64("legacy_pfn");
-            if (size < 1 || size > queues[i].maxSize() || Integer.bitCount(size) != 1) {
-                throw r.invalid("size", size + " is not a power of two from 1 to " + queues[i].maxSize());
-            }
+            // A queue not enabled holds whatever 16-bit queue_size the driver wrote: it is checked when the
+            // driver enables the queue, so the restore takes it as it is (refusing it would lose the VM).
             if (ready) {
+                if (size < 1 || size > queues[i].maxSize() || Integer.bitCount(size) != 1) {
+                    throw r.invalid("size", size + " is not a power of two from 1 to " + queues[i].maxSize());
+                }
                 String problem = VirtQueue.layoutProblem(platform().memory(), queues[i].maxSize(), size, desc, avail, used);
                 if (problem != null) throw r.invalid("desc", problem);
             }

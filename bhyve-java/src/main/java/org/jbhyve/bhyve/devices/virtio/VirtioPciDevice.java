@@ -544,9 +544,11 @@ public abstract class VirtioPciDevice extends PciDevice {
         // Bits 4 and 5 are reserved and NEEDS_RESET is the device's: the driver sets only the others.
         int driverBits = STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_DRIVER_OK | STATUS_FEATURES_OK | STATUS_FAILED;
         int next = (value & driverBits) | (old & STATUS_NEEDS_RESET);
-        if ((next & STATUS_FEATURES_OK) != 0 && (old & STATUS_FEATURES_OK) == 0 && modern) {
+        // Checked through either status register: a transitional driver may write feature bits through the
+        // modern window and set FEATURES_OK through the legacy one (VERSION_1 is only required of the modern).
+        if ((next & STATUS_FEATURES_OK) != 0 && (old & STATUS_FEATURES_OK) == 0) {
             long unoffered = driverFeatures & ~offeredFeatures;
-            if (unoffered != 0 || (driverFeatures & bit(F_VERSION_1)) == 0) {
+            if (unoffered != 0 || (modern && (driverFeatures & bit(F_VERSION_1)) == 0)) {
                 next &= ~STATUS_FEATURES_OK;
                 deviceError("features", String.format("FEATURES_OK refused: the driver accepted features 0x%x%s",
                         driverFeatures, unoffered != 0 ? String.format(" (0x%x were not offered)", unoffered)

@@ -508,6 +508,33 @@ class VirtioTransportTest {
         }
     }
 
+    /**
+     * FEATURES_OK is checked against the offered features when the modern status register sets it; a
+     * transitional device must check it as well when the legacy status register sets it, after the
+     * driver wrote unoffered bits through the modern feature window. Otherwise the device holds a state
+     * that a restore rightly refuses (FEATURES_OK with features it does not offer): a lost VM.
+     */
+    @Test
+    void featuresOkThroughTheLegacyStatusRegisterIsCheckedToo() throws Exception {
+        try (VirtioHarness h = rnd()) {
+            h.common(COMMON_STATUS, 1, DRIVER_BITS);
+            h.common(COMMON_GFSELECT, 4, 1);
+            h.common(COMMON_GF, 4, 1 << 8); // bit 40: not offered
+            h.lout(LEGACY_STATUS, 1, DRIVER_BITS | STATUS_FEATURES_OK);
+            assertThat(h.lin(LEGACY_STATUS, 1) & STATUS_FEATURES_OK).as("FEATURES_OK refused").isZero();
+            assertThat(h.logs()).anyMatch(l -> l.contains("FEATURES_OK refused"));
+            restoresIntoAFreshDevice(h);
+        }
+        try (VirtioHarness h = rnd()) {
+            // A legacy driver's own feature bits are limited to the offered ones: FEATURES_OK stays allowed.
+            h.lout(LEGACY_STATUS, 1, DRIVER_BITS);
+            h.lout(LEGACY_GUEST_FEATURES, 4, -1);
+            h.lout(LEGACY_STATUS, 1, DRIVER_BITS | STATUS_FEATURES_OK);
+            assertThat(h.lin(LEGACY_STATUS, 1) & STATUS_FEATURES_OK).isNotZero();
+            restoresIntoAFreshDevice(h);
+        }
+    }
+
     @Test
     void pausedDevicesTakeNothingAndCatchUpOnResume() throws Exception {
         try (VirtioHarness h = rnd()) {

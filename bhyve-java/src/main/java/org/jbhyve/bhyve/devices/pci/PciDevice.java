@@ -414,7 +414,19 @@ public abstract class PciDevice implements Lifecycle, Snapshottable {
                 deviceError("config-write", "config write of " + size + " bytes at 0x" + Integer.toHexString(offset) + " failed: " + e);
             }
         }
+        try {
+            afterGuestConfigWrite();
+        } catch (RuntimeException e) {
+            deviceError("config-write", "config write of " + size + " bytes at 0x" + Integer.toHexString(offset) + " failed: " + e);
+        }
     }
+
+    /**
+     * Runs after every guest config write, on the same vCPU thread, with {@link #lock()} released: for
+     * work a {@link #configWrite} found to do but must not do under the lock (it may take locks of the
+     * model's own that are taken before this one elsewhere). The default does nothing.
+     */
+    protected void afterGuestConfigWrite() {}
 
     /**
      * A guest config read. Override for registers computed on the fly and call {@code super} for

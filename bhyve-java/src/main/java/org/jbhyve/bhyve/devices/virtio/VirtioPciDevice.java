@@ -89,6 +89,13 @@ public abstract class VirtioPciDevice extends PciDevice {
     private boolean paused;
     private boolean quiescing;
     private int inFlight;
+    /**
+     * Work a register write reached through the PCI configuration access capability found to do, left
+     * for {@link #afterGuestConfigWrite()}: such a write runs with the lock held, and {@link #driverReady()}
+     * and {@link #queueNotified} must run without it.
+     */
+    private boolean deferredReady;
+    private final boolean[] deferredNotify;
     /** The VM's memory was released under the device (the VM ended): nothing is touched any more. */
     private volatile boolean gone;
 
@@ -111,6 +118,7 @@ public abstract class VirtioPciDevice extends PciDevice {
                     + " to drive the device (keep at least one)");
         }
         this.queues = new VirtQueue[queueSizes.length];
+        this.deferredNotify = new boolean[queueSizes.length];
         for (int i = 0; i < queues.length; i++) queues[i] = new VirtQueue(i, queueSizes[i]);
         this.offeredFeatures = deviceFeatures | bit(F_RING_INDIRECT_DESC) | bit(F_RING_EVENT_IDX)
                 | (modernInterface ? bit(F_VERSION_1) : 0);
@@ -794,9 +802,42 @@ public abstract class VirtioPciDevice extends PciDevice {
                     badAccess("legacy", offset, size, true);
                 }
             }
-            if (ready) driverReady();
-            if (notify != null) queueNotified(notify);
+            afterRegisterWrite(ready, notify);
         }
+    }
+
+    /**
+     * Calls {@link #driverReady()} and {@link #queueNotified} for a register write, without the lock as
+     * they require; a write through the PCI configuration access capability comes with the lock held
+     * (the config write holds it), so then they wait for {@link #afterGuestConfigWrite()}.
+     */
+    private void afterRegisterWrite(boolean ready, VirtQueue notify) {
+        if (!ready && notify == null) return;
+        if (Thread.holdsLock(lock())) {
+            deferredReady |= ready;
+            if (notify != null) deferredNotify[notify.index()] = true;
+            return;
+        }
+        if (ready) driverReady();
+        if (notify != null) queueNotified(notify);
+    }
+
+    @Override
+    protected final void afterGuestConfigWrite() {
+        boolean ready;
+        List<VirtQueue> notify = null;
+        synchronized (lock()) {
+            ready = deferredReady;
+            deferredReady = false;
+            for (int i = 0; i < deferredNotify.length; i++) {
+                if (!deferredNotify[i]) continue;
+                deferredNotify[i] = false;
+                if (notify == null) notify = new ArrayList<>();
+                notify.add(queues[i]);
+            }
+        }
+        if (ready) driverReady();
+        if (notify != null) for (VirtQueue q : notify) queueNotified(q);
     }
 
     /** The queue a notification names, if it may be acted on. Holds the lock. */
@@ -853,8 +894,7 @@ public abstract class VirtioPciDevice extends PciDevice {
                     default -> badAccess("isr", offset, size, true);
                 }
             }
-            if (ready) driverReady();
-            if (notify != null) queueNotified(notify);
+            afterRegisterWrite(ready, notify);
         }
     }
 

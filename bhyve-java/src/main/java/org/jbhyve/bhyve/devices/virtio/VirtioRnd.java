@@ -41,8 +41,7 @@ public final class VirtioRnd extends VirtioPciDevice {
 
     @Override
     protected void queueNotified(VirtQueue q) {
-        // Under the function's lock: one vCPU at a time fills requests (the buffer is shared), and a
-        // notification through the PCI configuration window (lock already held) cannot deadlock.
+        // Under the function's lock: one vCPU at a time fills requests (the buffer is shared).
         synchronized (lock()) {
             do {
                 notifications(q, false);

@@ -36,6 +36,8 @@ class VirtioNetTest {
         final LinkedBlockingQueue<byte[]> incoming = new LinkedBlockingQueue<>();
         volatile int offloads = -1;
         volatile boolean closed;
+        /** Runs at the start of every send (a test may block it there). */
+        volatile Runnable beforeSend = () -> { };
 
         FakeBackend(int header) {
             this.header = header;
@@ -44,7 +46,11 @@ class VirtioNetTest {
         @Override public int headerBytes() { return header; }
         @Override public boolean offloads() { return header != 0; }
         @Override public void setOffloads(int tunFlags) { offloads = tunFlags; }
-        @Override public void send(MemorySegment frame) { sent.add(frame.toArray(ValueLayout.JAVA_BYTE)); }
+        @Override
+        public void send(MemorySegment frame) {
+            beforeSend.run();
+            sent.add(frame.toArray(ValueLayout.JAVA_BYTE));
+        }
 
         @Override
         public int receive(MemorySegment buffer, int timeoutMillis) throws java.io.IOException {
@@ -207,6 +213,64 @@ class VirtioNetTest {
             assertThat(b.sent).hasSize(1);
             assertThat(h.logs()).anyMatch(l -> l.contains("less than"));
         }
+    }
+
+    /**
+     * Two vCPUs notify the transmit queue at once, one through the I/O BAR, the other through the PCI
+     * configuration access capability (a config write, made with the function's lock held). The first
+     * is inside the transmit loop, between taking a chain and giving it back; the second must not wait
+     * for it while holding the lock the first needs to give the chain back: that deadlock hung both
+     * vCPUs, and every later pause, checkpoint or config access of the device, for good.
+     */
+    @Test
+    void aNotifyThroughThePciConfigWindowDoesNotDeadlockWithTransmit() throws Exception {
+        FakeBackend b = new FakeBackend(12);
+        java.util.concurrent.CountDownLatch inSend = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        VirtioHarness h = net(b, 0);
+        GuestRing tx = legacyUp(h, 0)[TX];
+        byte[] f = frame(60, 4);
+        h.memory().write(0x400000, new byte[10], 0, 10);
+        h.memory().write(0x40000a, f, 0, f.length);
+        tx.desc(0, 0x400000, 10 + f.length, 0, 0);
+        tx.offer(0);
+        b.beforeSend = () -> {
+            inSend.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        Thread ioBar = Thread.ofPlatform().daemon().start(() -> h.lout(LEGACY_QUEUE_NOTIFY, 2, TX));
+        assertThat(inSend.await(5, TimeUnit.SECONDS)).isTrue();
+        int cap = h.virtioCap(PCI_CAP_PCI_CFG);
+        h.cfgWrite(cap + 4, 1, VirtioPciDevice.LEGACY_BAR);
+        h.cfgWrite(cap + 8, 4, LEGACY_QUEUE_NOTIFY);
+        h.cfgWrite(cap + 12, 4, 2);
+        Thread window = Thread.ofPlatform().daemon().start(() -> h.cfgWrite(cap + 16, 2, TX));
+        // Let the window's notification get as far as it goes while the first is still sending.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (window.isAlive() && window.getState() != Thread.State.BLOCKED && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        b.beforeSend = () -> { };
+        release.countDown();
+        ioBar.join(5000);
+        window.join(5000);
+        boolean finished = !ioBar.isAlive() && !window.isAlive();
+        // After a deadlock closing would hang too (it takes the transmit lock): the harness is left open then.
+        assertThat(finished).as("both notifications completed (no deadlock)").isTrue();
+        try (h) {
+            assertThat(tx.usedIdx()).isEqualTo(1);
+            assertThat(b.sent).containsExactly(concat(new byte[12], f));
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     @Test

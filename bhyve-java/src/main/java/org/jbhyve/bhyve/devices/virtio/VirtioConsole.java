@@ -351,8 +351,10 @@ public final class VirtioConsole extends VirtioPciDevice implements ConsolePort.
             }
             case PORT_READY -> {
                 if (id < 0 || id >= MAX_PORTS || ports[id] == null) {
-                    warnOnce("port-ready-" + id, "PORT_READY for port " + Integer.toUnsignedString(id)
-                            + ", which the device never added");
+                    // One key for every such port: a key per guest value would grow the set of reported
+                    // problems (and the log) by one entry for each of 2^32 port numbers.
+                    warnOnce("port-ready-unknown", "PORT_READY for port " + Integer.toUnsignedString(id)
+                            + ", which the device never added (further ones are not logged)");
                     return;
                 }
                 Port p = ports[id];
@@ -363,7 +365,8 @@ public final class VirtioConsole extends VirtioPciDevice implements ConsolePort.
             case PORT_OPEN -> {
                 if (id >= 0 && id < MAX_PORTS && ports[id] != null) ports[id].guestOpen = value == 1;
             }
-            default -> warnOnce("control-event-" + event, "control event " + event + " from the driver ignored");
+            default -> warnOnce("control-event", "control event " + event + " from the driver ignored (further unknown"
+                    + " events are not logged)");
         }
     }
 

@@ -180,6 +180,27 @@ class VirtioConsoleTest {
         }
     }
 
+    /**
+     * Every control message naming a port the device never added, or an unknown event, is the guest's
+     * word only: the device logs one line per kind, not one per distinct guest value. Keyed by the value,
+     * each of the 2^32 port numbers added a log line and an entry to the device's set of reported
+     * problems, which only grows: host memory and log the guest could fill at will.
+     */
+    @Test
+    void bogusControlMessagesAreLoggedOncePerKindNotOncePerValue() throws Exception {
+        Path sock = dir.resolve("con.sock");
+        try (VirtioHarness h = console(sock)) {
+            GuestRing[] r = bringUp(h, 1 << F_MULTIPORT);
+            for (int i = 0; i < 200; i++) {
+                control(h, r[3], i % QUEUE_SIZE, 1000 + i, PORT_READY, 1);
+                control(h, r[3], (i + 1) % QUEUE_SIZE, 0, 100 + i, 0);
+            }
+            assertThat(r[3].usedIdx()).isEqualTo(400);
+            assertThat(h.logs().stream().filter(l -> l.contains("PORT_READY for port"))).hasSize(1);
+            assertThat(h.logs().stream().filter(l -> l.contains("from the driver ignored"))).hasSize(1);
+        }
+    }
+
     @Test
     void whenTheVmsMemoryIsGoneTheDeviceReleasesItsSocket() throws Exception {
         Path sock = dir.resolve("con.sock");

@@ -43,6 +43,12 @@ public final class VirtQueue {
     private int nextAvail, nextUsed;
     /** The used index at the last interrupt decision (the "old" of vring_need_event). */
     private int signalledUsed;
+    /**
+     * The driver's available index when the device last read it. Usually {@link #nextAvail} once a model
+     * has drained the queue; ahead of it when the model put chains back unused (too few buffers for what
+     * it has to deliver): those are no reason to look again, only buffers beyond this index are.
+     */
+    private int seenAvail;
     private boolean eventIdx, indirect;
     /** Bumped whenever the queue is reset or disabled: completions of older chains are dropped. */
     private long generation;
@@ -116,7 +122,7 @@ public final class VirtQueue {
         ready = false;
         broken = false;
         msixVector = NO_VECTOR;
-        nextAvail = nextUsed = signalledUsed = 0;
+        nextAvail = nextUsed = signalledUsed = seenAvail = 0;
         eventIdx = indirect = false;
         generation++;
     }
@@ -159,7 +165,7 @@ public final class VirtQueue {
         this.memory = memory;
         ready = true;
         broken = false;
-        nextAvail = nextUsed = signalledUsed = 0;
+        nextAvail = nextUsed = signalledUsed = seenAvail = 0;
         generation++;
         return null;
     }
@@ -183,7 +189,7 @@ public final class VirtQueue {
         this.memory = memory;
         ready = true;
         broken = false;
-        nextAvail = nextUsed = signalledUsed = 0;
+        nextAvail = nextUsed = signalledUsed = seenAvail = 0;
         generation++; // completions of chains from a ring set up earlier are dropped
         return null;
     }
@@ -205,6 +211,7 @@ public final class VirtQueue {
         this.broken = broken;
         this.msixVector = vector;
         this.nextAvail = nextAvail & 0xffff;
+        this.seenAvail = this.nextAvail;
         this.nextUsed = nextUsed & 0xffff;
         this.signalledUsed = signalledUsed & 0xffff;
     }
@@ -231,6 +238,7 @@ public final class VirtQueue {
     private int availIdx() throws RingViolation {
         int v = u16(availAddr + 2);
         VarHandle.acquireFence();
+        seenAvail = v;
         return v;
     }
 
@@ -439,19 +447,27 @@ public final class VirtQueue {
      * Asks the driver not to notify (while the device is draining the queue anyway), or to notify
      * again; with EVENT_IDX the avail_event field, otherwise VRING_USED_F_NO_NOTIFY.
      *
+     * <p>Enabling asks for a notification of the next buffer beyond those the device has seen (with
+     * EVENT_IDX: avail_event = the driver's available index as last read, as QEMU does), and answers
+     * whether such buffers arrived meanwhile. After the device drained the queue that is any buffer at
+     * all; after it put chains back unused (it needs more buffers than there are), buffers it already
+     * saw do not count: the caller waits for the driver to offer more instead of taking the same ones
+     * again at once, over and over.
+     *
      * @return when enabling: whether buffers became available meanwhile (the caller must look again)
      */
     boolean setNotification(boolean enable) throws RingViolation {
         if (!ready || broken) return false;
+        int seen = seenAvail;
         if (eventIdx) {
             if (!enable) return false;
-            put16(usedAddr + 4 + 8L * size, nextAvail);
+            put16(usedAddr + 4 + 8L * size, seen);
         } else {
             put16(usedAddr, enable ? 0 : USED_F_NO_NOTIFY);
             if (!enable) return false;
         }
         VarHandle.fullFence(); // our store before the driver's avail index load
-        return availIdx() != nextAvail;
+        return availIdx() != seen;
     }
 
     @Override

@@ -328,6 +328,39 @@ class VirtQueueTest {
     }
 
     /**
+     * Chains a device put back unused (it needs more buffers than there are) are no reason to look
+     * again: enabling notifications answers "nothing new" until the driver offers another buffer, and
+     * with EVENT_IDX asks to hear of that one (avail_event = the driver's index, not the rewound one).
+     */
+    @Test
+    void chainsPutBackAreNotNewWork() throws Exception {
+        for (boolean eventIdx : new boolean[] {false, true}) {
+            VirtQueue v = new VirtQueue(1, SIZE);
+            GuestRing g = GuestRing.modern(mem, 0x80000, SIZE);
+            v.setDesc(g.desc);
+            v.setAvail(g.avail);
+            v.setUsed(g.used);
+            assertThat(v.enable(mem)).isNull();
+            v.setFeatures(eventIdx, true);
+            g.desc(0, BUF, 1, DESC_F_WRITE, 0);
+            g.desc(1, BUF, 1, DESC_F_WRITE, 0);
+            g.offer(0);
+            assertThat(v.pop(v.generation())).isNotNull();
+            assertThat(v.pop(v.generation())).isNull();
+            v.unpop();
+            assertThat(v.setNotification(true)).as("event idx %s: the same buffer again", eventIdx).isFalse();
+            if (eventIdx) assertThat(g.availEvent()).isEqualTo(1);
+            g.offer(1);
+            assertThat(v.setNotification(true)).as("event idx %s: a new buffer", eventIdx).isTrue();
+            assertThat(v.pop(v.generation()).head()).isZero();
+            assertThat(v.pop(v.generation()).head()).isEqualTo(1);
+            assertThat(v.pop(v.generation())).isNull();
+            assertThat(v.setNotification(true)).isFalse();
+            if (eventIdx) assertThat(g.availEvent()).isEqualTo(2);
+        }
+    }
+
+    /**
      * Random garbage in the descriptor table and the available ring: pop either returns a chain
      * whose every buffer is in RAM or throws a RingViolation; nothing else, ever.
      */

@@ -215,6 +215,51 @@ class VirtioNetTest {
         }
     }
 
+    /** The receive thread of the newest virtio-net device. */
+    private static Thread rxThread() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().endsWith(" rx")
+                && t.getName().startsWith(EMULATION)).max(java.util.Comparator.comparingLong(Thread::threadId)).orElseThrow();
+    }
+
+    /**
+     * With mergeable buffers, a frame that needs more receive buffers than the driver has offered waits
+     * for the driver to offer more. The buffers it could not use are available all along, so "buffers are
+     * available" must not count as "try again now": that made the receive thread spin on the ring, a
+     * host CPU burnt for as long as the guest (deliberately) offers too little. With EVENT_IDX the
+     * device must also ask to be notified of the next buffer (avail_event = the driver's index), or a
+     * driver that offers more never says so.
+     */
+    @Test
+    void aFrameNeedingMoreMergeableBuffersWaitsForThemWithoutSpinning() throws Exception {
+        FakeBackend b = new FakeBackend(12);
+        try (VirtioHarness h = net(b, 0)) {
+            GuestRing rx = legacyUp(h, (int) (bit(F_MRG_RXBUF) | bit(F_RING_EVENT_IDX)))[RX];
+            rx.desc(0, 0x500000, 100, DESC_F_WRITE, 0);
+            rx.offer(0);
+            h.lout(LEGACY_QUEUE_NOTIFY, 2, RX);
+            byte[] f = frame(1000, 5);
+            byte[] in = new byte[12 + f.length];
+            System.arraycopy(f, 0, in, 12, f.length);
+            b.incoming.add(in);
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            long id = rxThread().threadId();
+            assertThat(VirtioHarness.await(b.incoming::isEmpty, 5000)).isTrue();
+            Thread.sleep(100); // it has found one buffer too few by now
+            long before = mx.getThreadCpuTime(id);
+            Thread.sleep(500);
+            long spent = mx.getThreadCpuTime(id) - before;
+            assertThat(spent).as("receive thread CPU time while waiting for buffers (ns)").isLessThan(50_000_000L);
+            assertThat(rx.usedIdx()).isZero();
+            assertThat(rx.availEvent()).as("asks to hear of the next buffer").isEqualTo(rx.availIdx());
+
+            rx.desc(1, 0x501000, 1526, DESC_F_WRITE, 0);
+            rx.offer(1);
+            h.lout(LEGACY_QUEUE_NOTIFY, 2, RX);
+            assertThat(VirtioHarness.await(() -> rx.usedIdx() == 2, 5000)).isTrue();
+            assertThat(rx.usedLength(0) + rx.usedLength(1)).isEqualTo(12 + f.length);
+        }
+    }
+
     /**
      * Two vCPUs notify the transmit queue at once, one through the I/O BAR, the other through the PCI
      * configuration access capability (a config write, made with the function's lock held). The first

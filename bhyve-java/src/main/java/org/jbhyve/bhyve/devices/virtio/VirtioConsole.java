@@ -419,8 +419,12 @@ public final class VirtioConsole extends VirtioPciDevice implements ConsolePort.
         boolean ready = device.bool("device_ready");
         List<StateReader> ctl = device.records("control");
         if (ctl.size() > MAX_PENDING_CONTROL) throw device.invalid("control", ctl.size() + " messages, at most " + MAX_PENDING_CONTROL);
+        // The longest message the device queues is PORT_NAME with the longest configured name (no limit
+        // on its length): whatever the save can hold, the restore takes.
+        int longestName = 256;
+        for (Port p : ports) if (p != null) longestName = Math.max(longestName, p.host.name().getBytes(StandardCharsets.UTF_8).length);
         List<byte[]> messages = new ArrayList<>();
-        for (StateReader m : ctl) messages.add(m.bytesAtMost("message", CONTROL_BYTES + 256, "a control message"));
+        for (StateReader m : ctl) messages.add(m.bytesAtMost("message", CONTROL_BYTES + longestName, "a control message"));
         List<StateReader> ps = device.records("ports");
         boolean[] seen = new boolean[MAX_PORTS];
         boolean[] portReady = new boolean[MAX_PORTS], guestOpen = new boolean[MAX_PORTS], told = new boolean[MAX_PORTS];

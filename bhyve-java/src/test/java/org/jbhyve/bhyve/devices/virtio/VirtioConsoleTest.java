@@ -244,6 +244,32 @@ class VirtioConsoleTest {
         }
     }
 
+    /**
+     * A driver that says DEVICE_READY and gives no control receive buffers leaves PORT_NAME queued, with
+     * the port's name in it, however long the configured name is: a snapshot then holds it, and the
+     * restore must take back what the save wrote (a cap of 256 name bytes refused it: a lost VM).
+     */
+    @Test
+    void aQueuedPortNameOfAnyConfiguredLengthRestores() throws Exception {
+        Path sock = dir.resolve("con.sock");
+        String name = "p".repeat(300);
+        VirtioHarness.Factory f = (c, n, a, p) -> VirtioConsole.create(c, n, a, p);
+        org.jbhyve.snapshot.format.StateRecord saved;
+        try (VirtioHarness h = new VirtioHarness(VirtioHarness.config(EMULATION, VirtioHarness.NODE + ".port.0.name", name,
+                VirtioHarness.NODE + ".port.0.path", sock.toString()), f)) {
+            GuestRing[] r = bringUp(h, 1 << F_MULTIPORT);
+            control(h, r[3], 0, 0, DEVICE_READY, 1);
+            h.dev.pause();
+            saved = h.dev.saveState();
+        }
+        try (VirtioHarness h = new VirtioHarness(VirtioHarness.config(EMULATION, VirtioHarness.NODE + ".port.0.name", name,
+                VirtioHarness.NODE + ".port.0.path", sock.toString()), f)) {
+            h.dev.pause();
+            h.dev.restoreState(org.jbhyve.snapshot.format.StateRecord.decode(saved.encode()), h.dev.stateVersion());
+            assertThat(h.dev.saveState()).isEqualTo(saved);
+        }
+    }
+
     @Test
     void anExistingRegularFileCollectsTheOutput() throws Exception {
         Path log = dir.resolve("console.log");

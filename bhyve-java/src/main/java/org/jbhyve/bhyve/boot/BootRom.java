@@ -151,7 +151,7 @@ public final class BootRom implements BootLoader, Snapshottable {
     // ---- snapshot: which firmware runs, and the variable store's flash command ----
     // The store's contents stay in their file, like a disk image's: a restore maps the file as it is.
 
-    static final String STATE_NAME = "dev.bootrom";
+    public static final String STATE_NAME = "dev.bootrom";
     static final int STATE_VERSION = 1;
 
     @Override

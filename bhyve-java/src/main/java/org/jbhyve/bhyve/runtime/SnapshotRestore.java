@@ -24,7 +24,28 @@ import java.util.*;
 final class SnapshotRestore {
     private SnapshotRestore() {}
 
-    /** The chunk kinds and versions this build reads, for {@link ReadOptions#restore}. */
+    /**
+     * The device kinds of this build that are not PCI emulations (docs/snapshot-format.md §12.5). With the
+     * PCI emulations, every device kind a snapshot of this build can hold, whether or not the VM being
+     * restored has that device. SnapshotDeviceKindsKvmTest holds the list to what the models call themselves.
+     */
+    static final List<String> PLATFORM_DEVICE_KINDS = List.of("dev.pci", "dev.acpi-pm", "dev.rtc", "dev.com1", "dev.com2",
+            "dev.com3", "dev.com4", "dev.fw_cfg", "dev.fwctl", "dev.pc-testdev", "dev.isa-debug-exit", org.jbhyve.bhyve.boot.BootRom.STATE_NAME);
+
+    /** Every device kind this build has a model for. */
+    static List<String> deviceKinds() {
+        List<String> kinds = new java.util.ArrayList<>(PLATFORM_DEVICE_KINDS);
+        for (String emulation : org.jbhyve.bhyve.devices.pci.PciDeviceFactory.standard().emulations()) {
+            kinds.add("dev." + emulation);
+        }
+        return kinds;
+    }
+
+    /**
+     * The chunk kinds and versions this build reads, for {@link ReadOptions#restore}: those of this VM's
+     * devices, and every other device kind of this build as known but not taken, so that a snapshot holding
+     * state for a device this VM lacks is refused as that, not as a kind only a newer jbhyve knows.
+     */
     static ChunkRegistry registry(Collection<Snapshottable> devices, List<String> kernelChunks) {
         ChunkRegistry r = new ChunkRegistry()
                 .register(SnapshotSave.VM_CHUNK, 1, SnapshotSave.VM_VERSION)
@@ -39,6 +60,7 @@ final class SnapshotRestore {
                         s.stateUpgraders().toArray(ChunkUpgrader[]::new));
             }
         }
+        for (String kind : deviceKinds()) r.registerUntaken(kind);
         return r;
     }
 

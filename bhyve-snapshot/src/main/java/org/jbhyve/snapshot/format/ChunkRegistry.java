@@ -28,9 +28,11 @@ public final class ChunkRegistry {
 
     /**
      * One registered kind: reads versions {@code oldest..current}; {@code upgraders.get(i)} turns version
-     * {@code oldest + i} into {@code oldest + i + 1}.
+     * {@code oldest + i} into {@code oldest + i + 1}. A kind that is not {@code taken} is one the reader's
+     * program knows but will not use ({@link #registerUntaken}): its chunks are read as stored, whatever
+     * their version.
      */
-    public record Kind(String name, int oldest, int current, List<ChunkUpgrader> upgraders) {
+    public record Kind(String name, int oldest, int current, List<ChunkUpgrader> upgraders, boolean taken) {
         public Kind {
             upgraders = List.copyOf(upgraders);
         }
@@ -75,7 +77,22 @@ public final class ChunkRegistry {
         }
         for (ChunkUpgrader u : upgraders) Objects.requireNonNull(u, "upgrader");
         if (kinds.containsKey(kind)) throw new IllegalArgumentException("chunk kind '" + kind + "' is already registered");
-        kinds.put(kind, new Kind(kind, oldest, current, Arrays.asList(upgraders)));
+        kinds.put(kind, new Kind(kind, oldest, current, Arrays.asList(upgraders), true));
+        return this;
+    }
+
+    /**
+     * Registers {@code kind} as known to this program but not taken by this restore (a device model the
+     * VM being restored does not have), unless it is registered already. Its chunks are read as stored,
+     * at any version, so that the restore can refuse them for what they are, state nothing in this VM
+     * takes, rather than as a kind this program does not know (docs/snapshot-format.md §9.2).
+     */
+    public ChunkRegistry registerUntaken(String kind) {
+        Objects.requireNonNull(kind, "kind");
+        if (!ChunkNames.validName(kind) || kind.equals(SnapshotFormat.RAM_CRC_CHUNK)) {
+            throw new IllegalArgumentException("invalid chunk kind '" + kind + "'");
+        }
+        kinds.putIfAbsent(kind, new Kind(kind, 1, 1, List.of(), false));
         return this;
     }
 

@@ -553,6 +553,7 @@ public final class SnapshotReader implements AutoCloseable {
                     + "): this jbhyve does not know its kind");
         }
         ChunkRegistry.Kind kind = found.get();
+        if (!kind.taken()) return new Chunk(c, decode(c, payload), c.version(), Chunk.Status.READ, null);
         if (c.version() > kind.current()) {
             if (c.required()) {
                 throw new SnapshotIncompatibleException(file, label + " is version " + c.version()

@@ -130,6 +130,27 @@ class SnapshotCompatibilityTest {
     }
 
     @Test
+    void chunksOfAKindKnownButNotTakenAreReadAsStoredForTheCallerToRefuse() throws Exception {
+        // A device model this program has but the VM being restored lacks: any version, required or not,
+        // is read as stored (no refusal, no warning); the restore then says no part of the VM takes it.
+        Path f = write("untaken",
+                new Spec("vm", "", 1, true, VM),
+                new Spec("dev.virtio-gpu@pci.0.5.0", "", 99, true, StateRecord.builder().putU8("x", 1).build()));
+        List<String> sink = new ArrayList<>();
+        ChunkRegistry registry = registry().registerUntaken("dev.virtio-gpu").registerUntaken("vm");
+        try (SnapshotReader r = SnapshotReader.open(f, ReadOptions.restore(registry).withWarnings(sink::add))) {
+            Chunk c = r.chunk("dev.virtio-gpu@pci.0.5.0", "").orElseThrow();
+            assertThat(c.status()).isEqualTo(Chunk.Status.READ);
+            assertThat(c.version()).isEqualTo(99);
+            assertThat(c.record().u8("x")).isEqualTo(1);
+            assertThat(r.record("vm", "")).as("registerUntaken leaves a registered kind as it was").isEqualTo(VM);
+            assertThat(sink).isEmpty();
+        }
+        assertThatThrownBy(() -> new ChunkRegistry().registerUntaken(SnapshotFormat.RAM_CRC_CHUNK))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void chunksOlderThanTheOldestSupportedAreRefusedIfRequiredAndSkippedIfOptional() throws Exception {
         Path required = write("req", new Spec("dev.hostbridge@pci.0.0.0", "", 1, true, StateRecord.EMPTY));
         assertThatThrownBy(() -> SnapshotReader.open(required, ReadOptions.restore(registry())))

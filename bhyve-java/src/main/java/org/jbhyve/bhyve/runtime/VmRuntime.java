@@ -351,6 +351,11 @@ public final class VmRuntime implements AutoCloseable {
     private UUID uuid() {
         Optional<String> u = config.get("uuid");
         try {
+            // The 36-character form, as bhyve's uuid_from_string(3) wants: UUID.fromString alone would also
+            // take "1-1-1-1-1" and cut a group that is too long.
+            if (u.isPresent() && !u.get().matches("\\p{XDigit}{8}(-\\p{XDigit}{4}){3}-\\p{XDigit}{12}")) {
+                throw new IllegalArgumentException("form");
+            }
             return u.map(UUID::fromString).orElseGet(() -> UUID.nameUUIDFromBytes(
                     ("jbhyve:" + config.get("name", "")).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (IllegalArgumentException e) {

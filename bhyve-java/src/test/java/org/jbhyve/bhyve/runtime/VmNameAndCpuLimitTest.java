@@ -59,8 +59,10 @@ class VmNameAndCpuLimitTest {
 
     @Test
     void aUuidThatIsNotOneStopsBhyve() {
-        assertThat(bhyve("-U", "not-a-uuid", "vm")).containsExactly("bhyve: uuid=not-a-uuid is not a UUID (use the form"
-                + " 01234567-89ab-cdef-0123-456789abcdef)");
+        for (String bad : List.of("not-a-uuid", "1-1-1-1-1", "b88600bb3-efe-4ae5-b42d-b307a5a81376")) {
+            assertThat(bhyve("-U", bad, "vm")).containsExactly("bhyve: uuid=" + bad + " is not a UUID (use the form"
+                    + " 01234567-89ab-cdef-0123-456789abcdef)");
+        }
     }
 
     @Test

@@ -30,6 +30,9 @@ public final class Manifest {
     private static final Pattern CRC = Pattern.compile("0x[0-9a-f]{8}");
     /** §5's form of {@code created}; Instant.parse alone would also take "z", offsets and a bare ".". */
     private static final Pattern CREATED = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z");
+    /** §5's form of {@code snapshot_id}; UUID.fromString alone also takes "1-1-1-1-1", signs and long groups. */
+    private static final Pattern UUID_TEXT = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     /** The longest chunk producer tag, in characters (§5); the writer holds to it too. */
     static final int MAX_PRODUCER = 128;
 
@@ -210,11 +213,10 @@ public final class Manifest {
         UUID id = null;
         if (root.has("snapshot_id")) {
             String s = string(root, "", "snapshot_id");
-            try {
-                id = UUID.fromString(s);
-            } catch (IllegalArgumentException e) {
-                throw bad("'snapshot_id' " + quote(s) + " is not a UUID");
+            if (!UUID_TEXT.matcher(s).matches()) {
+                throw bad("'snapshot_id' " + quote(s) + " is not a UUID in its 36-character form (8-4-4-4-12 hex digits)");
             }
+            id = UUID.fromString(s);
         }
         String createdText = string(root, "", "created");
         Instant created;

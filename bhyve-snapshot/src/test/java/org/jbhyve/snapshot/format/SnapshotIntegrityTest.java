@@ -386,6 +386,18 @@ class SnapshotIntegrityTest {
                 assertThat(r.manifest().created()).isEqualTo(java.time.Instant.parse(created));
             }
         }
+        // §5: snapshot_id in the 36-character form only (either case); java.util.UUID alone takes more.
+        for (String id : List.of("1-1-1-1-1", "b88600bb-+efe-4ae5-b42d-b307a5a81376", "b88600bb3-efe-4ae5-b42d-b307a5a81376",
+                "b88600bb3efe4ae5b42db307a5a81376", "{b88600bb-3efe-4ae5-b42d-b307a5a81376}")) {
+            assertThat(withManifest(m -> m.put("snapshot_id", id))).as(id)
+                    .isEqualTo("manifest is invalid: 'snapshot_id' \"" + id + "\" is not a UUID in its 36-character form"
+                            + " (8-4-4-4-12 hex digits)");
+        }
+        restore();
+        TestSnapshots.rewriteManifest(file, m -> m.put("snapshot_id", m.get("snapshot_id").asText().toUpperCase(java.util.Locale.ROOT)));
+        try (SnapshotReader r = SnapshotReader.open(file)) {
+            assertThat(r.manifest().snapshotId()).isNotNull();
+        }
         // §5: a chunk's producer is 1 to 128 characters.
         assertThat(withManifest(m -> chunk(m, "vm").put("producer", "")))
                 .isEqualTo("manifest is invalid: 'chunks[0].producer' \"\" is not 1 to 128 characters long");

@@ -302,6 +302,8 @@ final class BlockFile implements AutoCloseable {
     }
 
     /** Zeroes {@code [position, position + length)}, deallocating it if {@code mayUnmap} and possible. */
+    private ByteBuffer zeros;
+
     void writeZeroes(long position, long length, boolean mayUnmap) throws IOException {
         if (readOnly) throw new IOException(path + " is read-only");
         if (mayUnmap && canPunchHole) {
@@ -317,7 +319,10 @@ final class BlockFile implements AutoCloseable {
             writeDirect(position, length, (done, chunk) -> chunk.fill((byte) 0));
             return;
         }
-        ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ZERO_CHUNK, length));
+        // One buffer of zeros for the life of the image (requests come from the device's one I/O thread),
+        // not a new direct buffer per request, which a guest sending many could pile up faster than the
+        // collector frees them.
+        if (zeros == null) zeros = ByteBuffer.allocateDirect(ZERO_CHUNK);
         for (long done = 0; done < length; ) {
             int n = (int) Math.min(zeros.capacity(), length - done);
             ByteBuffer b = zeros.clear().limit(n);

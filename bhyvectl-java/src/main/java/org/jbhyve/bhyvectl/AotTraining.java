@@ -26,9 +26,9 @@ import java.util.stream.Stream;
 /**
  * The training run of bhyvectl's JDK AOT cache, run by the build through {@code bin/lib/aot-train.sh}
  * with {@code -XX:AOTCacheOutput} (as bhyve's is; see README, "Start-up: the JDK AOT cache"). It runs
- * what a {@code bhyvectl} process runs: the help, {@code --inspect} (text, JSON, fields) and
- * {@code --verify} of a small snapshot it writes, and {@code --get-stats}, {@code --checkpoint} and
- * {@code --destroy} against a stand-in VM on a real control socket (it answers as jbhyve's bhyve does:
+ * what a {@code bhyvectl} process runs: the help, {@code --inspect} (text, JSON, fields, and
+ * {@code --diff} with itself) and {@code --verify} of a small snapshot it writes, and
+ * {@code --get-stats}, {@code --checkpoint} and {@code --destroy} against a stand-in VM on a real control socket (it answers as jbhyve's bhyve does:
  * {@code error}, {@code message}, {@code stats}; it closes the checkpoint's directory descriptor and
  * goes away after destroy). Needs no KVM. Never fails the build: the cache is only an optimisation.
  */
@@ -58,6 +58,7 @@ public final class AotTraining {
             expect(0, Main.run(new String[] {"--inspect=" + snapshot}, quiet, quiet), "--inspect");
             expect(0, Main.run(new String[] {"--inspect=" + snapshot, "--json", "--fields"}, quiet, quiet), "--inspect --json");
             expect(0, Main.run(new String[] {"--verify=" + snapshot}, quiet, quiet), "--verify");
+            expect(0, Main.run(new String[] {"--inspect=" + snapshot, "--diff=" + snapshot}, quiet, quiet), "--diff");
             Path run = dir.resolve("run");
             Files.createDirectories(run);
             try (UnixServerSocket server = UnixServerSocket.bind(run.resolve(VM))) {

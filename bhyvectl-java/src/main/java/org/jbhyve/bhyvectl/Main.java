@@ -46,6 +46,7 @@ public final class Main {
                             --force-poweroff | --force-reset | --get-stats |
                             --restore=<file>
                    bhyvectl --inspect=<file> [--json] [--fields]
+                   bhyvectl --inspect=<file> --diff=<earlier file> [--json]
                    bhyvectl --verify=<file>
 
             A running VM, over its control socket <control-dir>/<vmname>:
@@ -66,6 +67,10 @@ public final class Main {
                                     that fails its checksum is shown as DAMAGED: exit 1)
                 --json              as JSON
                 --fields            with every chunk's fields
+                --diff=<earlier>    only how <file> differs from <earlier>: VM, config, each
+                                    chunk field by field, RAM by 2 MiB block (stored CRCs; no RAM
+                                    is read); exit 0 if nothing differs, 1 if something does,
+                                    2 if a file cannot be read
               --verify=<file>       check every checksum, RAM included; print the first bad
                                     chunk or block; exit 0 if good, 1 if not
 
@@ -91,6 +96,7 @@ public final class Main {
             new LongOptionScanner.Spec("verify", true),
             new LongOptionScanner.Spec("json", false),
             new LongOptionScanner.Spec("fields", false),
+            new LongOptionScanner.Spec("diff", true),
             new LongOptionScanner.Spec("control-dir", true),
             new LongOptionScanner.Spec("timeout", true),
             new LongOptionScanner.Spec(LongOptionScanner.HELP, false));
@@ -98,13 +104,13 @@ public final class Main {
     /** The options as scanned: null where an option is absent. */
     record Options(String vm, String checkpoint, String suspend, boolean destroy, boolean forcePoweroff,
                    boolean forceReset, boolean getStats, Path restore, Path inspect, Path verify, boolean json,
-                   boolean fields, Path controlDir, Long timeout, boolean help) {
+                   boolean fields, Path diff, Path controlDir, Long timeout, boolean help) {
 
         static Options of(Map<String, String> o) throws UsageError {
             return new Options(o.get("vm"), o.get("checkpoint"), o.get("suspend"), o.containsKey("destroy"),
                     o.containsKey("force-poweroff"), o.containsKey("force-reset"), o.containsKey("get-stats"),
                     path(o, "restore"), path(o, "inspect"), path(o, "verify"), o.containsKey("json"),
-                    o.containsKey("fields"), path(o, "control-dir"), seconds(o.get("timeout")),
+                    o.containsKey("fields"), path(o, "diff"), path(o, "control-dir"), seconds(o.get("timeout")),
                     o.containsKey(LongOptionScanner.HELP));
         }
 
@@ -190,14 +196,18 @@ public final class Main {
         if (commands.size() > 1) throw new UsageError("give one command at a time, not " + String.join(" and ", commands));
         String command = commands.getFirst();
         boolean fileCommand = command.equals("--inspect") || command.equals("--verify");
-        if ((o.json() || o.fields()) && !command.equals("--inspect")) {
-            throw new UsageError((o.json() ? "--json" : "--fields") + " goes with --inspect only");
+        if ((o.json() || o.fields() || o.diff() != null) && !command.equals("--inspect")) {
+            throw new UsageError((o.json() ? "--json" : o.fields() ? "--fields" : "--diff") + " goes with --inspect only");
+        }
+        if (o.diff() != null && o.fields()) {
+            throw new UsageError("--diff compares every field already: drop --fields");
         }
         if (fileCommand) {
             for (String[] extra : new String[][] {{"--vm", o.vm()}, {"--control-dir", str(o.controlDir())},
                     {"--timeout", str(o.timeout())}}) {
                 if (extra[1] != null) throw new UsageError(command + " reads a file and needs no VM: drop " + extra[0]);
             }
+            if (o.diff() != null) return SnapshotTools.diff(o.diff(), o.inspect(), o.json(), out, err);
             return command.equals("--inspect")
                     ? SnapshotTools.inspect(o.inspect(), o.json(), o.fields(), out, err)
                     : SnapshotTools.verify(o.verify(), out, err);

@@ -1,6 +1,7 @@
 package org.jbhyve.bhyvectl;
 
 import org.jbhyve.snapshot.format.ReadOptions;
+import org.jbhyve.snapshot.format.SnapshotDiff;
 import org.jbhyve.snapshot.format.SnapshotFormatException;
 import org.jbhyve.snapshot.format.SnapshotInspector;
 import org.jbhyve.snapshot.format.SnapshotReader;
@@ -8,6 +9,7 @@ import org.jbhyve.snapshot.format.SnapshotReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 
 /** {@code --inspect} and {@code --verify}: jbhyve snapshot files, read with the format library; no VM involved. */
 final class SnapshotTools {
@@ -27,6 +29,26 @@ final class SnapshotTools {
         } catch (RuntimeException e) {
             err.println("bhyvectl: cannot read snapshot " + file + ": " + e);
             return 1;
+        }
+    }
+
+    /**
+     * Prints how {@code after} differs from {@code before} (machine, config, chunks field by field, RAM by
+     * block CRC); 0 when nothing differs, 1 when something does, 2 when a file cannot be read (as cmp(1)
+     * and diff(1) do). Damaged chunks are shown as differences, not refused.
+     */
+    static int diff(Path before, Path after, boolean json, PrintStream out, PrintStream err) {
+        ReadOptions options = ReadOptions.inspect().withShowDamage(true).withWarnings(w -> { });
+        try (SnapshotReader a = SnapshotReader.open(before, options); SnapshotReader b = SnapshotReader.open(after, options)) {
+            List<SnapshotDiff.Change> changes = SnapshotDiff.compare(a, b);
+            out.print(json ? SnapshotDiff.json(a, b, changes) : SnapshotDiff.text(a, b, changes));
+            return changes.isEmpty() ? 0 : 1;
+        } catch (IOException e) {
+            err.println("bhyvectl: " + e.getMessage());
+            return 2;
+        } catch (RuntimeException e) {
+            err.println("bhyvectl: cannot compare snapshots " + before + " and " + after + ": " + e);
+            return 2;
         }
     }
 

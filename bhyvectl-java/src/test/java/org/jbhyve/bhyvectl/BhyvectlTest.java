@@ -412,8 +412,10 @@ class BhyvectlTest {
         // A path or VM name the file system cannot hold (here a NUL; in the C locale, any non-ASCII byte).
         assertThat(bhyvectl("--inspect=a\u0000b").err()).startsWith("bhyvectl: --inspect: 'a\u0000b' is not a path");
         // A prefix that only one of jbhyve's options has is still refused: in FreeBSD's bhyvectl it is ambiguous.
+        assertThat(bhyvectl("--vm=vm1", "--de").err()).startsWith(
+                "bhyvectl: unknown option '--de': write the option's whole name (--destroy)\n");
         assertThat(bhyvectl("--vm=vm1", "--d").err()).startsWith(
-                "bhyvectl: unknown option '--d': write the option's whole name (--destroy)\n");
+                "bhyvectl: unknown option '--d': write the option's whole name (--destroy or --diff)\n");
         assertThat(bhyvectl("--vm=vm1", "--get-stats", "--timeout=soon").err())
                 .startsWith("bhyvectl: --timeout takes a whole number of seconds, not 'soon'\n");
     }

@@ -50,18 +50,30 @@ class SnapshotToolsTest {
     @BeforeEach
     void writeSnapshot() throws IOException {
         snapshot = tmp.resolve("vm1.snap");
+        write(snapshot, 0x100000, "stdio", 0, false);
+    }
+
+    /**
+     * A 1-vCPU, 4 MiB snapshot: vcpu 0's rip is {@code rip}, config lpc.com1.path {@code com1}; the long at
+     * guest address {@code changedAt} gets another value when {@code changed}; with {@code changed} the file
+     * also has a dev.com1 chunk.
+     */
+    private static void write(Path file, long rip, String com1, long changedAt, boolean changed) throws IOException {
         SequencedMap<String, String> config = new LinkedHashMap<>();
         config.put("name", "vm1");
         config.put("cpus", "1");
         config.put("memory.size", "4M");
+        config.put("lpc.com1.path", com1);
         SnapshotMetadata meta = new SnapshotMetadata("vm1", 1, config,
                 new HostInfo("Linux", "6.1.0-test", "amd64", "kvm", "GenuineIntel", "Test CPU"), "0.1.0-test",
                 Instant.parse("2026-01-31T12:00:00Z"));
-        try (Arena arena = Arena.ofConfined(); SnapshotWriter w = SnapshotWriter.create(snapshot, meta)) {
+        try (Arena arena = Arena.ofConfined(); SnapshotWriter w = SnapshotWriter.create(file, meta)) {
             MemorySegment ram = arena.allocate(4 << 20, 4096);
             for (long p = 0; p < ram.byteSize(); p += 64 * 4096) ram.set(ValueLayout.JAVA_LONG, p, 0x1122334455667788L + p);
+            if (changed) ram.set(ValueLayout.JAVA_LONG, changedAt, 42);
             w.addChunk("vm", "", 1, true, StateRecord.builder().putU32("vcpus", 1).putString("cpu", "host").build());
-            w.addChunk("vcpu", "0", 1, true, "kvm", StateRecord.builder().putU64("rip", 0x100000).build());
+            w.addChunk("vcpu", "0", 1, true, "kvm", StateRecord.builder().putU64("rip", rip).build());
+            if (changed) w.addChunk("dev.com1", "", 2, true, StateRecord.builder().putU8("lsr", 0x60).build());
             w.addRamRegion("lowmem", 0, ram);
             w.commit();
         }
@@ -183,6 +195,47 @@ class SnapshotToolsTest {
         assertThat(inspect.status()).isZero();
         assertThat(inspect.err()).isEmpty();
         assertThat(inspect.out()).contains("cannot verify RAM: chunk 'ram.crc' is version 2");
+    }
+
+    @Test
+    void diffOfASnapshotWithItselfFindsNothing() {
+        Run r = bhyvectl("--inspect=" + snapshot, "--diff=" + snapshot);
+        assertThat(r).isEqualTo(new Run(0, "--- " + snapshot + "\n+++ " + snapshot + "\nno differences in machine,"
+                + " config, chunks and RAM (by 2 MiB block CRC32C)\n", ""));
+    }
+
+    @Test
+    void diffNamesWhatChangedFieldByFieldAndRamByBlock() throws IOException {
+        Path later = tmp.resolve("vm1-later.snap");
+        write(later, 0x100010, "stdio", (2 << 20) + 8, true);
+        Run r = bhyvectl("--inspect=" + later, "--diff=" + snapshot);
+        assertThat(r.status()).as(r.err()).isEqualTo(1);
+        assertThat(r.out()).isEqualTo("--- " + snapshot + "\n+++ " + later + "\n"
+                + "chunk 'vcpu' instance 0 field rip: 1048576 (0x100000) -> 1048592 (0x100010)\n"
+                + "chunk 'dev.com1': only in +++: version 2, required\n"
+                + "RAM region 0 ('lowmem'): by their CRC32C -> 1 of 2 2 MiB blocks differ (guest 0x200000-0x3fffff)\n"
+                + "3 differences in machine, config, chunks and RAM (by 2 MiB block CRC32C)\n");
+        JsonNode json = new ObjectMapper().readTree(bhyvectl("--inspect=" + snapshot, "--diff=" + later, "--json").out());
+        assertThat(json.path("same").asBoolean()).isFalse();
+        assertThat(json.path("changes").findValuesAsText("where")).containsExactly("chunk 'vcpu' instance 0 field rip",
+                "chunk 'dev.com1'", "RAM region 0 ('lowmem')");
+        assertThat(json.path("changes").get(1).path("after").isNull()).as("dev.com1 is only in --diff's file").isTrue();
+
+        Path otherConfig = tmp.resolve("vm1-tcp.snap");
+        write(otherConfig, 0x100000, "tcp=127.0.0.1:4444", 0, false);
+        assertThat(bhyvectl("--inspect=" + otherConfig, "--diff=" + snapshot).out())
+                .contains("config lpc.com1.path: stdio -> tcp=127.0.0.1:4444\n").contains("1 difference in");
+    }
+
+    @Test
+    void diffOfAFileThatCannotBeReadIsTroubleNotADifference() {
+        Run r = bhyvectl("--inspect=" + snapshot, "--diff=" + tmp.resolve("nope"));
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("bhyvectl: cannot open snapshot " + tmp.resolve("nope"));
+        assertThat(bhyvectl("--verify=" + snapshot, "--diff=" + snapshot).err()).startsWith("bhyvectl: --diff goes with --inspect only");
+        assertThat(bhyvectl("--inspect=" + snapshot, "--diff=" + snapshot, "--fields").err())
+                .startsWith("bhyvectl: --diff compares every field already: drop --fields");
     }
 
     @Test

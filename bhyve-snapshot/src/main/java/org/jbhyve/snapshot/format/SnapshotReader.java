@@ -645,6 +645,20 @@ public final class SnapshotReader implements AutoCloseable {
     // ---- RAM ----
 
     /**
+     * The stored CRC32C of each 2 MiB block of RAM region {@code index} ({@code ram.crc}, §7.3); empty when
+     * this build cannot read the file's {@code ram.crc} (then {@link #ramCrcProblem} says why).
+     */
+    Optional<int[]> blockCrcs(int index) {
+        Objects.checkIndex(index, manifest.regions().size());
+        return ramCrcs == null ? Optional.empty() : Optional.of(ramCrcs[index].clone());
+    }
+
+    /** Why {@link #blockCrcs} is empty; null when it is not. */
+    String ramCrcProblem() {
+        return ramCrcs == null ? (ramCrcProblem != null ? ramCrcProblem : "it has no readable ram.crc chunk") : null;
+    }
+
+    /**
      * Maps RAM region {@code index} copy-on-write ({@code mmap(MAP_PRIVATE|MAP_NORESERVE, PROT_READ|PROT_WRITE)}
      * of its extent of this file). Nothing is read now: each page comes from the page cache when first
      * touched (holes read as zeros), and writes go to private anonymous memory, never to the file. The

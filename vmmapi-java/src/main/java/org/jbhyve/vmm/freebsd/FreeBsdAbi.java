@@ -3,6 +3,7 @@ package org.jbhyve.vmm.freebsd;
 import org.jbhyve.bindings.freebsd.vmm.vm_memseg;
 import org.jbhyve.bindings.freebsd.vmm.vm_memseg_fbsd14;
 import org.jbhyve.bindings.freebsd.vmm.vmm_h;
+import org.jbhyve.vmm.GuestMemory;
 import org.jbhyve.vmm.VmmException;
 
 import java.lang.foreign.Arena;
@@ -32,6 +33,15 @@ import java.util.OptionalLong;
  * A FreeBSD 15 kernel with {@code COMPAT_FREEBSD14} also accepts the old request, which is why the new one
  * is asked first. {@code kern.osreldate} only goes into messages. Reading a segment is harmless, so the
  * probe has no side effect.
+ *
+ * <p><b>The length of the system-memory segment</b>, which the probe checks, depends on the libvmmapi that
+ * allocated it, not only on the kernel. FreeBSD 14's {@code vm_setup_memory} allocates one object covering the
+ * guest-physical range, hole included ({@code objsize = 4*GB + highmem} when RAM goes above 3 GiB, and maps each
+ * range at segment offset = GPA). FreeBSD 15's ({@code vm_setup_memory} calls {@code vm_setup_memory_domains},
+ * one segment per NUMA domain) allocates exactly the RAM size ({@code vm_alloc_memseg(ctx, segid, dom->size)})
+ * and maps highmem at segment offset 3 GiB. So on {@link #FREEBSD_15} a guest of more than 3 GiB has a segment
+ * of lowmem + highmem bytes; {@link #sysmemLengthMatches} also accepts the 14 length there, which a FreeBSD 14
+ * libvmmapi (a 14 userland on a 15 kernel, through {@code COMPAT_FREEBSD14}) would have allocated.
  *
  * <p>libvmmapi itself is built for the ABI of the release it ships with; what jbhyve needs the answer for is
  * the segment IDs it passes to {@code vm_create_devmem}/{@code vm_mmap_memseg} (a boot ROM is segment 8 on
@@ -93,12 +103,27 @@ public enum FreeBsdAbi {
     }
 
     /**
-     * Finds the ABI of the kernel behind VM device {@code fd}, whose system memory has been set up with
-     * {@code sysmemLength} bytes (the object size {@code vm_setup_memory} allocated). See the class comment.
+     * Whether {@code length}, the length {@code VM_GET_MEMSEG} reports for the system-memory segment, is what
+     * {@code vm_setup_memory} allocates for {@code lowmem} bytes below 3 GiB and {@code highmem} bytes from
+     * {@link GuestMemory#HIGHMEM_BASE} with this ABI's libvmmapi (see the class comment): on 14,
+     * {@code highmem > 0 ? 4 GiB + highmem : lowmem}; on 15, {@code lowmem + highmem} (or the 14 length).
+     */
+    boolean sysmemLengthMatches(long length, long lowmem, long highmem) {
+        long spanning = highmem > 0 ? GuestMemory.HIGHMEM_BASE + highmem : lowmem;
+        return switch (this) {
+            case FREEBSD_14 -> length == spanning;
+            case FREEBSD_15 -> length == lowmem + highmem || length == spanning;
+        };
+    }
+
+    /**
+     * Finds the ABI of the kernel behind VM device {@code fd}, whose system memory has been set up by
+     * {@code vm_setup_memory} with {@code lowmem} bytes at GPA 0 and {@code highmem} bytes at 4 GiB. See the class
+     * comment.
      *
      * @param osreldate {@code kern.osreldate}, for the message only
      */
-    public static FreeBsdAbi probe(Vmmapi api, int fd, long sysmemLength, OptionalLong osreldate) {
+    public static FreeBsdAbi probe(Vmmapi api, int fd, long lowmem, long highmem, OptionalLong osreldate) {
         StringBuilder tried = new StringBuilder();
         for (FreeBsdAbi abi : new FreeBsdAbi[] {FREEBSD_15, FREEBSD_14}) {
             try (Arena a = Arena.ofConfined()) {
@@ -107,11 +132,11 @@ public enum FreeBsdAbi {
                 int e = api.ioctl(fd, abi.getMemseg, m);
                 if (e == 0) {
                     Memseg seg = memseg(m, abi.sysmem);
-                    if (seg.length() != sysmemLength) {
+                    if (!abi.sysmemLengthMatches(seg.length(), lowmem, highmem)) {
                         throw new VmmException("the " + abi + " VM_GET_MEMSEG request (0x" + Long.toHexString(abi.getMemseg)
                                 + ") reports a system-memory segment of " + seg.length() + " bytes where vm_setup_memory"
-                                + " allocated " + sysmemLength + "; jbhyve does not understand this kernel's memory"
-                                + " segments" + release(osreldate));
+                                + " set up " + lowmem + " bytes of lowmem and " + highmem + " of highmem; jbhyve does not"
+                                + " understand this kernel's memory segments" + release(osreldate));
                     }
                     return abi;
                 }

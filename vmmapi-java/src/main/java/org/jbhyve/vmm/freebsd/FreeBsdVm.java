@@ -150,7 +150,7 @@ public final class FreeBsdVm implements VirtualMachine {
             device = api.openDevice(config.name());
             if (device < 0) throw FreeBsdErrors.failed("open(/dev/vmm/" + config.name() + ")", what, -device);
             this.fd = device;
-            this.abi = FreeBsdAbi.probe(api, fd, high > 0 ? GuestMemory.HIGHMEM_BASE + high : low, hv.osreldate());
+            this.abi = FreeBsdAbi.probe(api, fd, low, high, hv.osreldate());
 
             if (config.backing() instanceof MemorySource.FilePrivate f) loadRam(f, memory);
 

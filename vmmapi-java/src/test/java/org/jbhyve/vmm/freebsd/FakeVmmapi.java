@@ -711,7 +711,9 @@ final class FakeVmmapi implements Vmmapi {
         long len;
         String name = "";
         if (segid == sysmem) {
-            len = vm.high > 0 ? (4L << 30) + vm.high : vm.low;
+            // What vm_setup_memory allocated: FreeBSD 15's libvmmapi (vm_setup_memory_domains) the RAM size,
+            // FreeBSD 14's one object spanning the hole below 4 GiB.
+            len = abi == 15 ? vm.low + vm.high : vm.high > 0 ? (4L << 30) + vm.high : vm.low;
         } else if (vm.devmem.containsKey(segid)) {
             len = vm.devmem.get(segid).byteSize();
             name = vm.devmemNames.get(segid);

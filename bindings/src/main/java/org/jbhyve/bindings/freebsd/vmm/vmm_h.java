@@ -96,7 +96,8 @@ public class vmm_h {
     public static final int VMMAPI_OPEN_CREATE = 0x01;
     /**
      * {@code vm_openf} flag: reinitialize the VM if it exists. <em>Not in the reference</em> (which says
-     * its value was not found); 0x02 is what FreeBSD-derived vmmapi.h files define. Verify on a host.
+     * its value was not found); lib/libvmmapi/vmmapi.h defines {@code VMMAPI_OPEN_REINIT 0x02} next to
+     * {@code VMMAPI_OPEN_CREATE 0x01} (FreeBSD 15 / main). {@code vm_openf} does not exist in FreeBSD 14.
      */
     public static final int VMMAPI_OPEN_REINIT = 0x02;
 
@@ -107,9 +108,17 @@ public class vmm_h {
     public static final int VM_SUSPEND_POWEROFF = 2;
     public static final int VM_SUSPEND_HALT = 3;
     public static final int VM_SUSPEND_TRIPLEFAULT = 4;
-    /** The reference infers its position from the arm64/riscv headers; confirm on amd64. */
+    /**
+     * FreeBSD 15 only (what vmmdev_lookup_and_destroy suspends a VM with; bhyve exits with 4). FreeBSD 14's
+     * amd64 vmm.h has no DESTROY: its enum ends {@code TRIPLEFAULT, LAST}. The reference infers 5 from the
+     * arm64/riscv headers, where DESTROY follows HALT (there is no TRIPLEFAULT there, so it is 4 on arm64);
+     * on amd64 it follows TRIPLEFAULT. Not confirmed against upstream amd64 text; confirm on a 15 host.
+     */
     public static final int VM_SUSPEND_DESTROY = 5;
-    /** One past the last value (the reference lists LAST without a number; enum order gives 6). */
+    /**
+     * One past the last value on FreeBSD 15 (6). On FreeBSD 14, which lacks DESTROY, {@code VM_SUSPEND_LAST} is
+     * 5 (sys/amd64/include/vmm.h). Nothing may use it as a bound for values a 14 kernel reports.
+     */
     public static final int VM_SUSPEND_LAST = 6;
 
     // ---- enum vm_reg_name -------------------------------------------------------------------------

@@ -149,6 +149,12 @@ class VmmConstantsTest {
         assertThat(VMMAPI_OPEN_CREATE).isEqualTo(0x1);
     }
 
+    /** lib/libvmmapi/vmmapi.h: {@code #define VMMAPI_OPEN_REINIT 0x02}, "reinitialize the VM if it exists". */
+    @Test
+    void vmOpenfReinitFlag() {
+        assertThat(VMMAPI_OPEN_REINIT).isEqualTo(0x02);
+    }
+
     @Test
     void vmmapiHeaderClassInheritsTheConstants() {
         assertThat(vmmapi_h.VM_EXITCODE_HLT).isEqualTo(5);

@@ -367,6 +367,25 @@ class TestGuestsTest {
     }
 
     @Test
+    void dirtySmpIsALoadableElf64X86_64Executable() throws IOException {
+        assertThat(TestGuests.names()).contains("dirtysmp");
+        guestIsALoadableElf64X86_64Executable("dirtysmp");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "dirtysmp=dirtysmp ready\n",
+        "dirtysmp=dirty",
+        "dirtysmp=ap",
+        "dirtysmp= pass ",
+        "dirtysmp=dirty bad page ",
+        "dirtysmp=ap did not start\n",
+    })
+    void dirtySmpContainsTheTextItPrints(String spec) throws IOException {
+        guestContainsTheTextItPrints(spec);
+    }
+
+    @Test
     void touchGuestsAreListed() {
         assertThat(TestGuests.names()).contains("touch", TestGuests.TOUCH_MULTIBOOT_GUEST);
         assertThat(TestGuests.TOUCH_BASE).isEqualTo(16L << 20);

@@ -275,6 +275,111 @@ class LiveCheckpointKvmTest {
         }
     }
 
+    private static final Pattern AP_PASS = Pattern.compile("(?m)^ap pass (\\d+)\n");
+
+    /**
+     * Two vCPUs rewriting RAM (test guest {@code dirtysmp}: each its own half of the pages): every vCPU must be
+     * out of the guest before the last dirty log is taken. Several live checkpoints, each restored into a guest
+     * whose two vCPUs each find every one of their pages as they left it.
+     */
+    @Test
+    void theLiveCheckpointsOfAGuestWhoseTwoVcpusRewriteItsRamRestoreIntoAGuestThatFindsEveryPage(@TempDir Path dir)
+            throws Exception {
+        List<String> args = List.of("-c", "2", "-m", "32M", "-s", "0,hostbridge", "-s", "31,lpc", "-l", "debug-exit",
+                "-o", "boot.kernel=" + TestGuests.path("dirtysmp"));
+        List<Path> snaps = List.of(dir.resolve("a.snap"), dir.resolve("b.snap"), dir.resolve("c.snap"));
+        try (BhyveRun run = BhyveRun.start(args)) {
+            run.awaitOutput(o -> lastPass(o) >= 64 && numbers(AP_PASS, o).size() >= 1 || o.contains("bad")
+                    || o.contains("did not start"), T);
+            for (Path snap : snaps) {
+                run.runtime.checkpoint(new SnapshotTarget.File(snap), false);
+                assertThat(run.runtime.lastCheckpointCopy()).startsWith("pre-copied");
+            }
+            long bsp = lastPass(run.output()), ap = numbers(AP_PASS, run.output()).getLast();
+            run.awaitOutput(o -> lastPass(o) >= bsp + 64 && numbers(AP_PASS, o).getLast() >= ap + 64
+                    || o.contains("bad"), T);
+            assertThat(run.output()).doesNotContain("bad");
+            run.runtime.end(ExitStatus.POWEROFF, "test done");
+        }
+        for (Path snap : snaps) {
+            SnapshotReader.verify(snap);
+            try (BhyveRun restored = BhyveRun.restore(snap, List.of())) {
+                assertThat(restored.runtime).as(restored.stderr()).isNotNull();
+                // Two reports from each vCPU: each has gone over all of its pages at least once since the restore.
+                restored.awaitOutput(o -> numbers(PASS, o).size() >= 2 && numbers(AP_PASS, o).size() >= 2
+                        || o.contains("bad"), T);
+                assertThat(restored.output()).as("both vCPUs found every page; " + restored.stderr())
+                        .doesNotContain("bad").doesNotContain("dirtysmp ready");
+                restored.runtime.end(ExitStatus.POWEROFF, "test done");
+            }
+        }
+    }
+
+    /**
+     * A live checkpoint given up after its pre-copy (as one whose file system fills up would be) leaves nothing
+     * behind that the next one could trip on: the dirty logs are off, and the next checkpoint starts them again
+     * and misses no page.
+     */
+    @Test
+    void aLiveCheckpointAfterOneGivenUpMidwayMissesNoPage(@TempDir Path dir) throws Exception {
+        Path snap = dir.resolve("after.snap");
+        try (BhyveRun run = dirtyGuest()) {
+            for (int i = 0; i < 2; i++) {
+                try (SnapshotSave save = SnapshotSave.open(new SnapshotTarget.File(dir.resolve("given-up")), run.runtime)) {
+                    assertThat(save.precopy(() -> false)).isTrue();
+                }
+            }
+            assertThat(dir.resolve("given-up")).doesNotExist();
+            run.runtime.checkpoint(new SnapshotTarget.File(snap), false);
+            assertThat(run.runtime.lastCheckpointCopy()).startsWith("pre-copied");
+            assertGoesOnWithoutComplaint(run, 64);
+            run.runtime.end(ExitStatus.POWEROFF, "test done");
+        }
+        SnapshotReader.verify(snap);
+        try (BhyveRun restored = BhyveRun.restore(snap, List.of())) {
+            assertGoesOnWithoutComplaint(restored, 128);
+            restored.runtime.end(ExitStatus.POWEROFF, "test done");
+        }
+    }
+
+    /**
+     * A restored guest whose RAM the lease guard copied out of its snapshot file into a memfd (the file was
+     * truncated under it): its live checkpoints read the memfd's data and the pages written since, and restore
+     * into a guest that finds every page.
+     */
+    @Test
+    void aRestoredGuestWhoseRamWasCopiedOutOfItsFileCheckpointsLiveToo(@TempDir Path dir) throws Exception {
+        Path first = dir.resolve("first.snap"), after = dir.resolve("after.snap");
+        try (BhyveRun run = dirtyGuest()) {
+            run.runtime.checkpoint(new SnapshotTarget.File(first), true);
+            assertThat(run.exitStatus(T)).isZero();
+        }
+        try (BhyveRun restored = BhyveRun.restore(first, List.of())) {
+            assertThat(restored.runtime).as(restored.stderr()).isNotNull();
+            assertGoesOnWithoutComplaint(restored, 64);
+            // truncate(1) fails at once while the lease is being broken, and succeeds once the RAM is out
+            long deadline = System.nanoTime() + T.toNanos();
+            while (new ProcessBuilder("truncate", "-s", "0", first.toString()).start().waitFor() != 0
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(Files.size(first)).isZero();
+            assertThat(restored.stderr()).contains("its RAM was copied out of it first");
+            assertThat(restored.runtime.vm().ramMappedFromFile()).isFalse();
+            assertGoesOnWithoutComplaint(restored, 64);
+            restored.runtime.checkpoint(new SnapshotTarget.File(after), false);
+            assertThat(restored.runtime.lastCheckpointCopy()).startsWith("pre-copied");
+            assertGoesOnWithoutComplaint(restored, 64);
+            restored.runtime.end(ExitStatus.POWEROFF, "test done");
+        }
+        SnapshotReader.verify(after);
+        try (BhyveRun again = BhyveRun.restore(after, List.of())) {
+            assertGoesOnWithoutComplaint(again, 128);
+            assertThat(again.output()).doesNotContain("dirty ready");
+            again.runtime.end(ExitStatus.POWEROFF, "test done");
+        }
+    }
+
     @Test
     void withCheckpointLiveFalseTheGuestIsPausedForTheWholeCopy(@TempDir Path dir) throws Exception {
         Path snap = dir.resolve("e.snap");

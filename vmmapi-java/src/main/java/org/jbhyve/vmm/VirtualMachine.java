@@ -85,6 +85,19 @@ public interface VirtualMachine extends AutoCloseable {
     default void checkRamReadable() {}
 
     /**
+     * For RAM mapped from a file (a KVM restore): why that file's contents may have changed since the restore
+     * checked it (its length or modification time is not what it was), or null when they have not, or RAM is not
+     * a file mapping. Such a change shows through every page the guest has not written, and no dirty log sees
+     * it. The lease ({@link #leaseRamFile()}) keeps writers out, but not where none could be taken, and not once
+     * the kernel's lease-break-time has run out while a writer waits (for a checkpoint in progress, say). A
+     * checkpoint asks once it has copied RAM: a change while it copied would leave pages in the snapshot that the
+     * guest no longer had. A rename, a link or a chmod of the file changes nothing here.
+     */
+    default String ramFileRewritten() {
+        return null;
+    }
+
+    /**
      * For RAM mapped from a file: takes a read lease on it, so that the kernel tells this process (SIGIO)
      * before anyone opens the file for writing or truncates it, and holds them back until the lease is given
      * up (at most {@code /proc/sys/fs/lease-break-time}). A truncation removes a private mapping's pages past

@@ -162,6 +162,15 @@ final class SnapshotSave implements AutoCloseable {
                 live.get(i).finish();
             }
         }
+        // A restored VM's RAM shows its snapshot file wherever the guest has not written, and neither log sees the
+        // file change: a writer let in while RAM was copied (no lease could be taken, or the lease-break-time ran out
+        // while it waited for this checkpoint) changed the guest's memory under the copy, and pages copied before
+        // are in the snapshot as the guest no longer had them.
+        String rewritten = vm.ramFileRewritten();
+        if (rewritten != null) {
+            throw new org.jbhyve.vmm.VmmException("cannot checkpoint VM " + vm.name() + ": " + rewritten + ", so the"
+                    + " pages the guest has not written changed under the copy; no snapshot was written");
+        }
     }
 
     /**

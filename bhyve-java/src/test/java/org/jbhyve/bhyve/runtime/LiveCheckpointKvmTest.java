@@ -380,6 +380,61 @@ class LiveCheckpointKvmTest {
         }
     }
 
+    /**
+     * A restored guest's RAM shows its snapshot file wherever the guest has not written. Should that file change
+     * while a checkpoint copies RAM, the guest's memory changes with it, and the dirty log does not see it (no
+     * write of the guest's): a page copied before the change would go into the snapshot as the guest no longer
+     * had it. The lease keeps writers out, but not always: not when the file could not be leased (here: it is open
+     * for writing), and not once a checkpoint outlasts the kernel's lease-break-time while a writer waits (the
+     * guard that would copy RAM out first waits for the checkpoint). Such a checkpoint must fail, not commit.
+     */
+    @Test
+    void aCheckpointDuringWhichTheRestoredGuestsSnapshotFileChangedFails(@TempDir Path dir) throws Exception {
+        Path first = dir.resolve("first.snap"), snap = dir.resolve("g.snap");
+        try (BhyveRun run = dirtyGuest()) {
+            run.runtime.checkpoint(new SnapshotTarget.File(first), true);
+            assertThat(run.exitStatus(T)).isZero();
+        }
+        long gpa = 8L << 20; // a page the dirty guest never touches: a hole in the file
+        long offset;
+        try (SnapshotReader r = SnapshotReader.open(first)) {
+            offset = r.ramRegions().getFirst().fileOffset() + gpa;
+        }
+        try (FileChannel writer = FileChannel.open(first, StandardOpenOption.WRITE);
+             BhyveRun restored = BhyveRun.restore(first, List.of())) {
+            assertThat(restored.runtime).as(restored.stderr()).isNotNull();
+            assertGoesOnWithoutComplaint(restored, 64);
+            assertThat(restored.stderr()).contains("no lease on the snapshot file");
+            Throwable failure = null;
+            try {
+                liveCheckpointWith(restored, snap, () -> {
+                    try {
+                        writer.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 0x5afe_f11eL), offset);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            } catch (Exception e) {
+                failure = e;
+            }
+            long guestHad = restored.runtime.vm().memory().readLong(gpa);
+            assertThat(guestHad).as("the guest sees the file's new content").isEqualTo(0x5afe_f11eL);
+            if (failure == null) {
+                SnapshotReader.verify(snap);
+                try (SnapshotReader r = SnapshotReader.open(snap);
+                     java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                    long held = r.mapRam(0, arena).get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, gpa);
+                    assertThat(held).as("the checkpoint succeeded and its snapshot verifies; at 0x%x it holds what the"
+                            + " guest had", gpa).isEqualTo(guestHad);
+                }
+            }
+            assertThat(failure).as("the checkpoint fails").isNotNull()
+                    .hasMessageContaining("was written or truncated since the restore checked it");
+            assertThat(snap).doesNotExist();
+            restored.runtime.end(ExitStatus.POWEROFF, "test done");
+        }
+    }
+
     @Test
     void withCheckpointLiveFalseTheGuestIsPausedForTheWholeCopy(@TempDir Path dir) throws Exception {
         Path snap = dir.resolve("e.snap");

@@ -235,6 +235,22 @@ public final class KvmVm implements VirtualMachine {
     }
 
     @Override
+    public String ramFileRewritten() {
+        int file = ramFile;
+        MemorySource.FilePrivate source = ramFileSource;
+        if (file < 0 || source == null || source.expected() == null) return null;
+        org.jbhyve.bindings.libc.FileStat then = source.expected(), now;
+        try (Arena a = Arena.ofConfined()) {
+            now = org.jbhyve.bindings.libc.FileStat.ofDescriptor(libc_h.allocateErrnoState(a), file);
+        }
+        // Length and modification time only: a checkpoint renamed over the file's name (the same VM's, say)
+        // changes its link count and so its change time, and not a byte the guest sees.
+        if (now != null && now.size() == then.size() && now.mtimeNanos() == then.mtimeNanos()) return null;
+        return "the snapshot file " + source.file() + " that guest RAM is mapped from was written or truncated since"
+                + " the restore checked it";
+    }
+
+    @Override
     public boolean ramFileLeaseBroken() {
         int file = ramFile;
         if (file < 0) return false;

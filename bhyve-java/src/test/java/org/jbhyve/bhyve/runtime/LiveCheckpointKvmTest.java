@@ -435,6 +435,30 @@ class LiveCheckpointKvmTest {
         }
     }
 
+    /**
+     * The other side of the check above: with the lease held, no writer got in, so a change of the file's times
+     * alone (touch(1), a backup tool) is no reason to fail a checkpoint, now or later.
+     */
+    @Test
+    void aTouchOfALeasedSnapshotFileDoesNotFailTheCheckpoints(@TempDir Path dir) throws Exception {
+        Path first = dir.resolve("first.snap");
+        try (BhyveRun run = dirtyGuest()) {
+            run.runtime.checkpoint(new SnapshotTarget.File(first), true);
+            assertThat(run.exitStatus(T)).isZero();
+        }
+        try (BhyveRun restored = BhyveRun.restore(first, List.of())) {
+            assertGoesOnWithoutComplaint(restored, 64);
+            assertThat(restored.runtime.vm().ramFileLeaseBroken()).as("leased: " + restored.stderr()).isFalse();
+            java.nio.file.Files.setLastModifiedTime(first, java.nio.file.attribute.FileTime.fromMillis(86_400_000L));
+            for (String name : new String[] {"a.snap", "b.snap"}) {
+                liveCheckpointWith(restored, dir.resolve(name), () -> { });
+                SnapshotReader.verify(dir.resolve(name));
+            }
+            assertThat(restored.runtime.vm().ramFileLeaseBroken()).as("a touch does not break a read lease").isFalse();
+            restored.runtime.end(ExitStatus.POWEROFF, "test done");
+        }
+    }
+
     @Test
     void withCheckpointLiveFalseTheGuestIsPausedForTheWholeCopy(@TempDir Path dir) throws Exception {
         Path snap = dir.resolve("e.snap");

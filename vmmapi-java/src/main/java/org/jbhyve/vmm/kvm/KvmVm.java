@@ -218,8 +218,12 @@ public final class KvmVm implements VirtualMachine {
         // The file was mapped a moment ago and unguarded since: it must still be the file the restore checked.
         String changed = changedSinceRestore(file);
         if (changed != null) throw new VmmException(changed);
+        ramFileLeaseHeld = true;
         return null;
     }
+
+    /** A lease was taken on the RAM file ({@link #leaseRamFile}); cleared when it is given up. */
+    private volatile boolean ramFileLeaseHeld;
 
     /** Why {@code file} is no longer what the restore checked (a write or truncation got to it), or null. */
     private String changedSinceRestore(int file) {
@@ -239,6 +243,13 @@ public final class KvmVm implements VirtualMachine {
         int file = ramFile;
         MemorySource.FilePrivate source = ramFileSource;
         if (file < 0 || source == null || source.expected() == null) return null;
+        // A lease still held, with no break pending, has kept every writer out since it was taken, and it was
+        // taken on the file the restore checked: nothing to doubt, whatever a touch(1) did to the times.
+        if (ramFileLeaseHeld) {
+            try (Arena a = Arena.ofConfined()) {
+                if (libc_h.fcntl(libc_h.allocateErrnoState(a), file, libc_h.F_GETLEASE, 0) == libc_h.F_RDLCK) return null;
+            }
+        }
         org.jbhyve.bindings.libc.FileStat then = source.expected(), now;
         try (Arena a = Arena.ofConfined()) {
             now = org.jbhyve.bindings.libc.FileStat.ofDescriptor(libc_h.allocateErrnoState(a), file);
@@ -247,7 +258,8 @@ public final class KvmVm implements VirtualMachine {
         // changes its link count and so its change time, and not a byte the guest sees.
         if (now != null && now.size() == then.size() && now.mtimeNanos() == then.mtimeNanos()) return null;
         return "the snapshot file " + source.file() + " that guest RAM is mapped from was written or truncated since"
-                + " the restore checked it";
+                + " the restore checked it (its length or modification time changed" + (ramFileLeaseHeld
+                ? ", and its lease was broken)" : "; it has no lease)");
     }
 
     @Override
@@ -261,6 +273,7 @@ public final class KvmVm implements VirtualMachine {
 
     @Override
     public synchronized void releaseRamFileLease() {
+        ramFileLeaseHeld = false;
         if (ramFile < 0) return;
         try (Arena a = Arena.ofConfined()) {
             libc_h.fcntl(libc_h.allocateErrnoState(a), ramFile, libc_h.F_SETLEASE, libc_h.F_UNLCK);

@@ -65,13 +65,22 @@ final class KvmCpuid {
         return buf;
     }
 
+    /** CPUID.1:ECX bit 5, VMX. */
+    static final int LEAF1_ECX_VMX = 1 << 5;
+    /** CPUID.80000001H:ECX bit 2, SVM. */
+    static final int EXT1_ECX_SVM = 1 << 2;
+    /** The SVM feature leaf (revision, ASIDs, nested-paging and other SVM features). */
+    static final int SVM_FEATURES_LEAF = 0x8000000a;
+
     /**
      * The host's supported leaves adjusted for one vCPU: its APIC ID in leaf 1 and the x2APIC
-     * topology leaves, the logical-processor count, and the hypervisor-present bit.
+     * topology leaves, the logical-processor count, and the hypervisor-present bit; without the
+     * features whose state a snapshot does not carry ({@link #withoutUnsavedState}).
      */
     static List<CpuidEntry> forVcpu(List<CpuidEntry> supported, int vcpuId, int vcpuCount) {
-        List<CpuidEntry> out = new ArrayList<>(supported.size());
-        for (CpuidEntry e : supported) {
+        List<CpuidEntry> offered = withoutUnsavedState(supported);
+        List<CpuidEntry> out = new ArrayList<>(offered.size());
+        for (CpuidEntry e : offered) {
             switch (e.function()) {
                 case 1 -> {
                     int ebx = (e.ebx() & 0x0000ffff) | (vcpuId << 24) | (Math.min(vcpuCount, 255) << 16);
@@ -84,5 +93,35 @@ final class KvmCpuid {
             out.add(e);
         }
         return out;
+    }
+
+    /**
+     * {@code supported} without the features KVM can offer whose state jbhyve's vCPU save
+     * ({@link KvmVcpu#saveState}) does not carry, so that no guest can come to depend on state a restore
+     * would lose:
+     * <ul>
+     *   <li>nested virtualization, VMX (leaf 1 ECX bit 5) and SVM (0x80000001 ECX bit 2, and the SVM
+     *       leaf 0x8000000A zeroed). KVM_GET_SUPPORTED_CPUID offers them whenever {@code kvm_intel} or
+     *       {@code kvm_amd} has {@code nested=1}, the default; a guest hypervisor's state (VMXON, the
+     *       current VMCS or VMCB, and L2's registers while L2 runs) is {@code KVM_GET_NESTED_STATE}'s,
+     *       which jbhyve does not save. bhyve hides both from its guests too.</li>
+     * </ul>
+     */
+    static List<CpuidEntry> withoutUnsavedState(List<CpuidEntry> supported) {
+        List<CpuidEntry> out = new ArrayList<>(supported.size());
+        for (CpuidEntry e : supported) {
+            switch (e.function()) {
+                case 1 -> e = e.withEcx(e.ecx() & ~LEAF1_ECX_VMX);
+                case 0x80000001 -> e = e.withEcx(e.ecx() & ~EXT1_ECX_SVM);
+                case SVM_FEATURES_LEAF -> e = zeroed(e);
+                default -> { }
+            }
+            out.add(e);
+        }
+        return out;
+    }
+
+    private static CpuidEntry zeroed(CpuidEntry e) {
+        return new CpuidEntry(e.function(), e.index(), e.flags(), 0, 0, 0, 0);
     }
 }

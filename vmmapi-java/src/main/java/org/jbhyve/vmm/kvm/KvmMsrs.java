@@ -40,8 +40,9 @@ import static org.jbhyve.bindings.linux.kvm.kvm_para_h.*;
  * the x2APIC MSRs are the LAPIC page; read-only feature MSRs (ARCH_CAPABILITIES, PERF_CAPABILITIES,
  * PLATFORM_INFO, UCODE_REV: KVM derives them from the host and the same host gives the same values);
  * DEBUGCTL and the LBR MSRs, PMU counters (perf restarts from zero); machine-check state (jbhyve does not
- * set up MCE banks); nested-virtualization (VM_HSAVE_PA, FEATURE_CONTROL) and SMM MSRs (SMBASE,
- * SMI_COUNT: neither is offered to guests).
+ * set up MCE banks); nested-virtualization (VM_HSAVE_PA, FEATURE_CONTROL: {@link KvmCpuid#forVcpu}
+ * offers neither VMX nor SVM) and SMM MSRs (SMBASE, SMI_COUNT: jbhyve raises no SMI, and the firmware
+ * it boots does not use SMM).
  *
  * <p>Only MSRs that {@code KVM_GET_MSR_INDEX_LIST} reports for this host are kept, so that a read
  * never fails, and without the in-kernel irqchip the ones that need KVM's LAPIC are left out; {@link KvmVcpu#savedMsrIndices()} also drops any the vCPU still refuses to read.

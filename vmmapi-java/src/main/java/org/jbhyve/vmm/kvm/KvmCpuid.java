@@ -105,20 +105,83 @@ final class KvmCpuid {
      *       {@code kvm_amd} has {@code nested=1}, the default; a guest hypervisor's state (VMXON, the
      *       current VMCS or VMCB, and L2's registers while L2 runs) is {@code KVM_GET_NESTED_STATE}'s,
      *       which jbhyve does not save. bhyve hides both from its guests too.</li>
+     *   <li>AMX, unless KVM offers it whole: its tile data (XCR0 bit 18, 8 KiB) is in the XSAVE area only
+     *       when this process asked for it with {@code arch_prctl(ARCH_REQ_XCOMP_GUEST_PERM)}, which jbhyve
+     *       does not. Without that, KVM_GET_SUPPORTED_CPUID drops XTILEDATA from leaf 0xD but still reports
+     *       AMX-TILE, AMX-INT8 and AMX-BF16 in leaf 7 and the tile leaves 0x1D and 0x1E, and before Linux 6.4
+     *       it kept XTILECFG (XCR0 bit 17) in leaf 0xD (KVM commit 55cd57b596e8), which no guest can
+     *       enable: XSETBV faults unless bits 17 and 18 are set together, so a Linux guest that enables
+     *       what leaf 0xD lists would fault at boot. So without XTILEDATA, XTILECFG and its sub-leaf, the
+     *       AMX bits of leaves 7 and 7.1 and the AMX leaves go, and leaf 0xD.0 ECX (the XSAVE area for all
+     *       of XCR0) is recomputed from the sub-leaves that stay.</li>
      * </ul>
      */
     static List<CpuidEntry> withoutUnsavedState(List<CpuidEntry> supported) {
+        long xcr0 = supportedXcr0(supported);
+        boolean amx = (xcr0 & XCR0_XTILEDATA) != 0;
+        long dropXcr0 = amx ? 0 : XCR0_AMX & xcr0;
         List<CpuidEntry> out = new ArrayList<>(supported.size());
         for (CpuidEntry e : supported) {
-            switch (e.function()) {
+            int f = e.function(), i = e.index();
+            switch (f) {
                 case 1 -> e = e.withEcx(e.ecx() & ~LEAF1_ECX_VMX);
+                case 7 -> {
+                    if (!amx && i == 0) e = e.withEdx(e.edx() & ~LEAF7_EDX_AMX);
+                    if (!amx && i == 1) e = e.withEax(e.eax() & ~LEAF7_1_EAX_AMX_FP16).withEdx(e.edx() & ~LEAF7_1_EDX_AMX_COMPLEX);
+                }
+                case 0xd -> {
+                    if (i >= 2 && i < 64 && (dropXcr0 & (1L << i)) != 0) continue; // the dropped component's sub-leaf
+                    if (i == 0) e = e.withEax(e.eax() & ~(int) dropXcr0).withEdx(e.edx() & ~(int) (dropXcr0 >>> 32));
+                }
+                case AMX_TILE_LEAF, AMX_TMUL_LEAF -> { if (!amx) e = zeroed(e); }
                 case 0x80000001 -> e = e.withEcx(e.ecx() & ~EXT1_ECX_SVM);
                 case SVM_FEATURES_LEAF -> e = zeroed(e);
                 default -> { }
             }
             out.add(e);
         }
+        if (dropXcr0 != 0) {
+            long left = xcr0 & ~dropXcr0;
+            int size = xsaveAreaSize(out, left);
+            out.replaceAll(e -> e.function() == 0xd && e.index() == 0 ? e.withEcx(size) : e);
+        }
         return out;
+    }
+
+    /** CPUID.(7,0):EDX AMX-BF16 (bit 22), AMX-TILE (24), AMX-INT8 (25). */
+    static final int LEAF7_EDX_AMX = (1 << 22) | (1 << 24) | (1 << 25);
+    /** CPUID.(7,1):EAX AMX-FP16 (bit 21). */
+    static final int LEAF7_1_EAX_AMX_FP16 = 1 << 21;
+    /** CPUID.(7,1):EDX AMX-COMPLEX (bit 8). */
+    static final int LEAF7_1_EDX_AMX_COMPLEX = 1 << 8;
+    /** XCR0 bits 17 (XTILECFG) and 18 (XTILEDATA). */
+    static final long XCR0_XTILECFG = 1L << 17, XCR0_XTILEDATA = 1L << 18, XCR0_AMX = XCR0_XTILECFG | XCR0_XTILEDATA;
+    /** The AMX tile-information and TMUL-information leaves. */
+    static final int AMX_TILE_LEAF = 0x1d, AMX_TMUL_LEAF = 0x1e;
+    /** The legacy region and the XSAVE header: where the extended components start (SDM vol. 1 §13.4). */
+    static final int XSAVE_LEGACY_AND_HEADER = 512 + 64;
+
+    /** The XCR0 bits leaf 0xD.0 lists (EDX:EAX). */
+    static long supportedXcr0(List<CpuidEntry> cpuid) {
+        for (CpuidEntry e : cpuid) {
+            if (e.function() == 0xd && e.index() == 0) return Integer.toUnsignedLong(e.eax()) | ((long) e.edx() << 32);
+        }
+        return 0;
+    }
+
+    /**
+     * Bytes of the standard-format XSAVE area holding the XCR0 components {@code xcr0}: the end of the one
+     * that ends last, from each one's sub-leaf of 0xD (EAX its size, EBX its offset).
+     */
+    static int xsaveAreaSize(List<CpuidEntry> cpuid, long xcr0) {
+        int size = XSAVE_LEGACY_AND_HEADER;
+        for (CpuidEntry e : cpuid) {
+            int i = e.index();
+            if (e.function() == 0xd && i >= 2 && i < 64 && (xcr0 & (1L << i)) != 0) {
+                size = Math.max(size, e.ebx() + e.eax());
+            }
+        }
+        return size;
     }
 
     private static CpuidEntry zeroed(CpuidEntry e) {

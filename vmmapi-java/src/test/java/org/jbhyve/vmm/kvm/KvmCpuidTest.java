@@ -74,11 +74,85 @@ class KvmCpuidTest {
         }
     }
 
-    // ---- helpers shared by the XSAVE-feature tests below ----
+    // ---- AMX ----
 
-    static List<CpuidEntry> withLeaf(List<CpuidEntry> base, CpuidEntry e) {
-        List<CpuidEntry> out = new ArrayList<>(base);
-        out.add(e);
-        return out;
+    /** XCR0 bits of an Intel Sapphire Rapids: x87, SSE, AVX, opmask, ZMM_Hi256, Hi16_ZMM, PKRU. */
+    private static final int XCR0_NO_AMX = 0x2e7;
+    private static final int XTILECFG = 1 << 17, XTILEDATA = 1 << 18;
+    /** CPUID.(7,0):EDX AMX-BF16 (22), AMX-TILE (24), AMX-INT8 (25); (7,1):EAX AMX-FP16 (21); (7,1):EDX AMX-COMPLEX (8). */
+    private static final int LEAF7_EDX_AMX = (1 << 22) | (1 << 24) | (1 << 25);
+    private static final int LEAF7_1_EAX_AMX_FP16 = 1 << 21, LEAF7_1_EDX_AMX_COMPLEX = 1 << 8;
+
+    /**
+     * KVM_GET_SUPPORTED_CPUID on an AMX host (Sapphire Rapids) for a process that did not ask for AMX with
+     * {@code arch_prctl(ARCH_REQ_XCOMP_GUEST_PERM)}, as jbhyve does not. Leaf 0xD's sub-leaves give each XSAVE
+     * component's size (EAX) and its offset in the standard format (EBX) (SDM vol. 1 §13.4). KVM masks leaf
+     * 0xD.0 with the permitted XCR0, but reports the AMX bits of leaf 7 and the AMX leaves 0x1D and 0x1E from
+     * the host (kvm_set_cpu_caps, __do_cpuid_func). Before Linux 6.4 (KVM commit 55cd57b596e8, "Filter out
+     * XTILE_CFG if XTILE_DATA isn't permitted") the permitted XCR0 also kept XTILECFG without XTILEDATA,
+     * which {@code tileCfgWithoutData} models.
+     */
+    private static List<CpuidEntry> amxHost(boolean tileCfgWithoutData, boolean tileDataPermitted) {
+        int xcr0 = XCR0_NO_AMX | (tileCfgWithoutData || tileDataPermitted ? XTILECFG : 0)
+                | (tileDataPermitted ? XTILEDATA : 0);
+        int max = tileDataPermitted ? 11008 : tileCfgWithoutData ? 2816 : 2696;
+        List<CpuidEntry> l = new ArrayList<>(List.of(
+                leaf(0, 0, 0, 0x20, 0x756e6547, 0x6c65746e, 0x49656e69),
+                leaf(7, 0, SIG, 1, 0xf1bf2fbb, 0x1b415f6e, 0xa4010c30 | LEAF7_EDX_AMX),
+                leaf(7, 1, SIG, 0x1c30 | LEAF7_1_EAX_AMX_FP16, 0, 0, LEAF7_1_EDX_AMX_COMPLEX),
+                leaf(0xd, 0, SIG, xcr0, max, max, 0),
+                leaf(0xd, 1, SIG, 0x1f, max, 0, 0),
+                leaf(0xd, 2, SIG, 256, 576, 0, 0),
+                leaf(0xd, 5, SIG, 64, 1088, 0, 0),
+                leaf(0xd, 6, SIG, 512, 1152, 0, 0),
+                leaf(0xd, 7, SIG, 1024, 1664, 0, 0),
+                leaf(0xd, 9, SIG, 8, 2688, 0, 0)));
+        if ((xcr0 & XTILECFG) != 0) l.add(leaf(0xd, 17, SIG, 64, 2752, 2, 0));
+        if ((xcr0 & XTILEDATA) != 0) l.add(leaf(0xd, 18, SIG, 8192, 2816, 6, 0));
+        l.add(leaf(0x1d, 0, SIG, 1, 0, 0, 0));
+        l.add(leaf(0x1d, 1, SIG, 0x4002000, 0x80040, 0x10, 0));
+        l.add(leaf(0x1e, 0, SIG, 0, 0x4010, 0, 0));
+        return l;
+    }
+
+    private static void assertNoAmx(List<CpuidEntry> guest) {
+        CpuidEntry xsave = get(guest, 0xd, 0);
+        assertThat(xsave.eax()).as("XCR0 bits the guest may set").isEqualTo(XCR0_NO_AMX);
+        assertThat(xsave.ecx()).as("XSAVE area for all of them: PKRU ends at 2688 + 8").isEqualTo(2696);
+        assertThat(find(guest, 0xd, 17)).as("XTILECFG sub-leaf").isEmpty();
+        assertThat(find(guest, 0xd, 18)).as("XTILEDATA sub-leaf").isEmpty();
+        assertThat(get(guest, 7, 0).edx() & LEAF7_EDX_AMX).as("AMX-TILE, AMX-INT8, AMX-BF16").isZero();
+        assertThat(get(guest, 7, 0).edx()).as("the other leaf 7 EDX bits").isEqualTo(0xa4010c30);
+        assertThat(get(guest, 7, 1).eax()).as("leaf 7.1 EAX without AMX-FP16").isEqualTo(0x1c30);
+        assertThat(get(guest, 7, 1).edx() & LEAF7_1_EDX_AMX_COMPLEX).as("AMX-COMPLEX").isZero();
+        for (CpuidEntry e : guest) {
+            if (e.function() == 0x1d || e.function() == 0x1e) {
+                assertThat(List.of(e.eax(), e.ebx(), e.ecx(), e.edx())).as("AMX leaf 0x%x.%d", e.function(), e.index())
+                        .containsOnly(0);
+            }
+        }
+    }
+
+    @Test
+    void beforeLinux64AnAmxHostOffersXtilecfgWithoutXtiledataWhichNoGuestCanEnable() {
+        // XSETBV #GPs unless XCR0 bits 17 and 18 are equal (SDM vol. 1 §13.3): a Linux guest that enables every
+        // user feature CPUID.0xD lists would fault at boot.
+        assertNoAmx(KvmCpuid.forVcpu(amxHost(true, false), 0, 1));
+    }
+
+    @Test
+    void anAmxHostWithoutGuestPermissionStillAdvertisesAmxInLeaf7() {
+        assertNoAmx(KvmCpuid.forVcpu(amxHost(false, false), 0, 1));
+    }
+
+    @Test
+    void amxGrantedWholeIsKeptItsStateIsInTheXsave2Area() {
+        // With ARCH_REQ_XCOMP_GUEST_PERM, KVM_CAP_XSAVE2 is 11008 and KVM_GET_XSAVE2 carries the tiles: nothing is lost.
+        List<CpuidEntry> host = amxHost(false, true);
+        List<CpuidEntry> guest = KvmCpuid.forVcpu(host, 0, 1);
+        assertThat(get(guest, 0xd, 0)).isEqualTo(get(host, 0xd, 0));
+        assertThat(get(guest, 0xd, 18)).isEqualTo(get(host, 0xd, 18));
+        assertThat(get(guest, 7, 0)).isEqualTo(get(host, 7, 0));
+        assertThat(get(guest, 0x1e, 0)).isEqualTo(get(host, 0x1e, 0));
     }
 }

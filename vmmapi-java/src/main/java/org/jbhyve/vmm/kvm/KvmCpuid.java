@@ -114,6 +114,12 @@ final class KvmCpuid {
      *       what leaf 0xD lists would fault at boot. So without XTILEDATA, XTILECFG and its sub-leaf, the
      *       AMX bits of leaves 7 and 7.1 and the AMX leaves go, and leaf 0xD.0 ECX (the XSAVE area for all
      *       of XCR0) is recomputed from the sub-leaves that stay.</li>
+     *   <li>CET: shadow stacks (CET_SS, leaf 7 ECX bit 7) and indirect-branch tracking (CET_IBT, leaf 7
+     *       EDX bit 20), with the supervisor XSAVE components CET_U and CET_S (IA32_XSS bits 11 and 12,
+     *       leaf 0xD.1 ECX) and their sub-leaves. KVM virtualizes CET since Linux 6.18; its state is in
+     *       MSRs (U_CET, S_CET, PL0_SSP..PL3_SSP, INT_SSP_TAB) and in the shadow-stack pointer, which KVM
+     *       gives only through {@code KVM_GET_ONE_REG(KVM_REG_GUEST_SSP)}, none of which jbhyve saves
+     *       (supervisor components are not in the XSAVE area KVM_GET_XSAVE2 returns).</li>
      * </ul>
      */
     static List<CpuidEntry> withoutUnsavedState(List<CpuidEntry> supported) {
@@ -126,12 +132,14 @@ final class KvmCpuid {
             switch (f) {
                 case 1 -> e = e.withEcx(e.ecx() & ~LEAF1_ECX_VMX);
                 case 7 -> {
+                    if (i == 0) e = e.withEcx(e.ecx() & ~LEAF7_ECX_CET_SS).withEdx(e.edx() & ~LEAF7_EDX_CET_IBT);
                     if (!amx && i == 0) e = e.withEdx(e.edx() & ~LEAF7_EDX_AMX);
                     if (!amx && i == 1) e = e.withEax(e.eax() & ~LEAF7_1_EAX_AMX_FP16).withEdx(e.edx() & ~LEAF7_1_EDX_AMX_COMPLEX);
                 }
                 case 0xd -> {
-                    if (i >= 2 && i < 64 && (dropXcr0 & (1L << i)) != 0) continue; // the dropped component's sub-leaf
+                    if (i >= 2 && i < 64 && ((dropXcr0 | XSS_CET) & (1L << i)) != 0) continue; // a dropped component's sub-leaf
                     if (i == 0) e = e.withEax(e.eax() & ~(int) dropXcr0).withEdx(e.edx() & ~(int) (dropXcr0 >>> 32));
+                    if (i == 1) e = e.withEcx(e.ecx() & ~(int) XSS_CET);
                 }
                 case AMX_TILE_LEAF, AMX_TMUL_LEAF -> { if (!amx) e = zeroed(e); }
                 case 0x80000001 -> e = e.withEcx(e.ecx() & ~EXT1_ECX_SVM);
@@ -148,6 +156,12 @@ final class KvmCpuid {
         return out;
     }
 
+    /** CPUID.(7,0):ECX CET_SS, shadow stacks (bit 7). */
+    static final int LEAF7_ECX_CET_SS = 1 << 7;
+    /** CPUID.(7,0):EDX CET_IBT, indirect-branch tracking (bit 20). */
+    static final int LEAF7_EDX_CET_IBT = 1 << 20;
+    /** IA32_XSS bits 11 (CET_U) and 12 (CET_S): the CET supervisor XSAVE components. */
+    static final long XSS_CET = (1L << 11) | (1L << 12);
     /** CPUID.(7,0):EDX AMX-BF16 (bit 22), AMX-TILE (24), AMX-INT8 (25). */
     static final int LEAF7_EDX_AMX = (1 << 22) | (1 << 24) | (1 << 25);
     /** CPUID.(7,1):EAX AMX-FP16 (bit 21). */

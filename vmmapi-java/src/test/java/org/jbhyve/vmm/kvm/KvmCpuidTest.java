@@ -155,4 +155,35 @@ class KvmCpuidTest {
         assertThat(get(guest, 7, 0)).isEqualTo(get(host, 7, 0));
         assertThat(get(guest, 0x1e, 0)).isEqualTo(get(host, 0x1e, 0));
     }
+    // ---- CET ----
+
+    /**
+     * KVM_GET_SUPPORTED_CPUID on a CET-capable host (Intel Tiger Lake / Sapphire Rapids and later, AMD Zen 3 and
+     * later for shadow stacks) with Linux 6.18 or later, which virtualizes CET ("KVM: x86: Enable CET
+     * virtualization for VMX and advertise to userspace", "KVM: SVM: Enable shadow stack virtualization for
+     * SVM"): CET_SS in leaf 7 ECX bit 7, CET_IBT in leaf 7 EDX bit 20, the supervisor XSAVE components CET_U
+     * (IA32_XSS bit 11) and CET_S (bit 12) in leaf 0xD.1 ECX with their sub-leaves (SDM vol. 1 §13.2).
+     */
+    private static List<CpuidEntry> cetHost() {
+        return List.of(
+                leaf(0, 0, 0, 0x20, 0x756e6547, 0x6c65746e, 0x49656e69),
+                leaf(7, 0, SIG, 1, 0xf1bf2fbb, 0x1b415f6e | (1 << 7), 0xa4010c30 | (1 << 20)),
+                leaf(0xd, 0, SIG, XCR0_NO_AMX, 2696, 2696, 0),
+                leaf(0xd, 1, SIG, 0xf, 2736, (1 << 11) | (1 << 12), 0),
+                leaf(0xd, 2, SIG, 256, 576, 0, 0),
+                leaf(0xd, 9, SIG, 8, 2688, 0, 0),
+                leaf(0xd, 11, SIG, 16, 0, 1, 0),
+                leaf(0xd, 12, SIG, 24, 0, 1, 0));
+    }
+
+    @Test
+    void cetIsNotOfferedBecauseASnapshotDoesNotCarryItsMsrsOrTheShadowStackPointer() {
+        List<CpuidEntry> guest = KvmCpuid.forVcpu(cetHost(), 0, 1);
+        assertThat(get(guest, 7, 0).ecx()).as("leaf 7 ECX without CET_SS").isEqualTo(0x1b415f6e);
+        assertThat(get(guest, 7, 0).edx()).as("leaf 7 EDX without CET_IBT").isEqualTo(0xa4010c30);
+        assertThat(get(guest, 0xd, 1).ecx() & ((1 << 11) | (1 << 12))).as("IA32_XSS CET_U, CET_S").isZero();
+        assertThat(find(guest, 0xd, 11)).as("CET_U sub-leaf").isEmpty();
+        assertThat(find(guest, 0xd, 12)).as("CET_S sub-leaf").isEmpty();
+        assertThat(get(guest, 0xd, 0)).as("XCR0 components untouched").isEqualTo(get(cetHost(), 0xd, 0));
+    }
 }

@@ -24,6 +24,13 @@ public final class Msr {
     public static final int IA32_PAT = 0x277;
     public static final int IA32_TSC_DEADLINE = 0x6e0;
     public static final int IA32_XSS = 0xda0;
+    /** Intel's TSX control: RTM_DISABLE, TSX_CPUID_CLEAR. */
+    public static final int IA32_TSX_CTRL = 0x122;
+    public static final int IA32_UMWAIT_CONTROL = 0xe1;
+    public static final int IA32_XFD = 0x1c4;
+    public static final int IA32_XFD_ERR = 0x1c5;
+    public static final int IA32_BNDCFGS = 0xd90;
+    public static final int MTRR_DEF_TYPE = 0x2ff;
     public static final int IA32_EFER = 0xc0000080;
     public static final int STAR = 0xc0000081;
     public static final int LSTAR = 0xc0000082;
@@ -48,7 +55,10 @@ public final class Msr {
             Map.entry(FS_BASE, "FS_BASE"), Map.entry(GS_BASE, "GS_BASE"),
             Map.entry(KERNEL_GS_BASE, "KERNEL_GS_BASE"), Map.entry(TSC_AUX, "TSC_AUX"),
             Map.entry(AMD64_VIRT_SPEC_CTRL, "AMD64_VIRT_SPEC_CTRL"), Map.entry(AMD64_HWCR, "AMD64_HWCR"),
-            Map.entry(IA32_POWER_CTL, "IA32_POWER_CTL"));
+            Map.entry(IA32_POWER_CTL, "IA32_POWER_CTL"), Map.entry(IA32_TSX_CTRL, "IA32_TSX_CTRL"),
+            Map.entry(IA32_UMWAIT_CONTROL, "IA32_UMWAIT_CONTROL"), Map.entry(IA32_XFD, "IA32_XFD"),
+            Map.entry(IA32_XFD_ERR, "IA32_XFD_ERR"), Map.entry(IA32_BNDCFGS, "IA32_BNDCFGS"),
+            Map.entry(MTRR_DEF_TYPE, "MTRRdefType"));
 
     /** {@code "0x10 (IA32_TSC)"}, or just the hex number for an MSR not listed here. */
     public static String describe(int index) {

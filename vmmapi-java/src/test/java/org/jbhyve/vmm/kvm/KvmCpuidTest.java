@@ -71,6 +71,16 @@ class KvmCpuidTest {
             List<CpuidEntry> cpuid = vm.vcpu(0).getCpuid();
             assertThat(get(cpuid, 1, 0).ecx() & KvmCpuid.LEAF1_ECX_VMX).as("VMX").isZero();
             find(cpuid, 0x80000001, 0).ifPresent(e -> assertThat(e.ecx() & KvmCpuid.EXT1_ECX_SVM).as("SVM").isZero());
+            find(cpuid, 7, 0).ifPresent(e -> assertThat(e.ecx() & KvmCpuid.LEAF7_ECX_CET_SS).as("CET_SS").isZero());
+            // Every XSAVE component the guest may enable in XCR0 lies inside the area a save carries: the
+            // KVM_CAP_XSAVE2 size, which KVM_GET_XSAVE2 fills (api.rst, KVM_GET_XSAVE2).
+            long xcr0 = KvmCpuid.supportedXcr0(cpuid);
+            int needed = KvmCpuid.xsaveAreaSize(cpuid, xcr0);
+            int saved = ((KvmVm) vm).xsaveSize();
+            System.out.printf("guest XCR0 may be 0x%x: XSAVE area of %d bytes needed, %d saved%n", xcr0, needed, saved);
+            assertThat(saved).isGreaterThanOrEqualTo(needed).isGreaterThanOrEqualTo(4096);
+            assertThat(vm.vcpu(0).getXsave()).hasSize(saved);
+            if ((xcr0 & KvmCpuid.XCR0_AMX) != 0) assertThat(xcr0 & KvmCpuid.XCR0_AMX).isEqualTo(KvmCpuid.XCR0_AMX);
         }
     }
 

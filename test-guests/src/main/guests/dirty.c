@@ -18,13 +18,14 @@
  * 4-5 GiB itself (one more page directory of 2 MiB pages) and prints
  * "dirty highmem" once it has.
  */
+#include "dirtypass.h"
 #include "rt.h"
 
 #define DIRTY_BASE 0x1000000ul /* 16 MiB */
 #define DIRTY_PAGES 1024ul      /* 4 MiB */
 #define HIGH_BASE 0x101000000ul /* 4 GiB + 16 MiB */
 #define HIGH_PAGES 256ul        /* 1 MiB */
-#define PAGE 4096ul
+#define PAGE DIRTY_PAGE_SIZE
 
 #define CMOS_INDEX 0x70
 #define CMOS_DATA 0x71
@@ -61,30 +62,6 @@ static void map_4g_to_5g(void)
 	__asm__ volatile("mov %0, %%cr3" : : "r"(read_cr3()) : "memory"); /* flush the TLB */
 }
 
-/* One pass over count pages from base: each must hold n - 1, then holds n. */
-static void pass(uint64_t base, uint64_t count, uint64_t first_number, uint64_t n)
-{
-	for (uint64_t i = 0; i < count; i++) {
-		volatile uint64_t *first = (volatile uint64_t *)(base + i * PAGE);
-		volatile uint64_t *last = first + PAGE / 8 - 1;
-		uint64_t a = *first, b = *last;
-		if (a != n - 1 || b != n - 1) {
-			print("dirty bad page ");
-			print_dec(first_number + i);
-			print(" holds ");
-			print_dec(a);
-			print(" ");
-			print_dec(b);
-			print(" expected ");
-			print_dec(n - 1);
-			print("\n");
-			guest_exit(1);
-		}
-		*first = n;
-		*last = n;
-	}
-}
-
 int main(void)
 {
 	int high = highmem_bytes() >= HIGH_BASE - 0x100000000ul + HIGH_PAGES * PAGE;
@@ -94,9 +71,9 @@ int main(void)
 	}
 	print("dirty ready\n");
 	for (uint64_t n = 1;; n++) {
-		pass(DIRTY_BASE, DIRTY_PAGES, 0, n);
+		dirty_pass(DIRTY_BASE, DIRTY_PAGES, 0, n);
 		if (high)
-			pass(HIGH_BASE, HIGH_PAGES, DIRTY_PAGES, n);
+			dirty_pass(HIGH_BASE, HIGH_PAGES, DIRTY_PAGES, n);
 		if (n % 64 == 0) {
 			print("dirty pass ");
 			print_dec(n);

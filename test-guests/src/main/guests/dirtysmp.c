@@ -10,45 +10,21 @@
  * "dirty bad page <i> holds <first> <last> expected <n-1>" and exits with
  * status 1 (needs -l debug-exit).
  */
+#include "dirtypass.h"
 #include "rt.h"
 #include "smp.h"
 
 #define DIRTY_BASE 0x1000000ul /* 16 MiB */
 #define HALF_PAGES 512ul
-#define PAGE 4096ul
+#define PAGE DIRTY_PAGE_SIZE
 #define TICK_VECTOR 0x31
 
 static volatile uint32_t ap_up;
 
-static void pass(uint64_t first_page, uint64_t n)
-{
-	for (uint64_t i = first_page; i < first_page + HALF_PAGES; i++) {
-		volatile uint64_t *first = (volatile uint64_t *)(DIRTY_BASE + i * PAGE);
-		volatile uint64_t *last = first + PAGE / 8 - 1;
-		uint64_t a = *first, b = *last;
-		if (a != n - 1 || b != n - 1) {
-			console_lock();
-			print("dirty bad page ");
-			print_dec(i);
-			print(" holds ");
-			print_dec(a);
-			print(" ");
-			print_dec(b);
-			print(" expected ");
-			print_dec(n - 1);
-			print("\n");
-			console_unlock();
-			guest_exit(1);
-		}
-		*first = n;
-		*last = n;
-	}
-}
-
 __attribute__((noreturn)) static void run(uint64_t first_page, const char *name)
 {
 	for (uint64_t n = 1;; n++) {
-		pass(first_page, n);
+		dirty_pass(DIRTY_BASE + first_page * PAGE, HALF_PAGES, first_page, n);
 		if (n % 64 == 0) {
 			console_lock();
 			print(name);

@@ -132,7 +132,9 @@ final class ControlClient {
 
     static String connectError(String vm, Path socket, String errno, String detail) {
         return switch (errno) {
-            case "ENOENT", "ENOTDIR" -> "no VM named " + vm + " is running (no socket at " + socket + ")";
+            case "ENOENT", "ENOTDIR" -> "no VM named " + vm + " is running (no socket at " + socket
+                    + (Main.DEFAULT_CONTROL_DIR.equals(socket.getParent())
+                            ? "; a VM started with -o control.dir=DIR is reached with --control-dir=DIR)" : ")");
             case "ECONNREFUSED" -> "no VM named " + vm + " is running (nothing listens on " + socket
                     + (java.nio.file.Files.isRegularFile(socket) ? ", which is a regular file, not a socket)"
                             : ": a stale socket)");

@@ -79,7 +79,8 @@ public final class Main {
             One command per invocation. A relative <file> is relative to the current directory.
             jbhyve replies to each request and bhyvectl prints the reply; a C bhyve sends none,
             and then bhyvectl says whether the checkpoint's file changed (exit 0) or not (1).
-            Exit status: 0 done; 1 a usage error, a refused or failed request, no such VM.
+            Exit status: 0 done; 1 a usage error, a refused or failed request, no such VM;
+            with --diff: 0 the same, 1 different, 2 a file cannot be read.
             """;
 
     /** bhyvectl's options: the values they take are named in {@link #USAGE}. */

@@ -312,6 +312,10 @@ class BhyvectlTest {
         assertThat(noDir.err()).isEqualTo("bhyvectl: no VM named ghost is running (no socket at "
                 + tmp.resolve("absent/ghost") + ")\n");
         assertThat(noDir.status()).isEqualTo(1);
+        // In the default directory: the VM may have been started with a control.dir of its own.
+        assertThat(ControlClient.connectError("ghost", Main.DEFAULT_CONTROL_DIR.resolve("ghost"), "ENOENT", ""))
+                .isEqualTo("no VM named ghost is running (no socket at " + Main.DEFAULT_CONTROL_DIR.resolve("ghost")
+                        + "; a VM started with -o control.dir=DIR is reached with --control-dir=DIR)");
     }
 
     @Test

@@ -71,7 +71,8 @@ final class SnapshotRestore {
     static void checkCompatible(SnapshotReader r, int vcpus, long memoryBytes) {
         checkVmChunk(r);
         if (r.vcpuCount() != vcpus) {
-            throw new ConfigException("snapshot " + r.file() + " has " + r.vcpuCount() + " vCPUs but the configuration asks for "
+            throw new ConfigException("snapshot " + r.file() + " has " + r.vcpuCount() + (r.vcpuCount() == 1 ? " vCPU" : " vCPUs")
+                    + " but the configuration asks for "
                     + vcpus + ": a snapshot restores with the vCPU count it was taken with (drop the -c override)");
         }
         if (r.memorySize() != memoryBytes) {

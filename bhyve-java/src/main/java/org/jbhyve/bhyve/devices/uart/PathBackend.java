@@ -45,6 +45,8 @@ public final class PathBackend implements SerialBackend {
     private final CompletableFuture<FileChannel> input = new CompletableFuture<>();
     private final OutputPump pump;
     private volatile boolean closed;
+    /** The opener gave up waiting for the device to open: a later failure is logged by the opening thread. */
+    private volatile boolean openReportedInBackground;
 
     /**
      * Opens {@code path} as described in the class comment.
@@ -66,7 +68,15 @@ public final class PathBackend implements SerialBackend {
             try {
                 b.input.get(OPEN_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                log.accept("waiting for " + path + " to open (the other side is not there yet)");
+                // From now on a failure of the open is the background thread's to report; one that came in
+                // just now is still this caller's, as an error rather than a log line.
+                b.openReportedInBackground = true;
+                if (!b.input.isCompletedExceptionally()) {
+                    log.accept("waiting for " + path + " to open (the other side is not there yet)");
+                    return b;
+                }
+                b.close();
+                throw asIOException(path, b.input.exceptionNow());
             } catch (ExecutionException e) {
                 b.close();
                 throw asIOException(path, e.getCause());
@@ -119,7 +129,8 @@ public final class PathBackend implements SerialBackend {
                 closeQuietly(in);
                 input.completeExceptionally(t);
                 output.completeExceptionally(t);
-                if (!closed) log.accept("cannot open " + path + ": " + t.getMessage());
+                // Reported here only once the opener stopped waiting; before that it reports it itself.
+                if (!closed && openReportedInBackground) log.accept("cannot open " + path + ": " + t.getMessage());
             }
             if (closed) {
                 closeChannels();

@@ -183,7 +183,8 @@ public final class Uart16550 implements IoHandler, Lifecycle, Snapshottable, Aut
             return PathBackend.open(Path.of(value), log);
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException(key + "=" + value + ": " + describe(e)
-                    + " (give an existing tty such as /dev/nmdm0A, a file to log to, stdio or tcp=HOST:PORT)");
+                    + " (give an existing tty or nmdm(4) device, a file to log to with its directory, stdio or"
+                    + " tcp=HOST:PORT)");
         }
     }
 

@@ -85,9 +85,12 @@ final class ConsolePort implements AutoCloseable {
                 return new ConsolePort(id, name, path, sink, true, null, fc, owner);
             }
             if (a != null) {
-                if (!a.isOther() || !stale(path)) {
+                // Only a socket may be replaced: "other" is also a FIFO or a device node (/dev/null), which
+                // must never be deleted to make room for the socket.
+                String kind = a.isOther() ? otherKind(path) : a.isDirectory() ? "a directory" : "a symbolic link";
+                if (kind != null || !stale(path)) {
                     throw new ConfigException(owner + ": port " + name + ": " + path + " already exists and is "
-                            + (a.isOther() ? "a socket another process listens on" : "not a socket or regular file")
+                            + (kind == null ? "a socket another process listens on" : kind + ", not a socket or regular file")
                             + " (give an unused path for the socket)");
                 }
                 Files.delete(path);
@@ -105,6 +108,26 @@ final class ConsolePort implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new ConfigException(owner + ": port " + name + ": cannot listen on " + path + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * What a path that is neither a regular file, a directory nor a link is, following links: null for a
+     * socket, else "a FIFO", "a character device", ... Anything that cannot be told is not a socket.
+     */
+    private static String otherKind(Path path) {
+        int type;
+        try {
+            type = (Integer) Files.getAttribute(path, "unix:mode") & 0170000;
+        } catch (IOException | RuntimeException e) {
+            return "not known to be a socket";
+        }
+        return switch (type) {
+            case 0140000 -> null;
+            case 0010000 -> "a FIFO";
+            case 0020000 -> "a character device";
+            case 0060000 -> "a block device";
+            default -> "a special file";
+        };
     }
 
     /** A socket file that refuses connections: left over from an earlier run. */

@@ -306,4 +306,26 @@ class VirtioConsoleTest {
                 "x", VirtioHarness.NODE + ".port.16.path", dir.resolve("x").toString()), VirtioConsole::create))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("invalid port 16");
     }
+
+    /**
+     * A FIFO or a device node at a port's path is refused and left where it is: it used to be taken for a
+     * stale socket (nothing accepts a connection there), deleted and replaced by the port's socket, so
+     * {@code port1=/dev/null} would have removed the host's /dev/null.
+     */
+    @Test
+    void aFifoOrDeviceNodeAtThePortsPathIsRefusedNotDeleted() throws Exception {
+        Path fifo = dir.resolve("con.fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        assertThatThrownBy(() -> console(fifo)).isInstanceOf(ConfigException.class)
+                .hasMessage("virtio-console@pci.0.3.0: port port1: " + fifo + " already exists and is a FIFO, not a socket"
+                        + " or regular file (give an unused path for the socket)");
+        assertThat(Files.getAttribute(fifo, "unix:mode") instanceof Integer m && (m & 0170000) == 0010000).isTrue();
+
+        Path node = dir.resolve("null");
+        Process mknod = new ProcessBuilder("mknod", node.toString(), "c", "1", "3").redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mknod.waitFor() == 0, "mknod needs root (CAP_MKNOD)");
+        assertThatThrownBy(() -> console(node)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(node + " already exists and is a character device, not a socket or regular file");
+        assertThat(Files.getAttribute(node, "unix:mode") instanceof Integer m && (m & 0170000) == 0020000).isTrue();
+    }
 }

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * A serial port on a host path ({@code lpc.comN.path=PATH}).
  *
  * <ul>
- * <li>A tty or other device or FIFO ({@code /dev/nmdm0A}, a pty's {@code /dev/pts/N}) is opened
+ * <li>A tty or other character device or FIFO ({@code /dev/nmdm0A}, a pty's {@code /dev/pts/N}) is opened
  *     for reading and writing; a tty is put into raw mode, as bhyve does. The open happens on the
  *     backend's thread, because opening a tty can wait for the other side (nmdm waits for carrier)
  *     and bhyve must not hang at startup; {@link #open} still waits briefly so that a path that
@@ -33,6 +33,7 @@ import java.util.function.Consumer;
  * </ul>
  * A path under {@code /dev} that does not exist is still opened as a device: FreeBSD creates
  * nmdm pairs on first open.
+ * A block device is refused: it is a disk, whose first sectors the guest's output would overwrite.
  */
 public final class PathBackend implements SerialBackend {
     /** How long {@link #open} waits for a device to open before letting it finish in the background. */
@@ -55,6 +56,11 @@ public final class PathBackend implements SerialBackend {
      */
     public static PathBackend open(Path path, Consumer<String> log) throws IOException {
         if (Files.isDirectory(path)) throw new IOException("is a directory");
+        if (isBlockDevice(path)) {
+            // bhyve takes only ttys. A disk (a typo for /dev/nmdm0A, or the wrong -l) would get the guest's
+            // console output written over its first sectors.
+            throw new IOException("is a block device (a disk), not a terminal: the guest's output would overwrite it");
+        }
         boolean exists = Files.exists(path);
         if (!exists && path.getParent() == null) {
             // A bare word is more likely a mistyped "stdio" than a log file wanted in the cwd.
@@ -95,6 +101,15 @@ public final class PathBackend implements SerialBackend {
             }
         }
         return b;
+    }
+
+    /** Whether {@code path} is, or links to, a block device. */
+    private static boolean isBlockDevice(Path path) {
+        try {
+            return Files.getAttribute(path, "unix:mode") instanceof Integer m && (m & 0170000) == 0060000;
+        } catch (IOException | RuntimeException e) {
+            return false; // missing, or not a POSIX file system: the open says what is wrong
+        }
     }
 
     private PathBackend(Path path, boolean device, Consumer<String> log) {

@@ -48,6 +48,28 @@ class PathBackendTest {
         }
     }
 
+    /**
+     * A block device is refused before it is opened: it was opened like a tty and the guest's console output
+     * written over the start of the disk ({@code -l com1,/dev/sdb} for {@code /dev/nmdm0B}). The node made
+     * here (block major 240, reserved for local use) leads to no driver, so nothing can be written even where
+     * the check is missing.
+     */
+    @Test
+    void aBlockDeviceIsRefusedBeforeItIsOpened(@TempDir Path dir) throws Exception {
+        Path disk = dir.resolve("disk");
+        Process mknod = new ProcessBuilder("mknod", disk.toString(), "b", "240", "0").redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mknod.waitFor() == 0, "mknod needs root (CAP_MKNOD)");
+        try (FakePlatform p = new FakePlatform()) {
+            ConfigTree cfg = new ConfigTree();
+            cfg.set("lpc.com1.path", disk.toString());
+            assertThatThrownBy(() -> Uart16550.fromConfig(cfg, "lpc.com1", 0x3f8, 4, p))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage("lpc.com1.path=" + disk + ": is a block device (a disk), not a terminal: the guest's"
+                            + " output would overwrite it (give an existing tty such as /dev/nmdm0A, a file to log to,"
+                            + " stdio or tcp=HOST:PORT)");
+        }
+    }
+
     @Test
     void unusablePathsAreConfigErrorsNamingKeyValueAndFix(@TempDir Path dir) {
         try (FakePlatform p = new FakePlatform()) {

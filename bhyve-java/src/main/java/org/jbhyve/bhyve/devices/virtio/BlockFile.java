@@ -96,6 +96,13 @@ final class BlockFile implements AutoCloseable {
                     + " -o " + pathKey + "=PATH)");
         }
         if (Files.isDirectory(path)) throw new ConfigException(who + ": backing file " + path + " is a directory");
+        String special = specialKind(path);
+        if (special != null) {
+            // bhyve refuses a character device that is not a disk; on Linux disks are block devices. A FIFO or
+            // /dev/null would otherwise be a disk of 0 sectors, and the guest would find no disk.
+            throw new ConfigException(who + ": backing file " + path + " is " + special + ", not a disk image or block"
+                    + " device (give a regular file, such as one made with truncate -s 1G, or a block device)");
+        }
         boolean readOnly = o.readOnly();
         boolean direct = o.noCache();
         FileChannel ch = null;
@@ -159,6 +166,24 @@ final class BlockFile implements AutoCloseable {
             }
             throw new ConfigException(who + ": cannot use " + path + ": " + e.getMessage());
         }
+    }
+
+    /** What {@code path} (links followed) is when it can hold no disk: "a FIFO", ...; null for a regular file or a block device. */
+    private static String specialKind(Path path) {
+        int type;
+        try {
+            if (!(Files.getAttribute(path, "unix:mode") instanceof Integer m)) return null;
+            type = m & 0170000;
+        } catch (IOException | RuntimeException e) {
+            return null; // not a POSIX file system, or gone: the open says what is wrong
+        }
+        return switch (type) {
+            case 0100000, 0060000 -> null;
+            case 0010000 -> "a FIFO";
+            case 0020000 -> "a character device";
+            case 0140000 -> "a socket";
+            default -> "a special file";
+        };
     }
 
     /** The descriptor for buffered pread/pwrite, with the access the channel got. */

@@ -270,6 +270,21 @@ class VirtioBlkTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("needs a backing file");
     }
 
+    /**
+     * A FIFO or a character device that is no disk is refused: each used to become a disk of 0 sectors
+     * without a word (bhyve refuses a character device whose size it cannot ask for).
+     */
+    @Test
+    void aFifoOrACharacterDeviceIsNoDisk() throws Exception {
+        Path fifo = dir.resolve("disk.fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        assertThatThrownBy(() -> blk(fifo)).isInstanceOf(ConfigException.class)
+                .hasMessage("virtio-blk@pci.0.3.0: backing file " + fifo + " is a FIFO, not a disk image or block device"
+                        + " (give a regular file, such as one made with truncate -s 1G, or a block device)");
+        assertThatThrownBy(() -> blk(Path.of("/dev/null"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("backing file /dev/null is a character device, not a disk image or block device");
+    }
+
     @Test
     void modernDriverWithIndirectDescriptorsAndEventIdx() throws Exception {
         Path img = image(1 << 20);

@@ -33,9 +33,24 @@ public final class MemorySize {
         return bytes;
     }
 
-    /** {@code memory.size} from {@code config} (expanded), or bhyve's default of 256 MiB. */
+    /** The page size guest RAM is made of, and the least RAM a VM can be given (the hypervisor's limits). */
+    public static final long PAGE = 4096, MIN_GUEST = 64 << 10;
+
+    /**
+     * {@code memory.size} from {@code config} (expanded), or bhyve's default of 256 MiB; a size that is not
+     * a whole number of 4 KiB pages, or below 64 KiB, is refused (the hypervisor cannot map it).
+     */
     public static long fromConfig(ConfigTree config) {
-        return parseBytes(config.get("memory.size", DEFAULT));
+        String value = config.get("memory.size", DEFAULT);
+        long bytes = parseBytes(value);
+        if (bytes % PAGE != 0) {
+            throw new ConfigException("invalid memory size '" + value + "': guest memory comes in 4 KiB pages, so give"
+                    + " a multiple of 4 KiB (such as 512M)");
+        }
+        if (bytes < MIN_GUEST) {
+            throw new ConfigException("invalid memory size '" + value + "': a guest needs at least 64 KiB (such as 512M)");
+        }
+        return bytes;
     }
 
     /** Bytes, or -1 for a malformed or too large value, -2 for a negative one. */

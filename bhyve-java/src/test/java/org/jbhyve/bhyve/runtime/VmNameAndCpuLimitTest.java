@@ -51,6 +51,15 @@ class VmNameAndCpuLimitTest {
                 .startsWith("bhyve: 400 vCPUs are more than the 255");
     }
 
+    /** A size the hypervisor cannot map ended in VmConfig's IllegalArgumentException: "internal error" and a trace. */
+    @Test
+    void aMemorySizeThatIsNoWholeNumberOfPagesIsRefused() {
+        assertThat(bhyve("-m", "33554433B", "vm")).containsExactly("bhyve: memory.size: invalid memory size '33554433B':"
+                + " guest memory comes in 4 KiB pages, so give a multiple of 4 KiB (such as 512M)");
+        assertThat(bhyve("-m", "32K", "vm")).containsExactly("bhyve: memory.size: invalid memory size '32K': a guest"
+                + " needs at least 64 KiB (such as 512M)");
+    }
+
     @Test
     void aDebuggerPortIsRefusedSinceNothingWouldListen() {
         assertThat(bhyve("-G", "1234", "vm")).containsExactly("bhyve: -G (gdb.port): jbhyve has no GDB stub yet, so"

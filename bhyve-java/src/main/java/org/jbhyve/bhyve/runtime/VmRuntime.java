@@ -209,6 +209,8 @@ public final class VmRuntime implements AutoCloseable {
      * restored VM's RAM then no longer comes lazily from its snapshot file.
      */
     private void wireRam() {
+        long total = vm.memory().regions().stream().mapToLong(GuestMemory.Region::size).sum();
+        requireLockable(total, availableHostMemory(Path.of("/proc/meminfo")));
         for (GuestMemory.Region r : vm.memory().regions()) {
             try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
                 java.lang.foreign.MemorySegment err = org.jbhyve.bindings.libc.libc_h.allocateErrnoState(a);
@@ -222,6 +224,34 @@ public final class VmRuntime implements AutoCloseable {
             }
         }
     }
+
+    /**
+     * Refuses to lock more guest RAM than the host has available. mlock reads in every page, and for root (or
+     * an unlimited RLIMIT_MEMLOCK) nothing else stops it: -S with more RAM than the host can give took host
+     * memory until the kernel's OOM killer stepped in, instead of failing as bhyve does when it cannot wire.
+     */
+    static void requireLockable(long bytes, java.util.OptionalLong available) {
+        if (available.isPresent() && bytes > available.getAsLong()) {
+            throw new ConfigException("memory.wired (-S): cannot lock " + (bytes >> 20) + " MiB of guest RAM in host"
+                    + " memory: the host has " + (available.getAsLong() >> 20) + " MiB available; give the guest less"
+                    + " memory (-m) or leave -S out");
+        }
+    }
+
+    /** Linux's MemAvailable from {@code meminfo} in bytes; empty where there is no such file (FreeBSD) or line. */
+    static java.util.OptionalLong availableHostMemory(Path meminfo) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(meminfo)) {
+                java.util.regex.Matcher m = MEM_AVAILABLE.matcher(line);
+                if (m.matches()) return java.util.OptionalLong.of(Long.parseLong(m.group(1)) << 10);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // cannot tell: mlock decides
+        }
+        return java.util.OptionalLong.empty();
+    }
+
+    private static final java.util.regex.Pattern MEM_AVAILABLE = java.util.regex.Pattern.compile("MemAvailable:\\s+(\\d{1,15}) kB");
 
     /**
      * bhyve options jbhyve takes but does not act on. The debugger (-G) is refused: a user would wait for

@@ -77,7 +77,12 @@ public final class ConfigTree {
         if (path == null || path.isEmpty() || path.startsWith(".") || path.endsWith(".") || path.contains("..")) {
             throw new ConfigException("bad config variable name '" + path + "'");
         }
-        return path.split("\\.");
+        String[] parts = path.split("\\.");
+        if (parts.length > MAX_DEPTH) {
+            throw new ConfigException("bad config variable name '" + abbreviate(path) + "': it has " + parts.length
+                    + " parts; at most " + MAX_DEPTH + " are allowed");
+        }
+        return parts;
     }
 
     private Object lookup(String path) {
@@ -153,7 +158,10 @@ public final class ConfigTree {
      * instead of silently expanding to nothing.
      */
     private String expand(String value, int depth) {
-        if (depth > 16) throw new ConfigException("config value '" + value + "' expands recursively");
+        if (depth > 16) {
+            throw new ConfigException("config value '" + value + "' expands recursively (or through more than 16"
+                    + " levels of %(var) references)");
+        }
         StringBuilder out = new StringBuilder();
         int i = 0;
         while (i < value.length()) {
@@ -168,6 +176,12 @@ public final class ConfigTree {
                 String sub = getRaw(var).orElseThrow(() ->
                         new ConfigException("config value '" + value + "' refers to unset variable " + var));
                 out.append(expand(sub, depth + 1));
+                if (out.length() > MAX_EXPANDED) {
+                    // References repeated at each level multiply: 10 per level over 11 levels is 10^11 copies,
+                    // which would run for hours and take all memory before the depth limit is reached.
+                    throw new ConfigException("config value '" + abbreviate(value) + "' expands to more than "
+                            + (MAX_EXPANDED >> 20) + " MiB; are %(var) references repeated inside each other?");
+                }
                 i = end + 1;
             } else {
                 out.append(c);
@@ -175,6 +189,16 @@ public final class ConfigTree {
             }
         }
         return out.toString();
+    }
+
+    /** The most a value may expand to: as much as the largest config file (-k) holds. */
+    static final int MAX_EXPANDED = 16 << 20;
+
+    /** The most parts a variable name may have; the tree is walked recursively, and bhyve's names have at most 6. */
+    static final int MAX_DEPTH = 64;
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 80) + "...";
     }
 
     /** Every value as {@code path=value} lines, in tree order: what {@code -o config.dump=true} prints. */

@@ -66,4 +66,35 @@ class ConfigTreeTest {
         t.set("lone", "100%");
         assertThat(t.get("lone")).contains("100%");
     }
+
+    /**
+     * A value whose references repeat at every level (a "billion laughs") is refused once its expansion passes
+     * 16 MiB: 10 references over 11 levels stayed under the depth limit and ran without end, taking memory.
+     */
+    @Test
+    void aValueThatExpandsToMoreThan16MibIsRefused() {
+        ConfigTree t = new ConfigTree();
+        t.set("a0", "x".repeat(100));
+        for (int i = 1; i <= 11; i++) t.set("a" + i, ("%(a" + (i - 1) + ")").repeat(10));
+        assertThatThrownBy(() -> t.get("a11")).isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("expands to more than 16 MiB; are %(var) references repeated inside each other?");
+        t.set("deep", "%(a4)"); // 1 MB: fine
+        assertThat(t.get("deep")).hasValueSatisfying(v -> assertThat(v).hasSize(1_000_000));
+    }
+
+    /**
+     * A variable name with thousands of parts (a config file line of "a.a.a...=1") is refused: the tree under
+     * it was deep enough that -o config.dump=true, which walks it recursively, ended in a StackOverflowError.
+     */
+    @Test
+    void aVariableNameWithTooManyPartsIsRefused() {
+        ConfigTree t = new ConfigTree();
+        String deep = String.join(".", java.util.Collections.nCopies(100_000, "a"));
+        assertThatThrownBy(() -> t.set(deep, "1")).isInstanceOf(ConfigException.class)
+                .hasMessage("bad config variable name '" + deep.substring(0, 80) + "...': it has 100000 parts; at most 64"
+                        + " are allowed");
+        assertThat(t.dump()).isEmpty();
+        t.set(String.join(".", java.util.Collections.nCopies(64, "a")), "1");
+        assertThat(t.dump()).hasSize(64 * 2 - 1 + 2 + 1);
+    }
 }

@@ -55,7 +55,8 @@ public final class ElfImage {
         int phnum = b.getShort(56) & 0xffff;
         if (phnum == 0) throw bad(name, "no program headers");
         if (phentsize < 56) throw bad(name, "program header entries are " + phentsize + " bytes, need 56");
-        if (phoff < 0 || phoff + (long) phentsize * phnum > bytes.length) {
+        // Written so that nothing overflows: a phoff near 2^63 once wrapped the sum negative and passed.
+        if (phoff < 0 || phoff > bytes.length || (long) phentsize * phnum > bytes.length - phoff) {
             throw bad(name, "program headers run past the end of the file (truncated?)");
         }
         List<Segment> segs = new ArrayList<>();

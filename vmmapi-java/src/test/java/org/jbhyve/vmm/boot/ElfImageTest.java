@@ -62,4 +62,18 @@ class ElfImageTest {
         bb.putLong(ph + 40, 1); // p_memsz of the first header
         assertThatThrownBy(() -> ElfImage.parse("x", b)).hasMessageContaining("file size");
     }
+
+    /**
+     * A program header offset so large that offset + table size wraps past 2^63 is refused like any other
+     * table past the end of the file; it passed the check and failed with an IndexOutOfBoundsException.
+     */
+    @Test
+    void aProgramHeaderOffsetThatWrapsAroundIsRefused() throws Exception {
+        for (long phoff : new long[] {0x7ffffffffffffff5L, Long.MAX_VALUE, 0x7fffffffL}) {
+            byte[] b = serial();
+            ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(32, phoff);
+            assertThatThrownBy(() -> ElfImage.parse("x", b)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("bad ELF image x: program headers run past the end of the file (truncated?)");
+        }
+    }
 }

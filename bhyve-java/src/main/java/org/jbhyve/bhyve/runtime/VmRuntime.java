@@ -409,8 +409,16 @@ public final class VmRuntime implements AutoCloseable {
             if (config.contains("lpc.com" + (i + 1)) && lpc.isPresent()) b.isa(IsaDevice.Uart.com(i + 1));
         }
         AcpiMachine machine = b.build();
-        if (config.getBoolean("acpi_tables", true)) AcpiTables.write(machine, vm.memory());
-        if (config.getBoolean("x86.mptable", true)) MpTable.write(machine, vm.memory());
+        try {
+            if (config.getBoolean("acpi_tables", true)) AcpiTables.write(machine, vm.memory());
+            if (config.getBoolean("x86.mptable", true)) MpTable.write(machine, vm.memory());
+        } catch (AcpiBuildException e) {
+            // Tables the machine's options cannot have (a device on bus 1 with the MP table on, too little RAM):
+            // the options' error, said in one line, not a bug's trace.
+            ConfigException c = new ConfigException(e.getMessage());
+            c.initCause(e);
+            throw c;
+        }
     }
 
     /** The guest's power requests: bhyve exits with 1 on poweroff and 0 on reset. */

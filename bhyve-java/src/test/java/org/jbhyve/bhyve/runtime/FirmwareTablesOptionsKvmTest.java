@@ -1,0 +1,45 @@
+package org.jbhyve.bhyve.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jbhyve.bhyve.Main;
+import org.jbhyve.testguests.RequiresKvm;
+import org.jbhyve.testguests.TestGuests;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Options that ask for firmware tables jbhyve cannot write (a device on PCI bus 1 with the MP table on, which
+ * describes one bus; less than 1 MiB of RAM, below the tables' place) stop bhyve with one line and status 4.
+ * The tables are written once the VM exists, and their AcpiBuildException used to reach main() as an
+ * "internal error" with a stack trace. Real /dev/kvm (the VM is created before the tables are written).
+ */
+@RequiresKvm
+class FirmwareTablesOptionsKvmTest {
+    @TempDir
+    Path dir;
+
+    private List<String> bhyve(String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of("-s", "0,hostbridge", "-s", "31,lpc", "-o", "control.dir=" + dir));
+        all.addAll(List.of(args));
+        int status = Main.run(all.toArray(String[]::new), new PrintStream(new ByteArrayOutputStream(), true),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(ExitStatus.ERROR.code());
+        return err.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    @Test
+    void aDeviceOnBus1WithTheMpTableOnIsRefused() {
+        assertThat(bhyve("-m", "32M", "-s", "1:3:0,virtio-rnd", "-o", "boot.kernel=" + TestGuests.path("serial"), "vm"))
+                .containsExactly("bhyve: the MP table cannot describe more than one PCI hierarchy (buses [0, 1]);"
+                        + " disable it with -Y (x86.mptable=false)");
+    }
+}

@@ -56,6 +56,13 @@ public final class BootRom implements BootLoader, Snapshottable {
     public static BootRom prepare(Path rom, Path vars) {
         byte[] bytes = ImageFile.read("boot ROM", rom, MemoryMap.BOOTROM_WINDOW_SIZE,
                 "larger than the " + ImageFile.human(MemoryMap.BOOTROM_WINDOW_SIZE) + " boot ROM window below 4 GiB");
+        if (vars != null && sameFile(rom, vars)) {
+            // The firmware writes its variables into the store: into the ROM file itself, then, which is
+            // usually the one firmware image every VM on the host boots from.
+            throw ImageFile.bad("boot ROM variable store", vars, "it is the boot ROM file itself, which the firmware"
+                    + " would then write its variables into; give a copy of the variable template (such as"
+                    + " BHYVE_UEFI_VARS.fd) for this VM");
+        }
         return prepare(rom.toString(), bytes, vars);
     }
 
@@ -81,6 +88,14 @@ public final class BootRom implements BootLoader, Snapshottable {
             store = FlashVars.open(vars, size, romGpa - size);
         }
         return new BootRom(romName, rom.clone(), store);
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false; // the store's own checks say what is wrong with it
+        }
     }
 
     private static long varsSize(Path vars) {

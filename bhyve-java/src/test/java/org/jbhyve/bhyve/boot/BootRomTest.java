@@ -70,6 +70,22 @@ class BootRomTest {
         }
     }
 
+    /**
+     * {@code -l bootrom,CODE.fd,CODE.fd} (or a link to it) is refused: the ROM file was mapped as the variable
+     * store, and the firmware's variable writes went into the firmware image that other VMs boot from.
+     */
+    @Test
+    void theRomFileItselfIsNoVariableStore() throws IOException {
+        Path rom = file("code.fd", 64 << 10);
+        Path link = java.nio.file.Files.createSymbolicLink(dir.resolve("link.fd"), rom.getFileName());
+        for (Path vars : new Path[] {rom, link}) {
+            assertThatThrownBy(() -> BootRom.prepare(rom, vars)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("cannot use boot ROM variable store " + vars + ": it is the boot ROM file itself, which the"
+                            + " firmware would then write its variables into; give a copy of the variable template (such"
+                            + " as BHYVE_UEFI_VARS.fd) for this VM");
+        }
+    }
+
     @Test
     void closingWithoutAVariableStoreIsHarmlessAndIdempotent() throws IOException {
         BootRom loaded = BootRom.prepare(Files.write(dir.resolve("rom.fd"), new byte[8192]), null);

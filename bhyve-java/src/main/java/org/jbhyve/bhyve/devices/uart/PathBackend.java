@@ -145,7 +145,7 @@ public final class PathBackend implements SerialBackend {
                 input.completeExceptionally(t);
                 output.completeExceptionally(t);
                 // Reported here only once the opener stopped waiting; before that it reports it itself.
-                if (!closed && openReportedInBackground) log.accept("cannot open " + path + ": " + t.getMessage());
+                if (!closed && openReportedInBackground) log.accept("cannot open " + path + ": " + asIOException(path, t).getMessage());
             }
             if (closed) {
                 closeChannels();

@@ -21,7 +21,8 @@ import org.jbhyve.bhyve.config.ConfigTree;
  * bhyve. {@code %(name)} references stay in the values, for {@link ConfigTree#get} to expand.
  *
  * <p>Unlike bhyve, a line ending in a carriage return is refused: bhyve would keep the '\r' in the
- * value, which is never what the author of a DOS-format file meant.
+ * value, which is never what the author of a DOS-format file meant. So is a leading byte order mark,
+ * which bhyve would keep in the first variable's name.
  */
 final class SimpleConfigFile {
     private SimpleConfigFile() {}
@@ -31,6 +32,10 @@ final class SimpleConfigFile {
 
     static void apply(ConfigTree config, String file) {
         String text = read(file);
+        if (text.startsWith("\uFEFF")) {
+            // bhyve would make the mark part of the first variable's name, so the first line would set nothing used.
+            throw new ConfigException(file + " starts with a byte order mark (save the file as UTF-8 without a BOM)");
+        }
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];

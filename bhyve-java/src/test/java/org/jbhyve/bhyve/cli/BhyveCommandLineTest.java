@@ -200,6 +200,11 @@ class BhyveCommandLineTest {
         Path dos = dir.resolve("dos.conf");
         Files.writeString(dos, "memory.size=1G\r\n");
         assertThat(error("-k", dos.toString(), "vm").getMessage()).contains("line 1").contains("carriage return");
+        // A BOM (Windows editors' "UTF-8") became part of the first name: memory.size silently stayed 256M.
+        Path bom = dir.resolve("bom.conf");
+        Files.writeString(bom, "\uFEFFmemory.size=1G\n");
+        assertThat(error("-k", bom.toString(), "vm").getMessage()).isEqualTo("-k " + bom + ": " + bom
+                + " starts with a byte order mark (save the file as UTF-8 without a BOM)");
         Path missing = dir.resolve("missing.conf");
         assertThat(error("-k", missing.toString(), "vm").getMessage())
                 .isEqualTo("-k " + missing + ": cannot read config file " + missing + ": no such file (check the path)");

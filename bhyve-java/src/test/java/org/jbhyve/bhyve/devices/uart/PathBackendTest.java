@@ -65,8 +65,8 @@ class PathBackendTest {
             assertThatThrownBy(() -> Uart16550.fromConfig(cfg, "lpc.com1", 0x3f8, 4, p))
                     .isInstanceOf(ConfigException.class)
                     .hasMessage("lpc.com1.path=" + disk + ": is a block device (a disk), not a terminal: the guest's"
-                            + " output would overwrite it (give an existing tty such as /dev/nmdm0A, a file to log to,"
-                            + " stdio or tcp=HOST:PORT)");
+                            + " output would overwrite it (give an existing tty or nmdm(4) device, a file to log to with"
+                            + " its directory, stdio or tcp=HOST:PORT)");
         }
     }
 

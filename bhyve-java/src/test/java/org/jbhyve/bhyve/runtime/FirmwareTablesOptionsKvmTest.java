@@ -2,14 +2,10 @@ package org.jbhyve.bhyve.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.jbhyve.bhyve.Main;
 import org.jbhyve.testguests.RequiresKvm;
 import org.jbhyve.testguests.TestGuests;
 import org.junit.jupiter.api.Test;
@@ -27,13 +23,9 @@ class FirmwareTablesOptionsKvmTest {
     Path dir;
 
     private List<String> bhyve(String... args) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<String> all = new ArrayList<>(List.of("-s", "0,hostbridge", "-s", "31,lpc", "-o", "control.dir=" + dir));
         all.addAll(List.of(args));
-        int status = Main.run(all.toArray(String[]::new), new PrintStream(new ByteArrayOutputStream(), true),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(ExitStatus.ERROR.code());
-        return err.toString(StandardCharsets.UTF_8).lines().toList();
+        return VmNameAndCpuLimitTest.refusedWithStatus4(all);
     }
 
     @Test

@@ -23,9 +23,14 @@ class VmNameAndCpuLimitTest {
     Path dir;
 
     private List<String> bhyve(String... args) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<String> all = new ArrayList<>(List.of("-m", "32M", "-s", "0,hostbridge", "-o", "control.dir=" + dir));
         all.addAll(List.of(args));
+        return refusedWithStatus4(all);
+    }
+
+    /** Runs bhyve's entry point with {@code args}; it must exit 4; its stderr lines. */
+    static List<String> refusedWithStatus4(List<String> all) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = Main.run(all.toArray(String[]::new), new PrintStream(new ByteArrayOutputStream(), true),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(ExitStatus.ERROR.code());

@@ -229,13 +229,9 @@ public final class KvmVm implements VirtualMachine {
     private String changedSinceRestore(int file) {
         MemorySource.FilePrivate source = ramFileSource;
         if (source == null || source.expected() == null) return null;
-        try (Arena a = Arena.ofConfined()) {
-            org.jbhyve.bindings.libc.FileStat now = org.jbhyve.bindings.libc.FileStat.ofDescriptor(
-                    libc_h.allocateErrnoState(a), file);
-            if (now != null && source.expected().sameFileUnchanged(now)) return null;
-        }
-        return "the snapshot file " + source.file() + " that guest RAM is mapped from was written or truncated since"
-                + " the restore checked it: the guest's memory can no longer be trusted";
+        org.jbhyve.bindings.libc.FileStat now = statOf(file);
+        if (now != null && source.expected().sameFileUnchanged(now)) return null;
+        return rewritten(source) + ": the guest's memory can no longer be trusted";
     }
 
     @Override
@@ -245,21 +241,25 @@ public final class KvmVm implements VirtualMachine {
         if (file < 0 || source == null || source.expected() == null) return null;
         // A lease still held, with no break pending, has kept every writer out since it was taken, and it was
         // taken on the file the restore checked: nothing to doubt, whatever a touch(1) did to the times.
-        if (ramFileLeaseHeld) {
-            try (Arena a = Arena.ofConfined()) {
-                if (libc_h.fcntl(libc_h.allocateErrnoState(a), file, libc_h.F_GETLEASE, 0) == libc_h.F_RDLCK) return null;
-            }
-        }
-        org.jbhyve.bindings.libc.FileStat then = source.expected(), now;
-        try (Arena a = Arena.ofConfined()) {
-            now = org.jbhyve.bindings.libc.FileStat.ofDescriptor(libc_h.allocateErrnoState(a), file);
-        }
+        if (ramFileLeaseHeld && !ramFileLeaseBroken()) return null;
+        org.jbhyve.bindings.libc.FileStat then = source.expected(), now = statOf(file);
         // Length and modification time only: a checkpoint renamed over the file's name (the same VM's, say)
         // changes its link count and so its change time, and not a byte the guest sees.
         if (now != null && now.size() == then.size() && now.mtimeNanos() == then.mtimeNanos()) return null;
+        return rewritten(source) + " (its length or modification time changed"
+                + (ramFileLeaseHeld ? ", and its lease was broken)" : "; it has no lease)");
+    }
+
+    /** The file's status now (fstat), or null if it cannot be had. */
+    private static org.jbhyve.bindings.libc.FileStat statOf(int file) {
+        try (Arena a = Arena.ofConfined()) {
+            return org.jbhyve.bindings.libc.FileStat.ofDescriptor(libc_h.allocateErrnoState(a), file);
+        }
+    }
+
+    private static String rewritten(MemorySource.FilePrivate source) {
         return "the snapshot file " + source.file() + " that guest RAM is mapped from was written or truncated since"
-                + " the restore checked it (its length or modification time changed" + (ramFileLeaseHeld
-                ? ", and its lease was broken)" : "; it has no lease)");
+                + " the restore checked it";
     }
 
     @Override

@@ -92,7 +92,7 @@ public final class VmRuntime implements AutoCloseable {
         long memoryBytes = MemorySize.fromConfig(config);
         checkEmulations(config);
         checkUnimplementedOptions(config, log, restoreFrom != null);
-        uuid(); // a bad -U stops bhyve here, as bhyve's SMBIOS tables do, also when no table is written
+        givenUuid(); // a bad -U stops bhyve here, as bhyve's SMBIOS tables do, also when no table is written
         this.wired = config.getBoolean("memory.wired", false);
         this.liveCheckpoints = config.getBoolean(LIVE_CHECKPOINT_KEY, true);
         if (restoreFrom != null) SnapshotRestore.checkCompatible(restoreFrom, topology.cpus(), memoryBytes);
@@ -378,16 +378,26 @@ public final class VmRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * The VM's UUID: -U's, or one derived from the VM's name. The derived one is made only when a firmware
+     * interface asks for it: its MD5 starts the JDK's security providers, 10-15 ms of a cold start.
+     */
     private UUID uuid() {
+        return givenUuid().orElseGet(() -> UUID.nameUUIDFromBytes(
+                ("jbhyve:" + config.get("name", "")).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** -U's UUID, if one was given; a malformed one is a {@link ConfigException}. */
+    private Optional<UUID> givenUuid() {
         Optional<String> u = config.get("uuid");
+        if (u.isEmpty()) return Optional.empty();
         try {
             // The 36-character form, as bhyve's uuid_from_string(3) wants: UUID.fromString alone would also
             // take "1-1-1-1-1" and cut a group that is too long.
-            if (u.isPresent() && !u.get().matches("\\p{XDigit}{8}(-\\p{XDigit}{4}){3}-\\p{XDigit}{12}")) {
+            if (!u.get().matches("\\p{XDigit}{8}(-\\p{XDigit}{4}){3}-\\p{XDigit}{12}")) {
                 throw new IllegalArgumentException("form");
             }
-            return u.map(UUID::fromString).orElseGet(() -> UUID.nameUUIDFromBytes(
-                    ("jbhyve:" + config.get("name", "")).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return Optional.of(UUID.fromString(u.get()));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("uuid=" + u.get() + " is not a UUID (use the form "
                     + "01234567-89ab-cdef-0123-456789abcdef)");

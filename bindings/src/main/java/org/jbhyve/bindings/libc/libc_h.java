@@ -7,7 +7,6 @@ package org.jbhyve.bindings.libc;
 
 import java.lang.foreign.*;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 import static java.lang.foreign.ValueLayout.*;
 
@@ -28,8 +27,21 @@ public final class libc_h {
     static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
 
     static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO_HANDLE =
-            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    /**
+     * Where errno sits in the capture state. Found by walking the struct's members and read with the plain int
+     * access every segment read shares: a layout path (a VarHandle or byteOffset with a PathElement) costs
+     * several milliseconds of every cold start.
+     */
+    private static final long ERRNO_OFFSET = errnoOffset();
+
+    private static long errnoOffset() {
+        long offset = 0;
+        for (MemoryLayout member : CAPTURE_LAYOUT.memberLayouts()) {
+            if (member.name().orElse("").equals("errno")) return offset;
+            offset += member.byteSize();
+        }
+        throw new IllegalStateException("the JDK's call-state layout has no errno: " + CAPTURE_LAYOUT);
+    }
 
     public static final AddressLayout C_POINTER = ADDRESS;
     public static final ValueLayout.OfLong C_SIZE_T = JAVA_LONG;
@@ -41,7 +53,7 @@ public final class libc_h {
 
     /** The errno captured by the last call that was given {@code errnoState}. */
     public static int errno(MemorySegment errnoState) {
-        return (int) ERRNO_HANDLE.get(errnoState, 0L);
+        return errnoState.get(JAVA_INT, ERRNO_OFFSET);
     }
 
     /** The address of libc function {@code name}. */

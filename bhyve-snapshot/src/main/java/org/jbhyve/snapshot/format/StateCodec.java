@@ -193,7 +193,10 @@ final class StateCodec {
                 if (!names.add(name)) throw fail(fieldStart, "field '" + name + "' appears twice");
                 int vlen = (int) valueLen;
                 FieldType type = FieldType.ofTag(tag);
-                String fieldOrigin = origin == null ? null : origin + ", field '" + name + "'";
+                // Only nested records keep an origin; building the text for every field was a measurable part
+                // of a cold restore (string concatenation runs interpreted there).
+                boolean nested = type == FieldType.RECORD || type == FieldType.RECORD_LIST;
+                String fieldOrigin = origin == null || !nested ? null : origin + ", field '" + name + "'";
                 Object value = value(type, name, fieldStart, pos, vlen, depth, fieldOrigin);
                 fields.add(new StateRecord.Field(name, type, type == FieldType.UNKNOWN ? tag : type.tag(), value));
                 pos += vlen;

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A self-describing piece of saved state: an ordered list of named, typed fields (docs/snapshot-format.md,
@@ -34,8 +33,6 @@ import java.util.regex.Pattern;
 public final class StateRecord {
     /** The record with no fields. */
     public static final StateRecord EMPTY = new StateRecord(List.of(), null);
-
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,255}");
 
     private final List<Field> fields;
     private final Map<String, Field> byName;
@@ -338,7 +335,16 @@ public final class StateRecord {
     }
 
     static boolean validName(String name) {
-        return name != null && name.length() <= 255 && NAME.matcher(name).matches();
+        // [A-Za-z0-9_.-]{1,255}, by hand: a record's every field name passes here, and a cold restore
+        // interprets this loop faster than it runs a regular expression.
+        if (name == null || name.isEmpty() || name.length() > 255) return false;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '.' || c == '-';
+            if (!ok) return false;
+        }
+        return true;
     }
 
     static StateRecord of(List<Field> fields, String origin) {

@@ -1,7 +1,6 @@
 package org.jbhyve.bhyve.devices.pci;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 import org.jbhyve.bhyve.config.ConfigException;
@@ -83,7 +82,7 @@ final class BarAllocator {
         record Request(PciDevice device, PciBar bar) {}
         List<Request> requests = new ArrayList<>();
         for (PciDevice d : devices) for (PciBar b : d.bars()) requests.add(new Request(d, b));
-        requests.sort(Comparator.comparingLong((Request r) -> r.bar().size()).reversed());
+        requests.sort((a, b) -> Long.compare(b.bar().size(), a.bar().size())); // largest first; stable
 
         long ioStart = io.next, mem32Start = mem32.next, mem64Start = mem64.next;
         for (Request r : requests) {

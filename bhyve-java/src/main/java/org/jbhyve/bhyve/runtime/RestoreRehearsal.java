@@ -116,18 +116,23 @@ public final class RestoreRehearsal {
     }
 
     /**
-     * A Multiboot kernel (a.out kludge: the header's address fields say where it goes) whose code is
-     * {@code cli; hlt; jmp .-1}: it halts for good, which costs no host CPU with the in-kernel LAPIC.
+     * A Multiboot kernel (a.out kludge: the header's address fields say where it goes) whose code writes a
+     * newline to COM1 and then runs {@code cli; hlt; jmp .-1}: it halts for good, which costs no host CPU
+     * with the in-kernel LAPIC. The one port write takes the vCPU through an I/O exit, so that the exit's
+     * classes are loaded (and so in the AOT cache) before a restored guest's first output needs them.
      */
     public static Path writeKernel(Path file) throws IOException {
         final int magic = 0x1BADB002, flags = 1 << 16, load = 0x100000, headerSize = 32;
-        ByteBuffer b = ByteBuffer.allocate(headerSize + 4).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(headerSize + 11).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(magic).putInt(flags).putInt(-(magic + flags));
         b.putInt(load)                      // header_addr: the header is the file's first byte
                 .putInt(load)               // load_addr
                 .putInt(0)                  // load_end_addr: the whole file
                 .putInt(0)                  // bss_end_addr: no bss
                 .putInt(load + headerSize); // entry_addr: right after the header
+        b.put(new byte[] {0x66, (byte) 0xba, (byte) 0xf8, 0x03}); // mov dx, 0x3f8 (COM1's data register)
+        b.put((byte) 0xb0).put((byte) '\n');                      // mov al, '\n'
+        b.put((byte) 0xee);                                        // out dx, al
         b.put((byte) 0xfa).put((byte) 0xf4).put((byte) 0xeb).put((byte) 0xfd); // cli; hlt; jmp back to hlt
         Files.write(file, b.array());
         return file;

@@ -68,7 +68,7 @@ final class Standby implements VmControl {
     /** The machine built ahead of time, until a restore uses or drops it; null if none. */
     private VmRuntime prepared;
 
-    private Standby(ParsedCommandLine command, PrintStream err) {
+    Standby(ParsedCommandLine command, PrintStream err) {
         this.command = command;
         this.name = command.vmName().orElseThrow();
         this.err = err;
@@ -375,8 +375,11 @@ final class Standby implements VmControl {
         VmControl vm = running;
         if (vm != null) {
             onVm.accept(vm);
-        } else {
-            outcome.completeExceptionally(new Ended(status, reason));
+        } else if (!outcome.completeExceptionally(new Ended(status, reason))) {
+            // Ended already (SIGTERM, or a request served before the socket closed): that end's status stands.
+            String how = outcome.isCompletedExceptionally() && outcome.exceptionNow() instanceof Ended e
+                    ? " (" + e.getMessage() + "): it exits with status " + e.status.code() : "";
+            throw new IllegalStateException("standby " + name + " has already ended" + how);
         }
     }
 

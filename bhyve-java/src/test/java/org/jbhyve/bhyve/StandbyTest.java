@@ -86,4 +86,22 @@ class StandbyTest {
                 new String[] {"-r", "/snap", "-s", "2,virtio-blk,/new/disk.img", "vm"}));
         assertThat(same.get("pci.0.2.0.path")).contains("/new/disk.img");
     }
+
+    /**
+     * A standby ended by SIGTERM or a request keeps that end's exit status: a destroy that comes before its
+     * socket is gone (it was queued, or sent just then) is refused, saying the status, instead of being
+     * answered "exits with status 4" by a process that exits 1.
+     */
+    @Test
+    void anEndRequestToAStandbyThatHasEndedIsRefusedWithItsStatus() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Standby standby = new Standby(org.jbhyve.bhyve.cli.BhyveCommandLine.parse(
+                new String[] {"-o", "restore.standby=true", "vm7"}), new PrintStream(err, true, StandardCharsets.UTF_8));
+        standby.forcePoweroff();
+        for (Runnable late : new Runnable[] {standby::destroy, standby::forceReset, standby::forcePoweroff}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(late::run).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("standby vm7 has already ended").hasMessageContaining("force-poweroff")
+                    .hasMessageContaining("exits with status 1");
+        }
+    }
 }

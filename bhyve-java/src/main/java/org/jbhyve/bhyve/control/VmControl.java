@@ -39,7 +39,11 @@ public interface VmControl {
                 + "(started with -o restore.standby=true) to build one");
     }
 
-    /** Ends the VM at once (bhyvectl --destroy); bhyve exits with status 4. */
+    /**
+     * Ends the VM at once (bhyvectl --destroy); bhyve exits with status 4. This and the two below throw
+     * (an {@code IllegalStateException}, saying the status bhyve exits with) when the VM has ended already,
+     * e.g. suspended by a checkpoint that was served first: its exit status then stands.
+     */
     void destroy();
 
     /** Ends the VM as if it powered off (bhyvectl --force-poweroff): exit status 1. */

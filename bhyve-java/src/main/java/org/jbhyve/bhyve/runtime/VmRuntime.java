@@ -536,11 +536,30 @@ public final class VmRuntime implements AutoCloseable {
         end(status, -1, reason);
     }
 
-    private void end(ExitStatus status, int exitCode, String reason) {
-        if (state.end(status, reason)) {
-            if (exitCode >= 0) processExitCode = exitCode;
-            for (Vcpu v : vm.vcpus()) v.kick();
-        }
+    /** Returns whether this call ended the VM (false when it had ended already). */
+    private boolean end(ExitStatus status, int exitCode, String reason) {
+        if (!state.end(status, reason)) return false;
+        if (exitCode >= 0) processExitCode = exitCode;
+        for (Vcpu v : vm.vcpus()) v.kick();
+        return true;
+    }
+
+    /**
+     * Ends the VM for a control request (destroy, force-poweroff, force-reset). A VM that has ended already
+     * keeps how it ended: a request that was queued behind a suspend, or came just as the guest powered off,
+     * is refused, saying the status bhyve does exit with, instead of being answered with one it will not.
+     */
+    private void endOnRequest(ExitStatus status, String reason) {
+        if (end(status, -1, reason)) return;
+        String how = state.exitReason();
+        how = how == null ? "" : " (" + how.lines().findFirst().orElse("") + ")";
+        throw new IllegalStateException("the VM has already ended" + how + ": bhyve exits with status " + exitCode());
+    }
+
+    /** The status the process exits with, once the VM has ended. */
+    private int exitCode() {
+        ExitStatus s = state.exitStatus();
+        return processExitCode >= 0 ? processExitCode : (s == null ? ExitStatus.ERROR : s).code();
     }
 
     /** Presses the ACPI power button: how SIGTERM asks the guest to power off. */
@@ -705,13 +724,13 @@ public final class VmRuntime implements AutoCloseable {
             }
 
             @Override
-            public void destroy() { end(ExitStatus.ERROR, "destroyed (bhyvectl --destroy)"); }
+            public void destroy() { endOnRequest(ExitStatus.ERROR, "destroyed (bhyvectl --destroy)"); }
 
             @Override
-            public void forcePoweroff() { end(ExitStatus.POWEROFF, "powered off (bhyvectl --force-poweroff)"); }
+            public void forcePoweroff() { endOnRequest(ExitStatus.POWEROFF, "powered off (bhyvectl --force-poweroff)"); }
 
             @Override
-            public void forceReset() { end(ExitStatus.REBOOT, "reset (bhyvectl --force-reset)"); }
+            public void forceReset() { endOnRequest(ExitStatus.REBOOT, "reset (bhyvectl --force-reset)"); }
 
             @Override
             public Map<String, Long> stats() {

@@ -1,0 +1,97 @@
+package org.jbhyve.bhyve.runtime;
+
+import org.jbhyve.bhyve.control.ControlServer;
+import org.jbhyve.bindings.libc.libc_h;
+import org.jbhyve.snapshot.format.SnapshotReader;
+import org.jbhyve.snapshot.ipc.UnixSocket;
+import org.jbhyve.snapshot.nv.NvList;
+import org.jbhyve.testguests.RequiresKvm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Control requests and the VM's own end racing each other, on real /dev/kvm and a real control socket.
+ * The test holds the socket open after the VM has ended, as bhyve's main thread does until it has seen
+ * the end: requests that were queued behind the one that ended the VM are served in that window.
+ */
+@RequiresKvm
+class LifecycleRaceKvmTest {
+    private static final Duration T = Duration.ofSeconds(120);
+
+    private static ControlServer control(BhyveRun run, Path dir) throws Exception {
+        return ControlServer.start("test", run.runtime.control(), ControlServer.Options.defaults().withDir(dir),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
+    private static NvList request(ControlServer server, NvList request) throws Exception {
+        try (UnixSocket c = UnixSocket.connect(server.path())) {
+            c.send(request, T);
+            return c.receive(0, T);
+        }
+    }
+
+    /** bhyvectl's checkpoint message, the directory passed as a descriptor. */
+    private static NvList checkpoint(ControlServer server, Path dir, String file, boolean suspend) throws Exception {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment errno = libc_h.allocateErrnoState(a);
+            int fd = libc_h.open(errno, a.allocateFrom(dir.toString()),
+                    libc_h.O_RDONLY | libc_h.O_DIRECTORY | libc_h.O_CLOEXEC, 0);
+            assertThat(fd).as("open " + dir).isNotNegative();
+            try {
+                return request(server, new NvList().addString("cmd", "checkpoint").addString("filename", file)
+                        .addBool("suspend", suspend).addDescriptor("fddir", fd));
+            } finally {
+                libc_h.close(errno, fd);
+            }
+        }
+    }
+
+    private static NvList command(ControlServer server, String cmd) throws Exception {
+        return request(server, new NvList().addString("cmd", cmd));
+    }
+
+    /**
+     * A destroy, force-poweroff or force-reset that reaches a VM which has already ended (a suspend was
+     * served first, or the guest powered off) cannot change how bhyve exits: its reply must say so and name
+     * the status bhyve does exit with, not promise 4, 1 or 0.
+     */
+    @Test
+    void endRequestsQueuedBehindASuspendAreRefusedWithTheStatusBhyveExitsWith(@TempDir Path dir) throws Exception {
+        Path snaps = Files.createDirectory(dir.resolve("snaps"));
+        try (BhyveRun run = SnapshotKvmTest.demoAfterTicks(1); ControlServer server = control(run, dir.resolve("run"))) {
+            NvList suspended = checkpoint(server, snaps, "s.snap", true);
+            assertThat(suspended.getNumber("error")).as(suspended.toString()).isZero();
+            for (String cmd : new String[] {"destroy", "force-poweroff", "force-reset"}) {
+                NvList reply = command(server, cmd);
+                assertThat(reply.getNumber("error")).as(cmd + ": " + reply).isEqualTo(16); // EBUSY
+                assertThat(reply.getString("message")).as(cmd)
+                        .contains("already ended (suspended)").contains("bhyve exits with status 0");
+            }
+            assertThat(run.exitStatus(T)).isZero();
+        }
+        SnapshotReader.verify(snaps.resolve("s.snap"));
+    }
+
+    /** The same after the guest's own power-off: bhyve exits 1, and a late destroy says so. */
+    @Test
+    void aDestroyAfterTheGuestPoweredOffSaysBhyveExitsWithOne(@TempDir Path dir) throws Exception {
+        try (BhyveRun run = SnapshotKvmTest.demoAfterTicks(1); ControlServer server = control(run, dir.resolve("run"))) {
+            run.type("q");
+            assertThat(run.exitStatus(T)).isEqualTo(ExitStatus.POWEROFF.code());
+            NvList reply = command(server, "destroy");
+            assertThat(reply.getNumber("error")).as(reply.toString()).isEqualTo(16);
+            assertThat(reply.getString("message")).contains("guest powered off").contains("bhyve exits with status 1");
+        }
+    }
+}

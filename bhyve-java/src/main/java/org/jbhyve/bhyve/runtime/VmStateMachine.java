@@ -52,10 +52,13 @@ public final class VmStateMachine {
 
     /**
      * Stops every vCPU at an instruction boundary: moves to PAUSED, runs {@code kickAll} so running
-     * vCPUs leave the guest, and waits until all of them have parked (or the VM ended).
+     * vCPUs leave the guest, and waits until all of them have parked. Throws if the VM ends meanwhile
+     * (a vCPU that was handling the guest's reset or power-off when kicked ends it instead of parking):
+     * nothing is paused then, and the caller must not go on as if it were.
      */
     public void pause(Runnable kickAll, Duration timeout) throws InterruptedException {
         synchronized (this) {
+            if (state.isTerminal()) throw new IllegalStateException("the VM has ended" + how());
             if (state != VmState.RUNNING) throw new IllegalStateException("cannot pause a VM that is " + state);
             move(VmState.PAUSED);
         }
@@ -70,7 +73,15 @@ public final class VmStateMachine {
                 }
                 wait(Math.max(1, left / 1_000_000));
             }
+            if (state.isTerminal()) {
+                throw new IllegalStateException("the VM has ended" + how() + " while its vCPUs were being stopped");
+            }
         }
+    }
+
+    /** " (why it ended)", from the first line of the reason; "" when there is none. */
+    private String how() {
+        return exitReason == null ? "" : " (" + exitReason.lines().findFirst().orElse("") + ")";
     }
 
     public synchronized void resume() {

@@ -65,6 +65,8 @@ final class Standby implements VmControl {
     /** Completes with the started VM, or exceptionally with {@link Ended} when the standby is ended. */
     private final CompletableFuture<VmRuntime> outcome = new CompletableFuture<>();
     private volatile VmControl running;
+    /** Runs right before a restored VM is published as this standby's VM; for tests, which end the standby there. */
+    Runnable beforePublishing = () -> { };
     /** The machine built ahead of time, until a restore uses or drops it; null if none. */
     private VmRuntime prepared;
 
@@ -274,14 +276,15 @@ final class Standby implements VmControl {
         return differ;
     }
 
-    /** SIGTERM: the power button of the restored VM, or the end of a standby with nothing restored. */
-    private void terminate() {
-        VmRuntime vm = outcome.getNow(null);
-        if (vm != null) {
-            vm.pressPowerButton();
-        } else if (running == null) {
-            outcome.completeExceptionally(new Ended(ExitStatus.POWEROFF, "ended by SIGTERM before any restore"));
-        }
+    /**
+     * SIGTERM: the end of a standby with nothing restored, or the power button of the restored VM. Decided by
+     * {@link #outcome} alone, which the restore completes atomically: a VM that is restored but not yet
+     * published there is closed by the restore once it finds the standby ended, so no SIGTERM falls between
+     * the two (one that came after {@link #running} was set and before the outcome was, was lost: the VM ran on).
+     */
+    void terminate() {
+        if (outcome.completeExceptionally(new Ended(ExitStatus.POWEROFF, "ended by SIGTERM before any restore"))) return;
+        if (outcome.state() == java.util.concurrent.Future.State.SUCCESS) outcome.resultNow().pressPowerButton();
     }
 
     @Override
@@ -326,6 +329,7 @@ final class Standby implements VmControl {
             throw e;
         }
         running = vm.control();
+        beforePublishing.run();
         if (!outcome.complete(vm)) { // ended (SIGTERM) while the VM was being built: do not leave it running
             running = null;
             vm.close();

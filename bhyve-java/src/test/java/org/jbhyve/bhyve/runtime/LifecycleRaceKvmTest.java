@@ -94,4 +94,35 @@ class LifecycleRaceKvmTest {
             assertThat(reply.getString("message")).contains("guest powered off").contains("bhyve exits with status 1");
         }
     }
+
+    /**
+     * SIGTERM (the ACPI power button) while a live checkpoint has the guest paused: the press is neither
+     * lost nor half in the snapshot. The running guest powers off once resumed, and the snapshot, taken
+     * after the press, holds it pending, so its restored guest powers off too instead of running on.
+     */
+    @Test
+    void aPowerButtonPressDuringTheCheckpointsPauseReachesTheGuestAndItsSnapshot(@TempDir Path dir) throws Exception {
+        Path snap = dir.resolve("p.snap");
+        try (BhyveRun run = SnapshotKvmTest.demoAfterTicks(1)) {
+            try (SnapshotSave save = SnapshotSave.open(new SnapshotTarget.File(snap), run.runtime)) {
+                assertThat(save.precopy(() -> false)).as("KVM keeps a dirty log").isTrue();
+                run.runtime.pause(T);
+                try {
+                    run.runtime.pressPowerButton(); // what Main's SIGTERM handler does, on its own thread
+                    save.capturePaused();
+                } finally {
+                    run.runtime.resume();
+                }
+                save.commit();
+            }
+            assertThat(run.exitStatus(T)).as(run.output()).isEqualTo(ExitStatus.POWEROFF.code());
+        }
+        SnapshotReader.verify(snap);
+        try (BhyveRun restored = BhyveRun.restore(snap, java.util.List.of())) {
+            assertThat(restored.runtime).as(restored.stderr()).isNotNull();
+            // The demo guest powers off within a second of the press; without it, it ticks on for good.
+            assertThat(restored.exitStatus(Duration.ofSeconds(30))).as(restored.output()).isEqualTo(ExitStatus.POWEROFF.code());
+            assertThat(restored.output()).as("no reboot").doesNotContain("jbhyve demo guest");
+        }
+    }
 }

@@ -341,6 +341,18 @@ public final class AcpiPm implements IoHandler, Lifecycle, Snapshottable {
         updateSci();
     }
 
+    /**
+     * The VM was restored and is about to run: drives the SCI again. An event that came while a checkpoint
+     * had this device paused (SIGTERM's power button press) is in the snapshot's registers, but its SCI was
+     * held back for resume(), so the interrupt controllers' saved state has the line low; and they are
+     * restored after the devices, over the level {@link #restoreState} drove. Without this the restored
+     * guest never saw that press.
+     */
+    @Override
+    public synchronized void restored() {
+        if (sciAsserted) sci.assertLine();
+    }
+
     private void reportOnce(String key, String message) {
         if (reported.add(key)) platform.log(NAME, message);
     }

@@ -125,4 +125,42 @@ class LifecycleRaceKvmTest {
             assertThat(restored.output()).as("no reboot").doesNotContain("jbhyve demo guest");
         }
     }
+
+    /**
+     * A destroy sent while a live checkpoint copies RAM is served after it (requests are served in
+     * order): the checkpoint completes and verifies, the destroy ends the VM with status 4, and no
+     * temporary file is left. Whatever the order, nothing may hang.
+     */
+    @Test
+    void aDestroySentDuringALiveCheckpointEndsTheVmAfterItWithStatus4(@TempDir Path dir) throws Exception {
+        Path snaps = Files.createDirectory(dir.resolve("snaps"));
+        try (BhyveRun run = BhyveRun.guest("dirty"); ControlServer server = control(run, dir.resolve("run"))) {
+            run.awaitOutput(o -> o.contains("dirty pass 8"), T);
+            java.util.concurrent.CompletableFuture<NvList> checkpointed = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return checkpoint(server, snaps, "live.snap", false);
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            // Send the destroy once the checkpoint is being served (its temporary file exists), so it waits behind it.
+            long deadline = System.nanoTime() + T.toNanos();
+            while (!checkpointed.isDone() && System.nanoTime() < deadline) {
+                try (var files = Files.list(snaps)) {
+                    if (files.findAny().isPresent()) break;
+                }
+                Thread.sleep(1);
+            }
+            NvList destroyed = command(server, "destroy");
+            NvList reply = checkpointed.get(T.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(reply.getNumber("error")).as(reply.toString()).isZero();
+            assertThat(reply.getString("message")).contains("pre-copied");
+            assertThat(destroyed.getNumber("error")).as(destroyed.toString()).isZero();
+            assertThat(run.exitStatus(T)).isEqualTo(ExitStatus.ERROR.code());
+        }
+        SnapshotReader.verify(snaps.resolve("live.snap"));
+        try (var files = Files.list(snaps)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("live.snap");
+        }
+    }
 }

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import org.jbhyve.bhyve.device.ReadAhead;
+
 /** Host input on its way to the guest: reads a stream and hands it over at the guest's pace. */
 final class InputPump {
     private InputPump() {}
@@ -25,18 +27,39 @@ final class InputPump {
         byte[] buffer = new byte[256];
         while (!stopped.getAsBoolean()) {
             int n = in.read(buffer);
-            if (n < 0) return;
-            for (int i = 0; i < n; i++) {
-                try {
-                    while (!receiver.awaitRoom(ROOM_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-                        if (stopped.getAsBoolean()) return;
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                receiver.receive(buffer[i]);
-            }
+            if (n < 0 || !handOver(buffer, n, receiver, stopped)) return;
         }
+    }
+
+    /**
+     * Copies what a client sent, read ahead of the guest, to {@code receiver} until the client hung up
+     * and the guest took all of it, the input is discarded, or {@code stopped}.
+     */
+    static void forward(ReadAhead in, SerialBackend.Receiver receiver, BooleanSupplier stopped) {
+        byte[] buffer = new byte[256];
+        try {
+            while (!stopped.getAsBoolean()) {
+                int n = in.take(buffer, ROOM_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (n < 0 || !handOver(buffer, n, receiver, stopped)) return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Hands {@code n} bytes to the guest one at a time as room appears; false when stopped first. */
+    private static boolean handOver(byte[] buffer, int n, SerialBackend.Receiver receiver, BooleanSupplier stopped) {
+        for (int i = 0; i < n; i++) {
+            try {
+                while (!receiver.awaitRoom(ROOM_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                    if (stopped.getAsBoolean()) return false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            receiver.receive(buffer[i]);
+        }
+        return true;
     }
 }

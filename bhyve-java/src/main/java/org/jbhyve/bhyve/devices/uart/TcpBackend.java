@@ -6,11 +6,12 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
+
+import org.jbhyve.bhyve.device.ReadAhead;
 
 /**
  * A serial port served over TCP ({@code lpc.comN.path=tcp=HOST:PORT}, bhyve's own syntax): a
@@ -18,18 +19,27 @@ import java.util.function.Consumer;
  * {@code Socket already connected} and closed, as bhyve does; when the client goes away the
  * listener takes the next one. Guest output while no client is connected is dropped.
  *
+ * <p>A client's input is read ahead of the guest ({@link ReadAhead}), so a client that hangs up is
+ * noticed even while the guest is not reading that port; the next client then takes the port, and
+ * what the one before sent that the guest never read is dropped.
+ *
  * <p>The address must be numeric: {@code tcp=127.0.0.1:4444} or {@code tcp=[::1]:4444}. Nothing
  * is resolved and nothing is bound to an address that was not given. Port 0 picks a free port
  * (see {@link #localAddress()}).
  */
 public final class TcpBackend implements SerialBackend {
     static final byte[] BUSY_MESSAGE = "Socket already connected\n".getBytes(StandardCharsets.US_ASCII);
+    /** A client's input read ahead of the guest: more than anyone types, and a fair paste. */
+    static final int INPUT_READ_AHEAD = 64 << 10;
+
+    /** One client: its socket and what it sent that the guest has not taken. */
+    private record Connection(SocketChannel channel, ReadAhead input) {}
 
     private final ServerSocketChannel server;
     private final InetSocketAddress bound;
     private final Consumer<String> log;
     private final OutputPump pump;
-    private volatile SocketChannel client;
+    private volatile Connection client;
     private volatile boolean closed;
 
     /**
@@ -121,12 +131,22 @@ public final class TcpBackend implements SerialBackend {
                         + "); no more clients");
                 return;
             }
-            if (client != null) {
+            Connection k = new Connection(c, new ReadAhead(INPUT_READ_AHEAD)), gone;
+            synchronized (this) {
+                gone = client;
+                if (gone != null && !gone.input().ended()) k = null;
+                else client = k;
+            }
+            if (k == null) {
                 turnAway(c);
                 continue;
             }
-            client = c;
-            Thread.ofPlatform().name("serial-in tcp " + format(bound)).daemon().start(() -> serve(c, receiver));
+            // The client before hung up while the guest was not reading: it gives way, and its unread input
+            // goes with it.
+            if (gone != null) disconnect(gone);
+            Connection serving = k;
+            Thread.ofPlatform().name("serial-read tcp " + format(bound)).daemon().start(() -> readAhead(serving));
+            Thread.ofPlatform().name("serial-in tcp " + format(bound)).daemon().start(() -> serve(serving, receiver));
         }
     }
 
@@ -138,22 +158,40 @@ public final class TcpBackend implements SerialBackend {
         }
     }
 
-    private void serve(SocketChannel c, SerialBackend.Receiver receiver) {
+    /** Reads the client's socket into its read-ahead until the client hangs up. */
+    private void readAhead(Connection k) {
+        ByteBuffer buf = ByteBuffer.allocate(4096);
         try {
-            InputPump.forward(Channels.newInputStream(c), receiver, () -> closed || client != c);
+            while (!closed) {
+                buf.clear();
+                int n = k.channel().read(buf);
+                if (n < 0 || !k.input().put(buf.array(), 0, n)) break;
+            }
         } catch (IOException e) {
-            // the client reset the connection: same as a disconnect
+            // the client reset the connection, or it was closed here: same as a hang-up
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
-            disconnect(c);
+            k.input().end();
         }
     }
 
-    private void disconnect(SocketChannel c) {
-        synchronized (this) {
-            if (client == c) client = null;
-        }
+    /** Hands the client's input to the guest; the client is done once it hung up and the guest took it all. */
+    private void serve(Connection k, SerialBackend.Receiver receiver) {
         try {
-            c.close();
+            InputPump.forward(k.input(), receiver, () -> closed || client != k);
+        } finally {
+            disconnect(k);
+        }
+    }
+
+    private void disconnect(Connection k) {
+        synchronized (this) {
+            if (client == k) client = null;
+        }
+        k.input().discard();
+        try {
+            k.channel().close();
         } catch (IOException ignored) {
             // already gone
         }
@@ -161,13 +199,13 @@ public final class TcpBackend implements SerialBackend {
 
     /** Output goes to the current client; with none, or when it fails, the bytes are dropped. */
     private void sendToClient(byte[] b, int off, int len) {
-        SocketChannel c = client;
-        if (c == null) return;
+        Connection k = client;
+        if (k == null) return;
         ByteBuffer buf = ByteBuffer.wrap(b, off, len);
         try {
-            while (buf.hasRemaining()) c.write(buf);
+            while (buf.hasRemaining()) k.channel().write(buf);
         } catch (IOException e) {
-            disconnect(c);
+            disconnect(k);
         }
     }
 
@@ -196,7 +234,7 @@ public final class TcpBackend implements SerialBackend {
         } catch (IOException ignored) {
             // shutting down
         }
-        SocketChannel c = client;
-        if (c != null) disconnect(c);
+        Connection k = client;
+        if (k != null) disconnect(k);
     }
 }

@@ -15,8 +15,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.jbhyve.bhyve.config.ConfigException;
+import org.jbhyve.bhyve.device.ReadAhead;
 
 /**
  * The host end of one virtio-console port: a UNIX socket the device listens on (bhyve's
@@ -26,17 +29,24 @@ import org.jbhyve.bhyve.config.ConfigException;
  * <p>Output from the guest is queued here (at most {@link #OUTPUT_CAPACITY} bytes) and written by
  * the port's writer thread, so a slow client never blocks a vCPU; while the queue is full the device
  * leaves the guest's buffers on the ring. Without a client, output is dropped, as in bhyve. Input is
- * read by a reader thread and handed to {@link Sink#input}, which blocks until the guest has
- * buffers for it.
+ * read ahead of the guest by a reader thread ({@link ReadAhead}) and handed to {@link Sink#input} by
+ * another, which blocks until the guest has buffers for it. Reading ahead, a client that hangs up is
+ * noticed even while the guest reads nothing: the next client then takes the port (what the one
+ * before sent that the guest never read is dropped) instead of being closed at once.
  */
 final class ConsolePort implements AutoCloseable {
     /** Bytes of guest output queued for the host before the device stops taking more. */
     static final int OUTPUT_CAPACITY = 256 << 10;
+    /** A client's input read ahead of the guest. */
+    static final int INPUT_READ_AHEAD = 64 << 10;
 
     /** What the port tells the device. */
     interface Sink {
-        /** Bytes from the host for the guest; blocks until they are delivered or the port closes. */
-        void input(ConsolePort port, byte[] data, int length);
+        /**
+         * Bytes from the host for the guest; blocks until they are delivered, the port closes, or
+         * {@code wanted} turns false (the client that sent them gave way to another).
+         */
+        void input(ConsolePort port, byte[] data, int length, BooleanSupplier wanted);
 
         /** A client connected or went away. */
         void connected(ConsolePort port, boolean connected);
@@ -54,7 +64,10 @@ final class ConsolePort implements AutoCloseable {
     private final FileChannel fileChannel;
     private final ArrayDeque<byte[]> output = new ArrayDeque<>();
     private int queued;
-    private SocketChannel client;
+    /** One client: its socket and what it sent that the guest has not taken. */
+    private record Connection(SocketChannel channel, ReadAhead input) {}
+
+    private Connection client;
     private volatile boolean closed;
     private final Thread writer;
     private final Thread acceptor;
@@ -189,55 +202,97 @@ final class ConsolePort implements AutoCloseable {
             } catch (IOException e) {
                 return; // closed
             }
-            boolean accepted;
+            Connection k = new Connection(c, new ReadAhead(INPUT_READ_AHEAD)), gone;
             synchronized (this) {
-                accepted = client == null && !closed;
-                if (accepted) client = c;
+                gone = client;
+                // One client at a time, as bhyve; but one that hung up gives way (with its unread input).
+                if (closed || (gone != null && !gone.input().ended())) {
+                    k = null;
+                } else {
+                    client = k;
+                    if (gone != null) dropOutput();
+                }
             }
-            if (!accepted) {
+            if (k == null) {
                 try {
-                    c.close(); // one client at a time, as bhyve
+                    c.close();
                 } catch (IOException ignored) {
                     // nothing to do
                 }
                 continue;
             }
+            if (gone != null) closeQuietly(gone);
             sink.connected(this, true);
-            Thread.ofPlatform().daemon().name(acceptor.getName().replace("accept", "in")).start(() -> readLoop(c));
+            Connection serving = k;
+            String in = acceptor.getName().replace("accept", "in");
+            Thread.ofPlatform().daemon().name(in.replace(" in", " read")).start(() -> readAhead(serving));
+            Thread.ofPlatform().daemon().name(in).start(() -> deliver(serving));
         }
     }
 
-    private void readLoop(SocketChannel c) {
+    /** Reads the client's socket into its read-ahead until the client hangs up. */
+    private void readAhead(Connection k) {
         ByteBuffer buf = ByteBuffer.allocate(4096);
         try {
             while (!closed) {
                 buf.clear();
-                int n = c.read(buf);
-                if (n < 0) break;
-                if (n > 0) sink.input(this, buf.array(), n);
+                int n = k.channel().read(buf);
+                if (n < 0 || !k.input().put(buf.array(), 0, n)) break;
             }
         } catch (IOException e) {
-            // the client went away
+            // the client went away, or its socket was closed here
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            k.input().end();
         }
-        disconnect(c);
     }
 
-    private void disconnect(SocketChannel c) {
-        boolean was;
-        synchronized (this) {
-            was = client == c;
-            if (was) {
-                client = null;
-                output.clear();
-                queued = 0;
-                notifyAll();
-            }
-        }
+    /** Hands the client's input to the device; the client is done once it hung up and the guest took it all. */
+    private void deliver(Connection k) {
+        byte[] buf = new byte[4096];
+        BooleanSupplier current = () -> !closed && isClient(k);
         try {
-            c.close();
+            int n;
+            while (current.getAsBoolean() && (n = k.input().take(buf, 1, TimeUnit.SECONDS)) >= 0) {
+                if (n > 0) sink.input(this, buf, n, current);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        disconnect(k);
+    }
+
+    private synchronized boolean isClient(Connection k) {
+        return client == k;
+    }
+
+    /** Drops queued output (its client is gone). Holds the lock. */
+    private void dropOutput() {
+        output.clear();
+        queued = 0;
+        notifyAll();
+    }
+
+    private static void closeQuietly(Connection k) {
+        k.input().discard();
+        try {
+            k.channel().close();
         } catch (IOException ignored) {
             // already gone
         }
+    }
+
+    private void disconnect(Connection k) {
+        boolean was;
+        synchronized (this) {
+            was = client == k;
+            if (was) {
+                client = null;
+                dropOutput();
+            }
+        }
+        closeQuietly(k);
         if (was && !closed) {
             sink.connected(this, false);
             sink.outputDrained(this);
@@ -247,7 +302,7 @@ final class ConsolePort implements AutoCloseable {
     private void writeLoop() {
         while (!closed) {
             byte[] chunk;
-            SocketChannel c;
+            Connection c;
             synchronized (this) {
                 while (output.isEmpty() && !closed) {
                     try {
@@ -265,7 +320,7 @@ final class ConsolePort implements AutoCloseable {
                 if (file) {
                     while (b.hasRemaining()) fileChannel.write(b);
                 } else if (c != null) {
-                    while (b.hasRemaining()) c.write(b);
+                    while (b.hasRemaining()) c.channel().write(b);
                 }
             } catch (ClosedChannelException | SocketException e) {
                 if (c != null) disconnect(c);
@@ -286,14 +341,14 @@ final class ConsolePort implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        SocketChannel c;
+        Connection c;
         synchronized (this) {
             c = client;
             client = null;
             notifyAll();
         }
+        if (c != null) closeQuietly(c);
         try {
-            if (c != null) c.close();
             if (server != null) {
                 server.close();
                 Files.deleteIfExists(path);

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.jbhyve.bhyve.config.ConfigException;
 import org.jbhyve.bhyve.config.ConfigTree;
@@ -230,20 +231,20 @@ public final class VirtioConsole extends VirtioPciDevice implements ConsolePort.
     // ---------------------------------------------------------------- guest input
 
     @Override
-    public void input(ConsolePort host, byte[] data, int length) {
+    public void input(ConsolePort host, byte[] data, int length, BooleanSupplier wanted) {
         try {
-            deliver(host, data, length);
+            deliver(host, data, length, wanted);
         } catch (RuntimeException e) {
             if (!memoryGone(e)) throw e;
         }
     }
 
-    private void deliver(ConsolePort host, byte[] data, int length) {
+    private void deliver(ConsolePort host, byte[] data, int length, BooleanSupplier wanted) {
         int id = host.id();
         VirtQueue q = queue(receiveQueue(id));
         int off = 0;
         synchronized (lock()) {
-            while (off < length && host.connected() && portActive(id) && !gone()) {
+            while (off < length && wanted.getAsBoolean() && host.connected() && portActive(id) && !gone()) {
                 DescriptorChain c = take(q);
                 if (c == null) {
                     try {

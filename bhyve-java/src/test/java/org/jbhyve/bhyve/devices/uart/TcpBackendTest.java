@@ -68,6 +68,49 @@ class TcpBackendTest {
         }
     }
 
+    /**
+     * A client that typed into a port the guest does not read, and left, gives way to the next client; it
+     * was kept (its end of stream waited behind the unread bytes) and every later client was turned away.
+     */
+    @Test
+    void aClientThatLeftWhileTheGuestReadNothingGivesWayToTheNext() throws Exception {
+        try (FakePlatform p = new FakePlatform();
+             TcpBackend tcp = TcpBackend.listen("127.0.0.1:0", m -> p.log("com2", m));
+             Uart16550 uart = new Uart16550(p, "com2", BASE, 3, tcp)) {
+            byte[] typed = new byte[100];
+            java.util.Arrays.fill(typed, (byte) 'a');
+            try (Socket first = connect(tcp)) {
+                awaitClient(tcp);
+                first.getOutputStream().write(typed); // one fits into RBR (no FIFO enabled); the guest reads none
+            }
+            Socket second = connectUntilAccepted(tcp);
+            try (second) {
+                second.getOutputStream().write("second".getBytes(StandardCharsets.US_ASCII));
+                // What the UART already held stays there; the rest of the first client's input is dropped.
+                assertThat(readFromGuest(p, BASE, 1 + 6)).isEqualTo("asecond");
+            }
+        }
+    }
+
+    /** Connects until a connection is not turned away (the port may not have noticed the last client leave yet). */
+    private static Socket connectUntilAccepted(TcpBackend tcp) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            Socket s = connect(tcp);
+            s.setSoTimeout(1000);
+            try {
+                int b = s.getInputStream().read();
+                s.close();
+                assertThat(b).as("a turned-away client is told so").isEqualTo((int) 'S');
+            } catch (java.net.SocketTimeoutException accepted) {
+                s.setSoTimeout(5000);
+                return s;
+            }
+            assertThat(System.nanoTime()).as("the next client is taken").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
     @Test
     void closingReleasesThePort() throws Exception {
         int port;

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.jbhyve.bhyve.config.ConfigException;
 import org.junit.jupiter.api.Test;
@@ -116,6 +117,55 @@ class VirtioConsoleTest {
             }
         }
         assertThat(Files.exists(sock)).as("the socket is removed on close").isFalse();
+    }
+
+    /**
+     * A client that wrote into a port the guest gives no receive buffers for, and left, gives way to the
+     * next client; it was kept (its end of stream waited behind the unread bytes) and every later client
+     * was closed at once. What it sent goes with it.
+     */
+    @Test
+    void aClientThatLeftWhileTheGuestReadNothingGivesWayToTheNext() throws Exception {
+        Path sock = dir.resolve("con.sock");
+        try (VirtioHarness h = console(sock)) {
+            GuestRing[] r = bringUp(h, 0);
+            try (SocketChannel first = connect(h, sock)) {
+                first.write(ByteBuffer.wrap("from the first client\n".getBytes(StandardCharsets.US_ASCII)));
+            }
+            try (SocketChannel second = connectUntilAccepted(sock)) {
+                r[0].desc(0, IN, 64, DESC_F_WRITE, 0);
+                r[0].offer(0);
+                h.lout(LEGACY_QUEUE_NOTIFY, 2, 0);
+                second.write(ByteBuffer.wrap("second\n".getBytes(StandardCharsets.US_ASCII)));
+                assertThat(VirtioHarness.await(() -> r[0].usedIdx() == 1, 5000)).isTrue();
+                byte[] got = new byte[r[0].usedLength(0)];
+                h.memory().read(IN, got, 0, got.length);
+                assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo("second\n");
+            }
+        }
+    }
+
+    /** Connects until a connection is not closed at once (the port may not have noticed the last client leave). */
+    private static SocketChannel connectUntilAccepted(Path sock) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(sock));
+            c.configureBlocking(false);
+            try (java.nio.channels.Selector s = java.nio.channels.Selector.open()) {
+                c.register(s, java.nio.channels.SelectionKey.OP_READ);
+                if (s.select(1000) == 0) { // nothing to read and not closed: taken
+                    s.selectedKeys().clear();
+                    c.keyFor(s).cancel();
+                    s.selectNow();
+                    c.configureBlocking(true);
+                    return c;
+                }
+            }
+            assertThat(c.read(ByteBuffer.allocate(1))).as("a turned-away client is closed").isEqualTo(-1);
+            c.close();
+            assertThat(System.nanoTime()).as("the next client is taken").isLessThan(deadline);
+            Thread.sleep(50);
+        }
     }
 
     @Test

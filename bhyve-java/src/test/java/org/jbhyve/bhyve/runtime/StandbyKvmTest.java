@@ -136,6 +136,14 @@ class StandbyKvmTest {
         }
     }
 
+    private static StateRecord withCr0(StateRecord vcpu, long cr0) {
+        try {
+            return vcpu.toBuilder().putRecord("sregs", vcpu.record("sregs").toBuilder().putU64("cr0", cr0).build()).build();
+        } catch (SnapshotFormatException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static List<String> standbyArgs(Path control, List<String> machine) {
         List<String> args = new ArrayList<>(machine);
         args.addAll(List.of("-l", "com1,stdio", "-o", "restore.standby=true", "-o", "control.dir=" + control, "sb"));
@@ -181,6 +189,15 @@ class StandbyKvmTest {
                     .doesNotContain("prepared a machine").doesNotContain("which is dropped");
             assertThat(request(socket, new NvList().addString("cmd", "get-stats")).getNvList("stats").getNumber("ready"))
                     .isEqualTo(1);
+            // A snapshot that only KVM refuses (CR0.PG without PE), after the restore began to change the machine:
+            // that machine is dropped and another prepared, which the next request restores into.
+            Path badCr0 = dir.resolve("bad-cr0.snap");
+            SnapshotKvmTest.rewriteChunks(snap, badCr0, c -> List.of(SnapshotKvmTest.NewChunk.of(c,
+                    c.name().equals("vcpu") ? withCr0(c.record(), 0x8000_0000L) : c.record())), cfg -> { });
+            NvList rejected = restore(socket, badCr0.toString());
+            assertThat(rejected.getNumber("error")).as(rejected.getString("message")).isEqualTo(ControlProtocol.EINVAL);
+            sb.await("a machine prepared again", c -> c.err().contains("which is dropped")
+                    && c.err().contains("prepared a machine for the next restore"));
 
             NvList ok = restore(socket, snap.toString());
             assertThat(ok.getNumber("error")).as(ok.getString("message")).isZero();

@@ -32,8 +32,24 @@ public final class TcpBackend implements SerialBackend {
     /** A client's input read ahead of the guest: more than anyone types, and a fair paste. */
     static final int INPUT_READ_AHEAD = 64 << 10;
 
-    /** One client: its socket and what it sent that the guest has not taken. */
-    private record Connection(SocketChannel channel, ReadAhead input) {}
+    /**
+     * One client: its socket and what it sent that the guest has not taken. {@code outputFailed}: writing to
+     * it failed (it hung up), so guest output to it is dropped; its input still goes to the guest.
+     */
+    private static final class Connection {
+        final SocketChannel channel;
+        final ReadAhead input;
+        volatile boolean outputFailed;
+
+        Connection(SocketChannel channel, ReadAhead input) {
+            this.channel = channel;
+            this.input = input;
+        }
+
+        SocketChannel channel() { return channel; }
+
+        ReadAhead input() { return input; }
+    }
 
     private final ServerSocketChannel server;
     private final InetSocketAddress bound;
@@ -197,15 +213,19 @@ public final class TcpBackend implements SerialBackend {
         }
     }
 
-    /** Output goes to the current client; with none, or when it fails, the bytes are dropped. */
+    /**
+     * Output goes to the current client; with none, or when it fails, the bytes are dropped. A failed write
+     * does not end the client: it hung up (the reader sees that too), and what it sent before, which the
+     * guest may be reading now and echoing, still goes to the guest; its delivery ends it after that.
+     */
     private void sendToClient(byte[] b, int off, int len) {
         Connection k = client;
-        if (k == null) return;
+        if (k == null || k.outputFailed) return;
         ByteBuffer buf = ByteBuffer.wrap(b, off, len);
         try {
             while (buf.hasRemaining()) k.channel().write(buf);
         } catch (IOException e) {
-            disconnect(k);
+            k.outputFailed = true;
         }
     }
 

@@ -92,6 +92,37 @@ class TcpBackendTest {
         }
     }
 
+    /**
+     * {@code echo text | nc -q0}: a client that sends and closes at once. A guest that reads later echoes
+     * what it reads, as a tty does; the echo fails (the client is gone), and that must not throw away what
+     * the client sent and the guest has not read yet.
+     */
+    @Test
+    void whatAClientSentBeforeItClosedReachesAGuestThatEchoesWhileReading() throws Exception {
+        try (FakePlatform p = new FakePlatform();
+             TcpBackend tcp = TcpBackend.listen("127.0.0.1:0", m -> p.log("com2", m));
+             Uart16550 uart = new Uart16550(p, "com2", BASE, 3, tcp)) {
+            StringBuilder sent = new StringBuilder();
+            for (int i = 0; i < 1000; i++) sent.append((char) ('a' + i % 26));
+            try (Socket client = connect(tcp)) {
+                awaitClient(tcp);
+                client.getOutputStream().write(sent.toString().getBytes(StandardCharsets.US_ASCII));
+            }
+            StringBuilder got = new StringBuilder();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (got.length() < sent.length() && System.nanoTime() < deadline) {
+                if ((p.inb(BASE + 5) & 1) != 0) {
+                    int c = p.inb(BASE);
+                    got.append((char) c);
+                    p.outb(BASE, c); // the tty's echo, to a client that has gone
+                } else {
+                    Thread.sleep(1);
+                }
+            }
+            assertThat(got).hasToString(sent.toString());
+        }
+    }
+
     /** Connects until a connection is not turned away (the port may not have noticed the last client leave yet). */
     private static Socket connectUntilAccepted(TcpBackend tcp) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

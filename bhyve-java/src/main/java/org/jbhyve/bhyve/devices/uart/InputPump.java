@@ -47,7 +47,11 @@ final class InputPump {
         }
     }
 
-    /** Hands {@code n} bytes to the guest one at a time as room appears; false when stopped first. */
+    /**
+     * Hands {@code n} bytes to the guest one at a time as room appears; false when stopped first. Stopping
+     * is checked before every byte, not only while the guest has no room: a guest that keeps reading would
+     * otherwise get the rest of a batch from a client that another one has replaced.
+     */
     private static boolean handOver(byte[] buffer, int n, SerialBackend.Receiver receiver, BooleanSupplier stopped) {
         for (int i = 0; i < n; i++) {
             try {
@@ -58,6 +62,7 @@ final class InputPump {
                 Thread.currentThread().interrupt();
                 return false;
             }
+            if (stopped.getAsBoolean()) return false;
             receiver.receive(buffer[i]);
         }
         return true;

@@ -84,7 +84,7 @@ class TcpBackendTest {
                 first.getOutputStream().write(typed); // one fits into RBR (no FIFO enabled); the guest reads none
             }
             Socket second = connectUntilAccepted(tcp);
-            try (second) {
+            try (Socket taken = second) {
                 second.getOutputStream().write("second".getBytes(StandardCharsets.US_ASCII));
                 // What the UART already held stays there; the rest of the first client's input is dropped.
                 assertThat(readFromGuest(p, BASE, 1 + 6)).isEqualTo("asecond");
@@ -120,6 +120,58 @@ class TcpBackendTest {
                 }
             }
             assertThat(got).hasToString(sent.toString());
+        }
+    }
+
+    /**
+     * Once the next client has taken the port, the guest gets nothing more of what the client before sent:
+     * also not the rest of what that client's delivery had already taken, while the guest keeps reading.
+     */
+    @Test
+    void afterTheNextClientTookThePortTheOneBeforeDeliversNoMore() throws Exception {
+        try (FakePlatform p = new FakePlatform();
+             TcpBackend tcp = TcpBackend.listen("127.0.0.1:0", m -> p.log("com2", m));
+             Uart16550 uart = new Uart16550(p, "com2", BASE, 3, tcp)) {
+            byte[] typed = new byte[1000];
+            java.util.Arrays.fill(typed, (byte) 'a');
+            try (Socket first = connect(tcp)) {
+                awaitClient(tcp);
+                first.getOutputStream().write(typed);
+            }
+            // The guest reads a byte every 20 ms: slow, but never so slow that a wait for room runs out.
+            int before = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (before < 5 && System.nanoTime() < deadline) {
+                if ((p.inb(BASE + 5) & 1) != 0 && p.inb(BASE) == 'a') before++;
+                Thread.sleep(20);
+            }
+            assertThat(before).as("the first client's bytes reach the guest").isEqualTo(5);
+            // The guest writes '.' until a second client sees one: from then on the port is its. One turned away
+            // (the port has not seen the first hang up yet) tries again.
+            Socket second = null;
+            while (second == null && System.nanoTime() < deadline) {
+                Socket s = connect(tcp);
+                InputStream fromGuest = s.getInputStream();
+                int seen = -1;
+                while (seen < 0 && System.nanoTime() < deadline) {
+                    if ((p.inb(BASE + 5) & 1) != 0) p.inb(BASE);
+                    p.outb(BASE, '.');
+                    if (fromGuest.available() > 0) seen = fromGuest.read();
+                    else Thread.sleep(20);
+                }
+                if (seen == '.') second = s;
+                else s.close();
+            }
+            assertThat(second).as("a second client takes the port (the first hung up)").isNotNull();
+            try (Socket taken = second) {
+                int more = 0;
+                for (int i = 0; i < 50; i++) {
+                    if ((p.inb(BASE + 5) & 1) != 0 && p.inb(BASE) == 'a') more++;
+                    Thread.sleep(20);
+                }
+                assertThat(more).as("bytes of the first client after the second took the port (one may sit in RBR)")
+                        .isLessThanOrEqualTo(2);
+            }
         }
     }
 

@@ -1,7 +1,6 @@
 package org.jbhyve.bhyve.devices.virtio;
 
 import java.io.IOException;
-import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -64,8 +63,24 @@ final class ConsolePort implements AutoCloseable {
     private final FileChannel fileChannel;
     private final ArrayDeque<byte[]> output = new ArrayDeque<>();
     private int queued;
-    /** One client: its socket and what it sent that the guest has not taken. */
-    private record Connection(SocketChannel channel, ReadAhead input) {}
+    /**
+     * One client: its socket and what it sent that the guest has not taken. {@code outputFailed}: writing to
+     * it failed (it hung up), so guest output for it is dropped; its input still goes to the guest.
+     */
+    private static final class Connection {
+        final SocketChannel channel;
+        final ReadAhead input;
+        volatile boolean outputFailed;
+
+        Connection(SocketChannel channel, ReadAhead input) {
+            this.channel = channel;
+            this.input = input;
+        }
+
+        SocketChannel channel() { return channel; }
+
+        ReadAhead input() { return input; }
+    }
 
     private Connection client;
     private volatile boolean closed;
@@ -181,7 +196,7 @@ final class ConsolePort implements AutoCloseable {
 
     /** Queues guest output (the caller checked {@link #room()}). Dropped without a client. */
     synchronized void write(byte[] data) {
-        if (!connected() || data.length == 0) return;
+        if (!connected() || data.length == 0 || (client != null && client.outputFailed)) return;
         output.add(data);
         queued += data.length;
         notifyAll();
@@ -263,6 +278,12 @@ final class ConsolePort implements AutoCloseable {
         disconnect(k);
     }
 
+    /** Writing to {@code k} failed: its queued output, and all later, is dropped. */
+    private synchronized void failOutput(Connection k) {
+        k.outputFailed = true;
+        if (client == k) dropOutput();
+    }
+
     private synchronized boolean isClient(Connection k) {
         return client == k;
     }
@@ -319,13 +340,15 @@ final class ConsolePort implements AutoCloseable {
                 ByteBuffer b = ByteBuffer.wrap(chunk);
                 if (file) {
                     while (b.hasRemaining()) fileChannel.write(b);
-                } else if (c != null) {
+                } else if (c != null && !c.outputFailed) {
                     while (b.hasRemaining()) c.channel().write(b);
                 }
-            } catch (ClosedChannelException | SocketException e) {
-                if (c != null) disconnect(c);
+            } catch (ClosedChannelException e) {
+                if (c != null) disconnect(c); // closed here: replaced, or the port closes
             } catch (IOException e) {
-                if (c != null) disconnect(c);
+                // The client hung up. What it sent before may still be on its way to the guest (which may be
+                // echoing it right now): only its output ends here; its delivery ends it once that is taken.
+                if (c != null) failOutput(c);
                 else if (file) closed = true; // the file is gone for good
             }
             synchronized (this) {

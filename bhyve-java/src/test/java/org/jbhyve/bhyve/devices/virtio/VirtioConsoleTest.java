@@ -145,6 +145,33 @@ class VirtioConsoleTest {
         }
     }
 
+    /**
+     * A client that writes and closes at once: what it sent reaches a guest that reads only later, also when
+     * the guest writes to the port in between (a tty's echo, a prompt) and that write fails.
+     */
+    @Test
+    void whatAClientSentBeforeItClosedSurvivesAFailedWriteToIt() throws Exception {
+        Path sock = dir.resolve("con.sock");
+        try (VirtioHarness h = console(sock)) {
+            GuestRing[] r = bringUp(h, 0);
+            try (SocketChannel client = connect(h, sock)) {
+                client.write(ByteBuffer.wrap("typed\n".getBytes(StandardCharsets.US_ASCII)));
+            }
+            send(h, r[1], 1, "login: ".getBytes(StandardCharsets.US_ASCII), 0);
+            assertThat(VirtioHarness.await(() -> r[1].usedIdx() == 1, 5000)).isTrue();
+            Thread.sleep(500); // the port's writer tries the closed socket
+            r[0].desc(0, IN, 64, DESC_F_WRITE, 0);
+            r[0].offer(0);
+            h.lout(LEGACY_QUEUE_NOTIFY, 2, 0);
+            assertThat(VirtioHarness.await(() -> r[0].usedIdx() == 1, 5000)).isTrue();
+            byte[] got = new byte[r[0].usedLength(0)];
+            h.memory().read(IN, got, 0, got.length);
+            assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo("typed\n");
+            assertThat(VirtioHarness.await(() -> !((VirtioConsole) h.dev).portConnected(0), 5000))
+                    .as("the client is gone once the guest took what it sent").isTrue();
+        }
+    }
+
     /** Connects until a connection is not closed at once (the port may not have noticed the last client leave). */
     private static SocketChannel connectUntilAccepted(Path sock) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

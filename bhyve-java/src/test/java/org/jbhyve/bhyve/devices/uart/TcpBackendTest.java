@@ -83,6 +83,11 @@ class TcpBackendTest {
                 awaitClient(tcp);
                 first.getOutputStream().write(typed); // one fits into RBR (no FIFO enabled); the guest reads none
             }
+            // Before the second client comes, the first one's delivery has put that byte there (else the
+            // second could take the port first, its input dropped with the rest, and the guest sees no 'a').
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while ((p.inb(BASE + 5) & 1) == 0 && System.nanoTime() < deadline) Thread.sleep(1);
+            assertThat(p.inb(BASE + 5) & 1).as("data ready: the first client's byte is in RBR").isEqualTo(1);
             Socket second = connectUntilAccepted(tcp);
             try (Socket taken = second) {
                 second.getOutputStream().write("second".getBytes(StandardCharsets.US_ASCII));

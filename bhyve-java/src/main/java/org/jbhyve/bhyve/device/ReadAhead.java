@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Nothing is dropped: at {@code capacity} bytes {@link #put} waits for the guest, so a larger paste
  * is flow-controlled by the socket as before (a client that sent more than that to a guest that never
- * reads, and left, still holds the port until the guest reads or the VM ends).
+ * reads, and left, still holds the port until the guest reads, the guest writes to it (the write fails)
+ * or the VM ends).
  */
 public final class ReadAhead {
     private final int capacity;

@@ -150,7 +150,9 @@ public final class TcpBackend implements SerialBackend {
             Connection k = new Connection(c, new ReadAhead(INPUT_READ_AHEAD)), gone;
             synchronized (this) {
                 gone = client;
-                if (gone != null && !gone.input().ended()) k = null;
+                // One that hung up gives way: its input ended, or a write to it failed (the input may be held
+                // back by a guest that reads nothing, so its end is not seen yet).
+                if (gone != null && !gone.input().ended() && !gone.outputFailed) k = null;
                 else client = k;
             }
             if (k == null) {

@@ -220,8 +220,9 @@ final class ConsolePort implements AutoCloseable {
             Connection k = new Connection(c, new ReadAhead(INPUT_READ_AHEAD)), gone;
             synchronized (this) {
                 gone = client;
-                // One client at a time, as bhyve; but one that hung up gives way (with its unread input).
-                if (closed || (gone != null && !gone.input().ended())) {
+                // One client at a time, as bhyve; but one that hung up gives way (with its unread input): its
+                // input ended, or a write to it failed (a guest that reads nothing may hold its end back).
+                if (closed || (gone != null && !gone.input().ended() && !gone.outputFailed)) {
                     k = null;
                 } else {
                     client = k;

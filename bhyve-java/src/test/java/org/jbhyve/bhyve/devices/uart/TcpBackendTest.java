@@ -180,6 +180,35 @@ class TcpBackendTest {
         }
     }
 
+    /**
+     * A client that sent more than is read ahead to a guest that reads nothing, and left: its end is not seen
+     * (it waits behind the unread input), but a write to it fails, and then it gives way to the next client.
+     */
+    @Test
+    void aClientAWriteToWhichFailedGivesWayToTheNext() throws Exception {
+        try (FakePlatform p = new FakePlatform();
+             TcpBackend tcp = TcpBackend.listen("127.0.0.1:0", m -> p.log("com2", m));
+             Uart16550 uart = new Uart16550(p, "com2", BASE, 3, tcp)) {
+            try (Socket first = connect(tcp)) {
+                awaitClient(tcp);
+                first.getOutputStream().write(new byte[2 * TcpBackend.INPUT_READ_AHEAD]);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while ((p.inb(BASE + 5) & 1) == 0 && System.nanoTime() < deadline) Thread.sleep(1);
+            assertThat(p.inb(BASE + 5) & 1).as("data ready: the first client's byte is in RBR").isEqualTo(1);
+            for (int i = 0; i < 5; i++) { // the first write may still go out; the peer's reset fails the next
+                p.outb(BASE, 'x');
+                assertThat(tcp.awaitDrained(5000)).isTrue();
+                Thread.sleep(20);
+            }
+            try (Socket second = connectUntilAccepted(tcp)) {
+                second.getOutputStream().write("second".getBytes(StandardCharsets.US_ASCII));
+                assertThat(readFromGuest(p, BASE, 1 + 6)).as("what the UART held, then the second client's")
+                        .isEqualTo("\0second");
+            }
+        }
+    }
+
     /** Connects until a connection is not turned away (the port may not have noticed the last client leave yet). */
     private static Socket connectUntilAccepted(TcpBackend tcp) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

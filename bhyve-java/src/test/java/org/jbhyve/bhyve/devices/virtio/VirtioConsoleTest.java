@@ -172,6 +172,33 @@ class VirtioConsoleTest {
         }
     }
 
+    /**
+     * A client that sent more than is read ahead to a guest that gives no receive buffers, and left: its end
+     * is not seen (it waits behind the unread input), but a write to it fails, and then it gives way.
+     */
+    @Test
+    void aClientAWriteToWhichFailedGivesWayToTheNext() throws Exception {
+        Path sock = dir.resolve("con.sock");
+        try (VirtioHarness h = console(sock)) {
+            GuestRing[] r = bringUp(h, 0);
+            try (SocketChannel first = connect(h, sock)) {
+                first.write(ByteBuffer.wrap(new byte[ConsolePort.INPUT_READ_AHEAD + 16 * 1024]));
+            }
+            send(h, r[1], 1, "login: ".getBytes(StandardCharsets.US_ASCII), 0);
+            assertThat(VirtioHarness.await(() -> r[1].usedIdx() == 1, 5000)).isTrue();
+            try (SocketChannel second = connectUntilAccepted(sock)) {
+                r[0].desc(0, IN, 64, DESC_F_WRITE, 0);
+                r[0].offer(0);
+                h.lout(LEGACY_QUEUE_NOTIFY, 2, 0);
+                second.write(ByteBuffer.wrap("second\n".getBytes(StandardCharsets.US_ASCII)));
+                assertThat(VirtioHarness.await(() -> r[0].usedIdx() == 1, 5000)).isTrue();
+                byte[] got = new byte[r[0].usedLength(0)];
+                h.memory().read(IN, got, 0, got.length);
+                assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo("second\n");
+            }
+        }
+    }
+
     /** Connects until a connection is not closed at once (the port may not have noticed the last client leave). */
     private static SocketChannel connectUntilAccepted(Path sock) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -1,5 +1,8 @@
 package org.jbhyve.bhyve.device;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -46,6 +49,27 @@ public final class ReadAhead {
         buffered += len;
         notifyAll();
         return true;
+    }
+
+    /**
+     * The reader's loop: reads {@code channel} into this until it ends or fails (closing the channel from
+     * another thread ends it too) or this is discarded, then marks the end. Runs on a thread of its own.
+     */
+    public void readFrom(ReadableByteChannel channel) {
+        ByteBuffer buf = ByteBuffer.allocate(4096);
+        try {
+            while (true) {
+                buf.clear();
+                int n = channel.read(buf);
+                if (n < 0 || !put(buf.array(), 0, n)) break;
+            }
+        } catch (IOException e) {
+            // the client reset the connection, or its channel was closed here: the same as a hang-up
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            end();
+        }
     }
 
     /** The client hung up (or its socket failed): no more input comes. */

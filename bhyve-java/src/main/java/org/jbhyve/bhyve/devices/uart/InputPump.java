@@ -13,6 +13,12 @@ final class InputPump {
 
     /** How long a wait for FIFO room lasts before the stop condition is checked again. */
     private static final long ROOM_POLL_MILLIS = 100;
+    /**
+     * How long a wait for a client's input lasts before the stop condition is checked again. Longer: a
+     * client that stops being wanted has its read-ahead discarded, which ends the wait at once, so this
+     * only bounds an idle client's wake-ups.
+     */
+    private static final long INPUT_POLL_MILLIS = 1000;
 
     /**
      * Copies {@code in} to {@code receiver} until end of stream, an I/O error or {@code stopped}.
@@ -39,7 +45,7 @@ final class InputPump {
         byte[] buffer = new byte[256];
         try {
             while (!stopped.getAsBoolean()) {
-                int n = in.take(buffer, ROOM_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                int n = in.take(buffer, INPUT_POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (n < 0 || !handOver(buffer, n, receiver, stopped)) return;
             }
         } catch (InterruptedException e) {

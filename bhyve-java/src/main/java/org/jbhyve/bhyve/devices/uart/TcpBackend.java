@@ -163,7 +163,8 @@ public final class TcpBackend implements SerialBackend {
             // goes with it.
             if (gone != null) disconnect(gone);
             Connection serving = k;
-            Thread.ofPlatform().name("serial-read tcp " + format(bound)).daemon().start(() -> readAhead(serving));
+            Thread.ofPlatform().name("serial-read tcp " + format(bound)).daemon()
+                    .start(() -> serving.input().readFrom(serving.channel()));
             Thread.ofPlatform().name("serial-in tcp " + format(bound)).daemon().start(() -> serve(serving, receiver));
         }
     }
@@ -176,23 +177,6 @@ public final class TcpBackend implements SerialBackend {
         }
     }
 
-    /** Reads the client's socket into its read-ahead until the client hangs up. */
-    private void readAhead(Connection k) {
-        ByteBuffer buf = ByteBuffer.allocate(4096);
-        try {
-            while (!closed) {
-                buf.clear();
-                int n = k.channel().read(buf);
-                if (n < 0 || !k.input().put(buf.array(), 0, n)) break;
-            }
-        } catch (IOException e) {
-            // the client reset the connection, or it was closed here: same as a hang-up
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            k.input().end();
-        }
-    }
 
     /** Hands the client's input to the guest; the client is done once it hung up and the guest took it all. */
     private void serve(Connection k, SerialBackend.Receiver receiver) {

@@ -241,28 +241,12 @@ final class ConsolePort implements AutoCloseable {
             sink.connected(this, true);
             Connection serving = k;
             String in = acceptor.getName().replace("accept", "in");
-            Thread.ofPlatform().daemon().name(in.replace(" in", " read")).start(() -> readAhead(serving));
+            Thread.ofPlatform().daemon().name(in.replace(" in", " read"))
+                    .start(() -> serving.input().readFrom(serving.channel()));
             Thread.ofPlatform().daemon().name(in).start(() -> deliver(serving));
         }
     }
 
-    /** Reads the client's socket into its read-ahead until the client hangs up. */
-    private void readAhead(Connection k) {
-        ByteBuffer buf = ByteBuffer.allocate(4096);
-        try {
-            while (!closed) {
-                buf.clear();
-                int n = k.channel().read(buf);
-                if (n < 0 || !k.input().put(buf.array(), 0, n)) break;
-            }
-        } catch (IOException e) {
-            // the client went away, or its socket was closed here
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            k.input().end();
-        }
-    }
 
     /** Hands the client's input to the device; the client is done once it hung up and the guest took it all. */
     private void deliver(Connection k) {

@@ -217,16 +217,22 @@ final class ConsolePort implements AutoCloseable {
             } catch (IOException e) {
                 return; // closed
             }
-            Connection k = new Connection(c, new ReadAhead(INPUT_READ_AHEAD)), gone;
+            Connection gone;
+            boolean taken;
             synchronized (this) {
                 gone = client;
                 // One client at a time, as bhyve; but one that hung up gives way (with its unread input): its
                 // input ended, or a write to it failed (a guest that reads nothing may hold its end back).
-                if (closed || (gone != null && !gone.input().ended() && !gone.outputFailed)) {
-                    k = null;
-                } else {
+                taken = !closed && (gone == null || gone.input().ended() || gone.outputFailed);
+            }
+            // The guest sees the client before leave (PORT_OPEN 0) before the new one comes (PORT_OPEN 1), as
+            // if it had been noticed leaving at once: a guest agent starts a new session.
+            if (taken && gone != null) disconnect(gone);
+            Connection k = null;
+            synchronized (this) {
+                if (taken && client == null && !closed) {
+                    k = new Connection(c, new ReadAhead(INPUT_READ_AHEAD));
                     client = k;
-                    if (gone != null) dropOutput();
                 }
             }
             if (k == null) {
@@ -237,7 +243,6 @@ final class ConsolePort implements AutoCloseable {
                 }
                 continue;
             }
-            if (gone != null) closeQuietly(gone);
             sink.connected(this, true);
             Connection serving = k;
             String in = acceptor.getName().replace("accept", "in");

@@ -285,6 +285,37 @@ class VirtioConsoleTest {
     }
 
     /**
+     * A client that takes the port from one that hung up (with input the guest never read) is a new session
+     * to the guest: PORT_OPEN 0 for the one before, then PORT_OPEN 1, as if it had been seen leaving at once.
+     */
+    @Test
+    void aTakeoverTellsTheGuestTheClientBeforeLeftAndANewOneCame() throws Exception {
+        Path sock = dir.resolve("con.sock");
+        try (VirtioHarness h = console(sock)) {
+            GuestRing[] r = bringUp(h, 1 << F_MULTIPORT);
+            for (int i = 0; i < 8; i++) {
+                r[2].desc(i, CTL_IN + 0x100L * i, 0x100, DESC_F_WRITE, 0);
+                r[2].offer(i);
+            }
+            h.lout(LEGACY_QUEUE_NOTIFY, 2, CONTROL_RX);
+            control(h, r[3], 0, 0, DEVICE_READY, 1);
+            control(h, r[3], 1, 0, PORT_READY, 1);
+            assertThat(r[2].usedIdx()).as("DEVICE_ADD, PORT_NAME").isEqualTo(2);
+            try (SocketChannel first = connect(h, sock)) {
+                assertThat(VirtioHarness.await(() -> r[2].usedIdx() == 3, 5000)).isTrue();
+                first.write(ByteBuffer.wrap("unread\n".getBytes(StandardCharsets.US_ASCII))); // no receive buffers
+            }
+            try (SocketChannel second = connectUntilAccepted(sock)) {
+                assertThat(VirtioHarness.await(() -> r[2].usedIdx() == 5, 5000)).isTrue();
+                List<int[]> msgs = controlMessages(h, r[2], 2, 5);
+                assertThat(msgs.get(0)).containsExactly(0, PORT_OPEN, 1, 8);
+                assertThat(msgs.get(1)).as("the client before left").containsExactly(0, PORT_OPEN, 0, 8);
+                assertThat(msgs.get(2)).as("a new one came").containsExactly(0, PORT_OPEN, 1, 8);
+            }
+        }
+    }
+
+    /**
      * Every control message naming a port the device never added, or an unknown event, is the guest's
      * word only: the device logs one line per kind, not one per distinct guest value. Keyed by the value,
      * each of the 2^32 port numbers added a log line and an entry to the device's set of reported

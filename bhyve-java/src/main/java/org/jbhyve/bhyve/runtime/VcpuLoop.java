@@ -22,10 +22,13 @@ final class VcpuLoop implements Runnable {
     private final BiConsumer<ExitStatus, String> end;
     /** Runs once, right before this vCPU first enters the guest; null for none. */
     private final Runnable beforeFirstEntry;
+    /** Samples this vCPU whenever it was kicked out of the guest ({@code -H}); null without halt detection. */
+    private final HaltDetector halts;
 
     VcpuLoop(Vcpu vcpu, IoBus io, MmioBus mmio, VmStateMachine state, boolean strictIo, boolean strictMsr,
-             BiConsumer<ExitStatus, String> end, Runnable beforeFirstEntry) {
+             BiConsumer<ExitStatus, String> end, Runnable beforeFirstEntry, HaltDetector halts) {
         this.beforeFirstEntry = beforeFirstEntry;
+        this.halts = halts;
         this.strictMsr = strictMsr;
         this.vcpu = vcpu;
         this.io = io;
@@ -48,6 +51,7 @@ final class VcpuLoop implements Runnable {
                     case VmExit.MsrAccess m -> msr(m);
                     case VmExit.Stopped s -> {
                         if (!state.awaitRunnable(vcpu.id())) return;
+                        if (halts != null) halts.sample(vcpu);
                     }
                     case VmExit.Shutdown s -> {
                         end.accept(ExitStatus.TRIPLE_FAULT, "vcpu " + vcpu.id() + " triple-faulted\n" + registers());

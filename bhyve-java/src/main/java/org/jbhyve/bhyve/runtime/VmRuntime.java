@@ -135,10 +135,14 @@ public final class VmRuntime implements AutoCloseable {
             }
             var pinning = VcpuPinning.fromConfig(config, topology.cpus());
             boolean pin = VcpuPinning.check(pinning, log::println);
+            // bhyve -H: KVM's in-kernel LAPIC waits in HLT itself, so halting is found by probing (FreeBSD's vmm
+            // detects it in the kernel and says so with an exit).
+            this.halts = config.getBoolean("x86.vmexit_on_hlt", false) && "kvm".equals(opened.backendName())
+                    ? new HaltDetector(vm.vcpus()) : null;
             for (Vcpu v : vm.vcpus()) {
                 VcpuLoop loop = new VcpuLoop(v, platform.io(), platform.mmio(), state,
                         config.getBoolean("x86.strictio", false), config.getBoolean("x86.strictmsr", true), this::end,
-                        v.id() == 0 ? this::markFirstEntry : null);
+                        v.id() == 0 ? this::markFirstEntry : null, halts);
                 java.util.BitSet cpus = pin ? pinning.get(v.id()) : null;
                 Runnable body = cpus == null ? loop : () -> {
                     try {
@@ -516,6 +520,7 @@ public final class VmRuntime implements AutoCloseable {
         }
         if (!state.started()) return; // ended before it started; awaitExit() reports how
         if (!threadsStarted) startThreads();
+        if (halts != null) Thread.ofPlatform().name("halt detector").daemon().start(this::detectHalt);
         // A restored VM's RAM is mapped from its snapshot file (wired or not: a truncation takes even the private
         // copies). Guarded after the vCPUs are off, so the lease is not on the way to the first instruction;
         // start() runs once, and a VM whose RAM is not a file mapping is left alone.
@@ -523,6 +528,48 @@ public final class VmRuntime implements AutoCloseable {
     }
 
     private boolean threadsStarted;
+
+    /** bhyve -H ({@code x86.vmexit_on_hlt}) on KVM; null otherwise. */
+    private final HaltDetector halts;
+
+    /**
+     * The halt detector's thread: ends the VM with status 2, as bhyve does, once every vCPU has halted with
+     * interrupts disabled. Returns when the VM ends.
+     */
+    private void detectHalt() {
+        try {
+            while (!state.state().isTerminal()) {
+                Thread.sleep(HaltDetector.INTERVAL_MILLIS);
+                if (state.state() == VmState.RUNNING && halts.probe()) endIfHalted();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            if (!state.state().isTerminal()) log.println("jbhyve: halt detection stopped: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Stops every vCPU at once and ends the VM with status 2 if none of them can run again; otherwise lets
+     * them go on. Under the checkpoint lock, so that it never meets a checkpoint's pause.
+     */
+    private void endIfHalted() throws InterruptedException {
+        synchronized (checkpointLock) {
+            if (state.state() != VmState.RUNNING) return;
+            try {
+                state.pause(() -> vm.vcpus().forEach(Vcpu::kick), Duration.ofSeconds(5));
+            } catch (IllegalStateException e) {
+                return; // the VM ended meanwhile, or a vCPU did not stop (so it was not halted)
+            }
+            boolean halted = false;
+            try {
+                halted = vm.vcpus().stream().allMatch(HaltDetector::cannotRun);
+            } finally {
+                if (halted) end(ExitStatus.HALT, "every vCPU halted with interrupts disabled");
+                else if (state.state() == VmState.PAUSED) state.resume();
+            }
+        }
+    }
 
     private void startThreads() {
         threadsStarted = true;

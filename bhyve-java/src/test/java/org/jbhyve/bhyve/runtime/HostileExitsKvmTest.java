@@ -15,13 +15,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a guest can make KVM report below the devices, on real /dev/kvm: string port I/O, MMIO into holes
- * and across a range's end, an instruction KVM cannot emulate, and a flood of
+ * and across a range's end, an instruction KVM cannot emulate, HLT with interrupts off, and a flood of
  * exits while the VMM needs the vCPU. Each guest is a few machine-code bytes loaded at 1 MiB in long mode
  * ({@link BhyveKvmTest#elf64}); each must end the VM with bhyve's status for what it did, or leave it running.
  */
 @RequiresKvm
 class HostileExitsKvmTest {
     private static final Duration T = Duration.ofSeconds(120);
+
+    private static final byte[] CLI_HLT = {(byte) 0xfa, (byte) 0xf4, (byte) 0xeb, (byte) 0xfd}; // cli; 1: hlt; jmp 1b
+    private static final byte[] STI_HLT = {(byte) 0xfb, (byte) 0xf4, (byte) 0xeb, (byte) 0xfd}; // sti; 1: hlt; jmp 1b
 
     private static BhyveRun boot(Path dir, byte[] code, String... extra) throws Exception {
         Path kernel = dir.resolve("guest.elf");
@@ -59,6 +62,25 @@ class HostileExitsKvmTest {
         try (BhyveRun run = boot(dir, fldFromMmio)) {
             assertThat(run.exitStatus(T)).as(run.stderr()).isEqualTo(ExitStatus.ERROR.code());
             assertThat(run.stderr()).contains("instruction emulation failed", "rip=0x100005");
+        }
+    }
+
+    /** bhyve -H ends a VM whose every vCPU halted with interrupts off with status 2; KVM never says so. */
+    @Test
+    void underDashHEveryVcpuHaltedWithInterruptsOffEndsTheVmWithStatus2(@TempDir Path dir) throws Exception {
+        // The BSP halts for good; the AP is never started.
+        try (BhyveRun run = boot(dir, CLI_HLT, "-H", "-c", "2")) {
+            assertThat(run.exitStatus(T)).as(run.stderr()).isEqualTo(ExitStatus.HALT.code());
+        }
+    }
+
+    @Test
+    void aVcpuHaltedWithInterruptsOnIsIdleNotHaltedAndADestroyStillEndsIt(@TempDir Path dir) throws Exception {
+        try (BhyveRun run = boot(dir, STI_HLT, "-H")) {
+            Thread.sleep(6 * HaltDetector.INTERVAL_MILLIS); // it waits for an interrupt: several probes find it so
+            assertThat(run.runtime.state().state()).as(run.stderr()).isEqualTo(VmState.RUNNING);
+            run.runtime.control().destroy();
+            assertThat(run.exitStatus(T)).as(run.stderr()).isEqualTo(ExitStatus.ERROR.code());
         }
     }
 

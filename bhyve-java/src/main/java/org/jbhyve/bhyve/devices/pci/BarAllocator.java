@@ -21,7 +21,9 @@ import org.jbhyve.bhyve.device.MemoryMap;
  * <li>After each bus the cursors move on by 32 ports / 1 MiB / 512 MiB (rounded to that), which is
  *     the bus's window.</li>
  * </ol>
- * A BAR that does not fit is a configuration error naming the device and the window.
+ * A BAR that does not fit is a configuration error naming the device and the window. Ports a fixed
+ * device already owns inside the I/O window (pc-testdev's 0x2000-0x2017) are passed over, so an I/O BAR
+ * never lands on them (its decode would be refused, and the device's legacy transport lost).
  */
 final class BarAllocator {
     /** 64-bit BARs up to this size are placed below 4 GiB. */
@@ -35,17 +37,35 @@ final class BarAllocator {
         final String what;
         final long base;
         final long limit;
+        /** Ranges [start, end) in the window that are taken already, in no particular order. */
+        final List<long[]> taken;
         long next;
 
-        Window(String what, long base, long limit) {
+        Window(String what, long base, long limit, List<long[]> taken) {
             this.what = what;
             this.base = base;
             this.limit = limit;
-            this.next = base;
+            this.taken = taken;
+            this.next = skipTaken(base, 1);
+        }
+
+        /** The first address at or after {@code from}, aligned to {@code alignment}, not inside a taken range. */
+        private long skipTaken(long from, long size) {
+            long at = alignUp(from, size);
+            for (boolean moved = true; moved && at >= from; ) {
+                moved = false;
+                for (long[] t : taken) {
+                    if (at < t[1] && t[0] < at + size) {
+                        at = alignUp(t[1], size);
+                        moved = true;
+                    }
+                }
+            }
+            return at;
         }
 
         long allocate(long size, PciDevice device, PciBar bar) {
-            long at = alignUp(next, size);
+            long at = skipTaken(next, size);
             if (at < next || at + size > limit || at + size < at) {
                 throw new ConfigException(String.format(
                         "%s: no room for BAR%d (0x%x bytes): the %s window [0x%x, 0x%x) has 0x%x bytes left; use fewer or smaller devices",
@@ -57,20 +77,27 @@ final class BarAllocator {
 
         /** Ends a bus: moves the cursor on by {@code slack}, rounded up, and returns the new cursor. */
         long closeBus(long slack) {
-            next = Math.min(limit, alignUp(next + slack, slack));
+            next = Math.min(limit, skipTaken(alignUp(next + slack, slack), 1));
             return next;
         }
     }
 
-    private final Window io = new Window("PCI I/O", MemoryMap.PCI_IO_BASE, MemoryMap.PCI_IO_LIMIT);
-    private final Window mem32 = new Window("32-bit PCI memory", MemoryMap.PCI_MEM32_BASE, MemoryMap.PCI_MEM32_LIMIT);
+    private final Window io;
+    private final Window mem32 = new Window("32-bit PCI memory", MemoryMap.PCI_MEM32_BASE, MemoryMap.PCI_MEM32_LIMIT,
+            List.of());
     private final Window mem64;
 
     BarAllocator(long mem64Base) {
+        this(mem64Base, List.of());
+    }
+
+    /** {@code takenPorts}: I/O port ranges [start, end) that fixed devices own already. */
+    BarAllocator(long mem64Base, List<long[]> takenPorts) {
+        io = new Window("PCI I/O", MemoryMap.PCI_IO_BASE, MemoryMap.PCI_IO_LIMIT, List.copyOf(takenPorts));
         if (mem64Base < MemoryMap.HIGHMEM_BASE || Long.lowestOneBit(mem64Base) < (1L << 30)) {
             throw new IllegalArgumentException("64-bit PCI window base 0x" + Long.toHexString(mem64Base) + " must be GiB aligned and above 4 GiB");
         }
-        mem64 = new Window("64-bit PCI memory", mem64Base, mem64Base + MemoryMap.PCI_MEM64_SIZE);
+        mem64 = new Window("64-bit PCI memory", mem64Base, mem64Base + MemoryMap.PCI_MEM64_SIZE, List.of());
     }
 
     static long alignUp(long value, long alignment) {

@@ -10,6 +10,7 @@ import java.util.TreeMap;
 
 import org.jbhyve.bhyve.config.ConfigException;
 import org.jbhyve.bhyve.config.ConfigTree;
+import org.jbhyve.bhyve.device.IoBus;
 import org.jbhyve.bhyve.device.Lifecycle;
 import org.jbhyve.bhyve.device.MemoryMap;
 import org.jbhyve.bhyve.device.Platform;
@@ -139,7 +140,10 @@ public final class PciBus implements Lifecycle {
             realized = true;
             all = List.copyOf(devices.values());
         }
-        BarAllocator allocator = new BarAllocator(options.mem64Base());
+        // Ports the fixed (LPC/ISA) devices registered before this are not the PCI window's to give out.
+        List<long[]> takenPorts = new ArrayList<>();
+        for (IoBus.Range r : platform.io().ranges()) takenPorts.add(new long[] {r.base(), r.end()});
+        BarAllocator allocator = new BarAllocator(options.mem64Base(), takenPorts);
         TreeMap<Integer, List<PciDevice>> perBus = new TreeMap<>();
         for (PciDevice d : all) perBus.computeIfAbsent(d.address().bus(), b -> new ArrayList<>()).add(d);
         List<PciBusWindow> placed = new ArrayList<>();

@@ -25,6 +25,34 @@ class BarAllocatorTest {
         return new TestPciDevice(PciAddress.of(bus, slot, 0), platform, bars);
     }
 
+    /**
+     * pc-testdev owns ports 0x2000-0x2017, where the PCI I/O window begins: I/O BARs go past them, and the
+     * bus's window (what the DSDT describes) starts after them too. An I/O BAR placed on them was left
+     * undecoded, and a virtio device's legacy transport with it.
+     */
+    @Test
+    void ioBarsPassOverPortsAFixedDeviceOwns() {
+        platform.io().register(0x2000, 0x18, "pc-testdev irq-line", new org.jbhyve.bhyve.device.IoHandler() {
+            @Override
+            public int in(int port, int size) { return 0; }
+
+            @Override
+            public void out(int port, int size, int value) { }
+        });
+        TestPciDevice a = device(0, 3, d -> d.addIoBar(0, 0x40, d.handler));
+        TestPciDevice b = device(0, 4, d -> d.addIoBar(0, 0x20, d.handler));
+        bus.add(a);
+        bus.add(b);
+        bus.realize();
+
+        assertThat(a.bar(0).address()).isEqualTo(0x2040);
+        assertThat(b.bar(0).address()).as("a cursor, as bhyve's: the next after a").isEqualTo(0x2080);
+        assertThat(a.bar(0).isDecoded()).isTrue();
+        assertThat(b.bar(0).isDecoded()).isTrue();
+        assertThat(bus.windows().getFirst().ioBase()).as("the window leaves the fixed ports out").isEqualTo(0x2018);
+        assertThat(platform.io().find(0x2017).owner()).isEqualTo("pc-testdev irq-line");
+    }
+
     @Test
     void placesLargestFirstNaturallyAlignedPerWindow() {
         TestPciDevice a = device(0, 3, d -> {

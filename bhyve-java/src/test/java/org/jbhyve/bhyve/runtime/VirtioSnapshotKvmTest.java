@@ -146,10 +146,39 @@ class VirtioSnapshotKvmTest {
         String after;
         try (BhyveRun restored = BhyveRun.restore(snap, List.of())) {
             after = continueAndStop(restored, 5);
+            assertThat(restored.stderr()).as("nothing wrote the image after the suspend")
+                    .doesNotContain("modified after this snapshot");
         }
         long last = assertOneUnbrokenSequence(before, after);
         assertThat(last).isGreaterThanOrEqualTo(lastWrote(before) + 5);
         assertImageHoldsTheWrites(img, last);
+    }
+
+    /**
+     * A checkpoint of a VM that went on writing its disk: restoring it puts back RAM that no longer fits the
+     * image. The restore goes ahead (the image may have been put back, or copied without its times) but warns,
+     * naming the image.
+     */
+    @Test
+    void restoringASnapshotWhoseDiskWasWrittenSinceWarnsNamingTheImage(@TempDir Path dir) throws Exception {
+        Path img = image(dir.resolve("disk.img"));
+        Path snap = dir.resolve("live.snap");
+        try (BhyveRun run = BhyveRun.start(args(img))) {
+            run.awaitOutput(o -> lastWrote(o) >= 3 || o.contains("fail"), T);
+            run.runtime.checkpoint(new SnapshotTarget.File(snap), false);
+            long atCheckpoint = lastWrote(run.output());
+            run.awaitOutput(o -> lastWrote(o) >= atCheckpoint + 3 || o.contains("fail"), T); // written since
+            run.runtime.end(ExitStatus.POWEROFF, "test done");
+            assertThat(run.exitStatus(T)).as(run.stderr()).isEqualTo(ExitStatus.POWEROFF.code());
+        }
+        try (BhyveRun restored = BhyveRun.restore(snap, List.of())) {
+            assertThat(restored.runtime).as("the restore goes ahead: " + restored.stderr()).isNotNull();
+            restored.awaitOutput(o -> !wrote(o).isEmpty() || o.contains("fail"), T);
+            assertThat(restored.stderr()).contains(img + " was modified after this snapshot was taken")
+                    .contains("file systems on it may be damaged");
+            restored.runtime.end(ExitStatus.POWEROFF, "test done");
+            assertThat(restored.exitStatus(T)).isEqualTo(ExitStatus.POWEROFF.code());
+        }
     }
 
     @Test
@@ -165,7 +194,7 @@ class VirtioSnapshotKvmTest {
 
         String before = runAndSuspend(a, 3, snap);
         long lastBefore = lastWrote(before);
-        Files.copy(a, b);
+        Files.copy(a, b, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES); // as cp -p or mv: the same times
         Files.delete(a);
 
         // Without the override the snapshot's own path is gone: one clear error naming it, no VM.
@@ -180,6 +209,7 @@ class VirtioSnapshotKvmTest {
         String after;
         try (BhyveRun restored = BhyveRun.restore(snap, List.of("-o", PATH_KEY + "=" + b))) {
             after = continueAndStop(restored, 5);
+            assertThat(restored.stderr()).as("a copy with the image's times").doesNotContain("modified after");
         }
         long last = assertOneUnbrokenSequence(before, after);
         assertThat(last).isGreaterThanOrEqualTo(lastBefore + 5);

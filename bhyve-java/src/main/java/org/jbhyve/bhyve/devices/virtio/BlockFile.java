@@ -12,9 +12,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.jbhyve.bhyve.config.ConfigException;
@@ -64,6 +66,12 @@ final class BlockFile implements AutoCloseable {
     private final boolean canPunchHole;
     private boolean canZeroRange;
     private ByteBuffer bounce;
+    /**
+     * The image's modification time just before and just after the fallocate probes at open: probing moves
+     * it (the file systems stamp even a hole punched beyond the end), and a restore must not take that for
+     * a write since the snapshot. -1 when not known.
+     */
+    private long modifiedBeforeProbe = -1, modifiedAfterProbe = -1;
 
     private BlockFile(Path path, FileChannel channel, boolean readOnly, boolean direct, int directAlignment, long size,
             int logical, int physical, Fallocate fallocate, boolean canPunchHole, boolean canZeroRange, int fd) {
@@ -146,18 +154,24 @@ final class BlockFile implements AutoCloseable {
             int physical = o.physicalSector() > 0 ? o.physicalSector() : Math.max(logical, fsBlock);
             Fallocate fa = null;
             boolean punch = false, zero = false;
+            long beforeProbe = modifiedNanos(path), afterProbe = beforeProbe;
             if (!readOnly) {
                 Optional<Fallocate> f = Fallocate.open(path);
                 if (f.isPresent()) {
                     fa = f.get();
-                    // Beyond the end of the file with KEEP_SIZE: changes nothing, tells whether it is supported.
+                    // Beyond the end of the file with KEEP_SIZE: changes no data (only the file's times), tells
+                    // whether it is supported.
                     punch = fa.call(Fallocate.FALLOC_FL_PUNCH_HOLE | Fallocate.FALLOC_FL_KEEP_SIZE, size, 1) == 0;
                     zero = fa.call(Fallocate.FALLOC_FL_ZERO_RANGE | Fallocate.FALLOC_FL_KEEP_SIZE, size, 1) == 0;
+                    afterProbe = modifiedNanos(path);
                 }
             }
             int fd = direct || o.sync() ? -1 : openDescriptor(path, readOnly);
-            return new BlockFile(path, ch, readOnly, direct, direct ? fsBlock : 1, size, logical, physical, fa, punch, zero,
-                    fd);
+            BlockFile file = new BlockFile(path, ch, readOnly, direct, direct ? fsBlock : 1, size, logical, physical, fa,
+                    punch, zero, fd);
+            file.modifiedBeforeProbe = beforeProbe;
+            file.modifiedAfterProbe = afterProbe;
+            return file;
         } catch (IOException e) {
             try {
                 ch.close();
@@ -187,6 +201,33 @@ final class BlockFile implements AutoCloseable {
     }
 
     /** The descriptor for buffered pread/pwrite, with the access the channel got. */
+    /**
+     * {@code path}'s last modification, in nanoseconds since 1970; -1 for what has none worth comparing (a
+     * block device, whose node's time does not follow its writes) or cannot be read.
+     */
+    static long modifiedNanos(Path path) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+            return a.isRegularFile() ? Math.max(-1, a.lastModifiedTime().to(TimeUnit.NANOSECONDS)) : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The image's last modification now (see {@link #modifiedNanos(Path)}). */
+    long modifiedNanos() {
+        return modifiedNanos(path);
+    }
+
+    /**
+     * Whether the image is as it was at modification time {@code then}, as far as its time tells: unchanged
+     * since, or changed only by this process's own probe at open.
+     */
+    boolean unmodifiedSince(long then) {
+        long now = modifiedNanos();
+        return now < 0 || now == then || (now == modifiedAfterProbe && modifiedBeforeProbe == then);
+    }
+
     private static int openDescriptor(Path path, boolean readOnly) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = libc_h.allocateErrnoState(a);

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -441,13 +442,34 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
 
     // ---------------------------------------------------------------- snapshots
 
-    /** The device record: the disk's size and sector size, which a restore requires to be the same. */
+    /**
+     * The device record: the disk's size and sector size, which a restore requires to be the same, and the
+     * image's modification time, which a restore compares to warn about an image written since.
+     */
     @Override
     protected StateRecord saveDeviceState() {
-        return StateRecord.builder()
+        StateRecord.Builder b = StateRecord.builder()
                 .putU64("capacity", capacity)
-                .putU32("blk_size", file.logicalSector())
-                .build();
+                .putU32("blk_size", file.logicalSector());
+        long modified = file.modifiedNanos(); // paused: no write of this device is in flight
+        if (modified >= 0) b.putU64("image_mtime_ns", modified);
+        return b.build();
+    }
+
+    /**
+     * A snapshot holds the guest's RAM but not its disk: its page cache and file system state only fit the
+     * image as it was at the checkpoint. A VM that kept running after a checkpoint (or anything else) has
+     * written the image since, and restoring that older snapshot onto it can damage the guest's file systems.
+     * bhyve, QEMU and Firecracker restore regardless; jbhyve says so, once, and restores (a copy made without
+     * keeping times, or a backup put back, also changes the time while the contents may be right).
+     */
+    private void warnIfImageChanged(StateReader device) throws SnapshotFormatException {
+        if (!device.has("image_mtime_ns")) return; // older snapshots, and block devices
+        long then = device.u64("image_mtime_ns");
+        if (file.unmodifiedSince(then)) return;
+        platform().log(name(), "warning: " + file.path() + " was modified after this snapshot was taken (at "
+                + Instant.ofEpochSecond(0, file.modifiedNanos()) + ", the snapshot has " + Instant.ofEpochSecond(0, then)
+                + "): unless it holds what it held then, the guest's file systems on it may be damaged");
     }
 
     @Override
@@ -461,6 +483,7 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
         if (bs != file.logicalSector()) {
             throw device.invalid("blk_size", bs + " bytes, but this disk has " + file.logicalSector() + "-byte sectors");
         }
+        warnIfImageChanged(device);
         return ModelRestore.NONE;
     }
 

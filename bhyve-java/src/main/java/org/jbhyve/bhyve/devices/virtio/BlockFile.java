@@ -67,9 +67,10 @@ final class BlockFile implements AutoCloseable {
     private boolean canZeroRange;
     private ByteBuffer bounce;
     /**
-     * The image's modification time just before and just after the fallocate probes at open: probing moves
-     * it (the file systems stamp even a hole punched beyond the end), and a restore must not take that for
-     * a write since the snapshot. -1 when not known.
+     * The image's modification time just before and just after the fallocate probes at open, where they had
+     * to be made on the image itself ({@link Fallocate#probeBeside} could not): probing moves it (file
+     * systems stamp even a hole punched beyond the end), and a restore must not take that for a write since
+     * the snapshot. -1 when not known.
      */
     private long modifiedBeforeProbe = -1, modifiedAfterProbe = -1;
 
@@ -159,11 +160,18 @@ final class BlockFile implements AutoCloseable {
                 Optional<Fallocate> f = Fallocate.open(path);
                 if (f.isPresent()) {
                     fa = f.get();
-                    // Beyond the end of the file with KEEP_SIZE: changes no data (only the file's times), tells
-                    // whether it is supported.
-                    punch = fa.call(Fallocate.FALLOC_FL_PUNCH_HOLE | Fallocate.FALLOC_FL_KEEP_SIZE, size, 1) == 0;
-                    zero = fa.call(Fallocate.FALLOC_FL_ZERO_RANGE | Fallocate.FALLOC_FL_KEEP_SIZE, size, 1) == 0;
-                    afterProbe = modifiedNanos(path);
+                    Optional<boolean[]> beside = Fallocate.probeBeside(path, Fallocate.FALLOC_FL_PUNCH_HOLE,
+                            Fallocate.FALLOC_FL_ZERO_RANGE);
+                    if (beside.isPresent()) {
+                        punch = beside.get()[0];
+                        zero = beside.get()[1];
+                    } else {
+                        // Beyond the end of the image with KEEP_SIZE: changes no data (only the file's times),
+                        // tells whether it is supported.
+                        punch = fa.call(Fallocate.FALLOC_FL_PUNCH_HOLE | Fallocate.FALLOC_FL_KEEP_SIZE, size, 1) == 0;
+                        zero = fa.call(Fallocate.FALLOC_FL_ZERO_RANGE | Fallocate.FALLOC_FL_KEEP_SIZE, size, 1) == 0;
+                        afterProbe = modifiedNanos(path);
+                    }
                 }
             }
             int fd = direct || o.sync() ? -1 : openDescriptor(path, readOnly);

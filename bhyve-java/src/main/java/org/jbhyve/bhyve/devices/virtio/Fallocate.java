@@ -46,6 +46,37 @@ final class Fallocate implements AutoCloseable {
         }
     }
 
+    /** Linux's O_TMPFILE (with the O_DIRECTORY it implies): an unnamed file in the directory given. */
+    private static final int O_TMPFILE = 020200000;
+
+    /**
+     * Which of {@code modes} (each with {@code FALLOC_FL_KEEP_SIZE}) the file system holding {@code file}
+     * supports, tried on an unnamed temporary file in its directory, so that the file itself is not touched:
+     * even a hole punched past a file's end stamps its modification time, and an image's time is what a
+     * restore compares and what backup tools go by. Empty where no such file can be made there (no write
+     * access to the directory, a file system without O_TMPFILE); the caller then probes the file itself.
+     */
+    static Optional<boolean[]> probeBeside(Path file, int... modes) {
+        if (!AVAILABLE) return Optional.empty();
+        Path dir;
+        try {
+            dir = file.toRealPath().getParent();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+        if (dir == null) return Optional.empty();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment err = libc_h.allocateErrnoState(a);
+            int fd = libc_h.open(err, a.allocateFrom(dir.toString()), O_TMPFILE | libc_h.O_RDWR | libc_h.O_CLOEXEC, 0600);
+            if (fd < 0) return Optional.empty();
+            try (Fallocate probe = new Fallocate(fd)) {
+                boolean[] supported = new boolean[modes.length];
+                for (int i = 0; i < modes.length; i++) supported[i] = probe.call(modes[i] | FALLOC_FL_KEEP_SIZE, 0, 1) == 0;
+                return Optional.of(supported);
+            }
+        }
+    }
+
     /** Calls fallocate; 0 on success, else the errno. */
     synchronized int call(int mode, long offset, long length) {
         return libc_h.fallocate(errno, fd, mode, offset, length) == 0 ? 0 : libc_h.errno(errno);

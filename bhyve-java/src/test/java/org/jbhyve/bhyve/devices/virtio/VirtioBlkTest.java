@@ -142,6 +142,26 @@ class VirtioBlkTest {
         assertThat(Files.readAllBytes(img)).isEqualTo(before);
     }
 
+    /**
+     * Opening an image finds out what fallocate can do on a temporary file beside it: a probe on the image
+     * itself stamped its modification time at every VM start (which backup tools and a restore's check go by).
+     */
+    @Test
+    void openingAnImageLeavesItsTimesAloneAndStillFindsWhatFallocateCanDo() throws Exception {
+        Path img = image(1 << 20);
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(1_600_000_000_000L);
+        Files.setLastModifiedTime(img, old);
+        try (VirtioHarness h = blk(img)) {
+            assertThat(h.lin(LEGACY_HOST_FEATURES, 4) & (1 << F_WRITE_ZEROES)).isNotZero();
+            assertThat(h.lin(LEGACY_HOST_FEATURES, 4) & (1 << F_DISCARD)).as("ext4 and tmpfs punch holes").isNotZero();
+            assertThat(Files.getLastModifiedTime(img)).isEqualTo(old);
+        }
+        assertThat(Files.getLastModifiedTime(img)).isEqualTo(old);
+        try (var files = Files.list(img.getParent())) {
+            assertThat(files.toList()).as("the probe's file has no name and is gone").containsExactly(img);
+        }
+    }
+
     @Test
     void discardPunchesAHoleAndWriteZeroesZeroes() throws Exception {
         Path img = image(1 << 20);

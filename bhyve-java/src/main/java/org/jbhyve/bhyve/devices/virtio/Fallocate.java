@@ -3,11 +3,13 @@ package org.jbhyve.bhyve.devices.virtio;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 
 import org.jbhyve.bindings.libc.Errno;
+import org.jbhyve.bindings.libc.FileStat;
 import org.jbhyve.bindings.libc.libc_h;
 
 /**
@@ -54,13 +56,23 @@ final class Fallocate implements AutoCloseable {
      * supports, tried on an unnamed temporary file in its directory, so that the file itself is not touched:
      * even a hole punched past a file's end stamps its modification time, and an image's time is what a
      * restore compares and what backup tools go by. Empty where no such file can be made there (no write
-     * access to the directory, a file system without O_TMPFILE); the caller then probes the file itself.
+     * access to the directory, a file system without O_TMPFILE), and where that file would not be on
+     * {@code file}'s own file system: a block device (its node is in /dev, a tmpfs that punches holes,
+     * whatever the device can do) and a file bind-mounted into a directory of another file system. The
+     * caller then probes the file itself.
      */
     static Optional<boolean[]> probeBeside(Path file, int... modes) {
         if (!AVAILABLE) return Optional.empty();
         Path dir;
+        long fileDev;
         try {
-            dir = file.toRealPath().getParent();
+            Path real = file.toRealPath();
+            java.nio.file.attribute.BasicFileAttributes attrs =
+                    Files.readAttributes(real, java.nio.file.attribute.BasicFileAttributes.class);
+            if (!attrs.isRegularFile()) return Optional.empty();
+            if (!(Files.getAttribute(real, "unix:dev") instanceof Long dev)) return Optional.empty();
+            fileDev = dev;
+            dir = real.getParent();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -70,6 +82,8 @@ final class Fallocate implements AutoCloseable {
             int fd = libc_h.open(err, a.allocateFrom(dir.toString()), O_TMPFILE | libc_h.O_RDWR | libc_h.O_CLOEXEC, 0600);
             if (fd < 0) return Optional.empty();
             try (Fallocate probe = new Fallocate(fd)) {
+                FileStat tmp = FileStat.ofDescriptor(err, fd);
+                if (tmp == null || tmp.dev() != fileDev) return Optional.empty(); // another file system than the file's
                 boolean[] supported = new boolean[modes.length];
                 for (int i = 0; i < modes.length; i++) supported[i] = probe.call(modes[i] | FALLOC_FL_KEEP_SIZE, 0, 1) == 0;
                 return Optional.of(supported);

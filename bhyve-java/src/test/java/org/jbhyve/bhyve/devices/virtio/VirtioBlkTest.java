@@ -14,6 +14,7 @@ import java.util.Arrays;
 
 import org.jbhyve.bhyve.config.ConfigException;
 import org.jbhyve.bhyve.config.ConfigTree;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -208,6 +209,70 @@ class VirtioBlkTest {
             int status = d.request(T_OUT, 1, new byte[512], false);
             assertThat(status).isIn(S_OK, S_IOERR);
             if (status == S_IOERR) assertThat(h.logs()).anyMatch(l -> l.contains("nocache (O_DIRECT) needs requests aligned"));
+        }
+    }
+
+    /**
+     * What fallocate can do is found on a temporary file beside the image only where that file is on the
+     * image's own file system. A block device's node lives in /dev (tmpfs, which punches holes), and a disk
+     * image can be a file bind-mounted into a directory of another file system: in both the temporary file
+     * told about the wrong file system, the device offered discard, and every discard the guest sent failed
+     * with an I/O error. Here the image's file system is a ramfs (no fallocate at all): discard is offered
+     * only if it works. Needs root (mount, losetup); skipped elsewhere.
+     */
+    @Test
+    void discardIsOfferedOnlyWhereTheImagesOwnFileSystemCanDoIt() throws Exception {
+        Assumptions.assumeTrue(runs("mountpoint", "-q", "/"), "needs mountpoint(1)");
+        Path ram = Files.createDirectory(dir.resolve("ramfs"));
+        Assumptions.assumeTrue(runs("mount", "-t", "ramfs", "ramfs", ram.toString()), "needs root to mount a ramfs");
+        String loop = null;
+        Path bound = dir.resolve("bound.img");
+        boolean bindMounted = false;
+        try {
+            Path backing = ram.resolve("disk.img");
+            try (var ch = java.nio.channels.FileChannel.open(backing, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.allocate(1), (1 << 20) - 1);
+            }
+            // The ramfs file bind-mounted into a directory on another file system (ext4 or tmpfs, which punch).
+            Files.createFile(bound);
+            bindMounted = runs("mount", "--bind", backing.toString(), bound.toString());
+            if (bindMounted) assertDiscardWorksIfOffered(bound);
+            // A block device on the ramfs file: its node is in /dev.
+            Process p = new ProcessBuilder("losetup", "-f", "--show", backing.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (p.waitFor() == 0 && out.startsWith("/dev/")) {
+                loop = out;
+                assertDiscardWorksIfOffered(Path.of(loop));
+            }
+            Assumptions.assumeTrue(bindMounted || loop != null, "needs mount --bind or losetup");
+        } finally {
+            if (loop != null) runs("losetup", "-d", loop);
+            if (bindMounted) runs("umount", bound.toString());
+            runs("umount", ram.toString());
+        }
+    }
+
+    private void assertDiscardWorksIfOffered(Path image) throws Exception {
+        try (VirtioHarness h = blk(image)) {
+            int host = h.lin(LEGACY_HOST_FEATURES, 4);
+            Driver d = new Driver(h, host & (1 << F_DISCARD | 1 << F_WRITE_ZEROES));
+            byte[] seg = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(8).putInt(8).putInt(0).array();
+            int status = d.request(T_DISCARD, 0, seg, false);
+            if ((host & (1 << F_DISCARD)) != 0) {
+                assertThat(status).as("discard on %s, offered", image).isEqualTo(S_OK);
+            } else {
+                assertThat(status).as("discard on %s, not offered", image).isEqualTo(S_UNSUPP);
+            }
+        }
+    }
+
+    private static boolean runs(String... command) throws InterruptedException {
+        try {
+            return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start().waitFor() == 0;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 

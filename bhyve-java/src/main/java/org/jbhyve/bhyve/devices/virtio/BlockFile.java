@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 
 import org.jbhyve.bhyve.config.ConfigException;
 import org.jbhyve.bindings.libc.Errno;
+import org.jbhyve.bindings.libc.FileStat;
 import org.jbhyve.bindings.libc.libc_h;
 
 /**
@@ -208,7 +209,6 @@ final class BlockFile implements AutoCloseable {
         };
     }
 
-    /** The descriptor for buffered pread/pwrite, with the access the channel got. */
     /**
      * {@code path}'s last modification, in nanoseconds since 1970; -1 for what has none worth comparing (a
      * block device, whose node's time does not follow its writes) or cannot be read.
@@ -222,9 +222,17 @@ final class BlockFile implements AutoCloseable {
         }
     }
 
-    /** The image's last modification now (see {@link #modifiedNanos(Path)}). */
+    /**
+     * The image's last modification now (see {@link #modifiedNanos(Path)}), of the file this device has open
+     * where it has a descriptor: a standby's prepared machine opened it long before its restore, and if the
+     * path has been given another file since, the open one is what the guest will read and write.
+     */
     long modifiedNanos() {
-        return modifiedNanos(path);
+        if (fd < 0) return modifiedNanos(path);
+        try (Arena a = Arena.ofConfined()) {
+            FileStat st = FileStat.ofDescriptor(libc_h.allocateErrnoState(a), fd);
+            return st == null || !st.isRegularFile() ? -1 : Math.max(-1, st.mtimeNanos());
+        }
     }
 
     /**
@@ -236,6 +244,7 @@ final class BlockFile implements AutoCloseable {
         return now < 0 || now == then || (now == modifiedAfterProbe && modifiedBeforeProbe == then);
     }
 
+    /** The descriptor for buffered pread/pwrite, with the access the channel got. */
     private static int openDescriptor(Path path, boolean readOnly) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = libc_h.allocateErrnoState(a);

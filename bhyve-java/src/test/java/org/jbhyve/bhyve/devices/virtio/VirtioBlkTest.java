@@ -401,6 +401,27 @@ class VirtioBlkTest {
         }
     }
 
+    /**
+     * The image time a snapshot records (and a restore compares) is the open file's: a standby's prepared
+     * machine opened its image long before the restore, and the path may name another file by then.
+     */
+    @Test
+    void theImageTimeIsTheOpenFilesNotWhateverThePathNamesNow() throws Exception {
+        Path img = image(1 << 20);
+        java.nio.file.attribute.FileTime opened = java.nio.file.attribute.FileTime.fromMillis(1_600_000_000_000L);
+        Files.setLastModifiedTime(img, opened);
+        try (VirtioHarness h = blk(img)) {
+            Path other = dir.resolve("other.img");
+            Files.write(other, new byte[1 << 20]);
+            Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L));
+            Files.move(other, img, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            h.dev.pause();
+            org.jbhyve.snapshot.format.StateRecord saved = h.dev.saveState();
+            long recorded = saved.record("model").record("device").u64("image_mtime_ns");
+            assertThat(recorded).isEqualTo(opened.to(java.util.concurrent.TimeUnit.NANOSECONDS));
+        }
+    }
+
     @Test
     void aSnapshotOfADiskOfAnotherSizeIsRefused() throws Exception {
         org.jbhyve.snapshot.format.StateRecord saved;

@@ -27,6 +27,8 @@ final class HaltDetector {
     private final List<Vcpu> vcpus;
     /** Per vCPU: the last round in which it found itself unable to run. */
     private final AtomicIntegerArray cannotRunInRound;
+    /** The last round in which some vCPU found it can run: that round is over at once. */
+    private volatile int someCanRunInRound;
     private volatile int round;
 
     HaltDetector(List<Vcpu> vcpus) {
@@ -37,12 +39,15 @@ final class HaltDetector {
     /** Called by a vCPU thread that was kicked out of the guest and may run again. */
     void sample(Vcpu vcpu) {
         int r = round;
-        if (r != 0 && cannotRun(vcpu)) cannotRunInRound.set(vcpu.id(), r);
+        if (r == 0) return;
+        if (cannotRun(vcpu)) cannotRunInRound.set(vcpu.id(), r);
+        else someCanRunInRound = r;
     }
 
     /**
      * One probe round (from one thread only): kicks every vCPU and waits a little for their samples. True
-     * when every vCPU found itself unable to run in this round.
+     * when every vCPU found itself unable to run in this round; false as soon as one found it can (the usual
+     * answer, for a VM that is alive: the round then costs a kick per vCPU and one short wait).
      */
     boolean probe() throws InterruptedException {
         int r = round + 1;
@@ -51,6 +56,7 @@ final class HaltDetector {
         long deadline = System.nanoTime() + SAMPLE_WAIT_MILLIS * 1_000_000;
         while (true) {
             boolean all = true;
+            if (someCanRunInRound == r) return false;
             for (int i = 0; i < vcpus.size() && all; i++) all = cannotRunInRound.get(i) == r;
             if (all) return true;
             if (System.nanoTime() - deadline >= 0) return false;

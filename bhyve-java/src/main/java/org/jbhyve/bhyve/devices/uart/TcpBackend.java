@@ -11,7 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
-import org.jbhyve.bhyve.device.ReadAhead;
+import org.jbhyve.bhyve.device.ConsoleClient;
 
 /**
  * A serial port served over TCP ({@code lpc.comN.path=tcp=HOST:PORT}, bhyve's own syntax): a
@@ -19,9 +19,9 @@ import org.jbhyve.bhyve.device.ReadAhead;
  * {@code Socket already connected} and closed, as bhyve does; when the client goes away the
  * listener takes the next one. Guest output while no client is connected is dropped.
  *
- * <p>A client's input is read ahead of the guest ({@link ReadAhead}), so a client that hangs up is
- * noticed even while the guest is not reading that port; the next client then takes the port, and
- * what the one before sent that the guest never read is dropped.
+ * <p>A client's input is read ahead of the guest ({@link ConsoleClient}), so a client that hangs up
+ * is noticed even while the guest is not reading that port; the next client then takes the port,
+ * and what the one before sent that the guest never read is dropped.
  *
  * <p>The address must be numeric: {@code tcp=127.0.0.1:4444} or {@code tcp=[::1]:4444}. Nothing
  * is resolved and nothing is bound to an address that was not given. Port 0 picks a free port
@@ -32,30 +32,11 @@ public final class TcpBackend implements SerialBackend {
     /** A client's input read ahead of the guest: more than anyone types, and a fair paste. */
     static final int INPUT_READ_AHEAD = 64 << 10;
 
-    /**
-     * One client: its socket and what it sent that the guest has not taken. {@code outputFailed}: writing to
-     * it failed (it hung up), so guest output to it is dropped; its input still goes to the guest.
-     */
-    private static final class Connection {
-        final SocketChannel channel;
-        final ReadAhead input;
-        volatile boolean outputFailed;
-
-        Connection(SocketChannel channel, ReadAhead input) {
-            this.channel = channel;
-            this.input = input;
-        }
-
-        SocketChannel channel() { return channel; }
-
-        ReadAhead input() { return input; }
-    }
-
     private final ServerSocketChannel server;
     private final InetSocketAddress bound;
     private final Consumer<String> log;
     private final OutputPump pump;
-    private volatile Connection client;
+    private volatile ConsoleClient client;
     private volatile boolean closed;
 
     /**
@@ -147,12 +128,10 @@ public final class TcpBackend implements SerialBackend {
                         + "); no more clients");
                 return;
             }
-            Connection k = new Connection(c, new ReadAhead(INPUT_READ_AHEAD)), gone;
+            ConsoleClient k = new ConsoleClient(c, INPUT_READ_AHEAD), gone;
             synchronized (this) {
                 gone = client;
-                // One that hung up gives way: its input ended, or a write to it failed (the input may be held
-                // back by a guest that reads nothing, so its end is not seen yet).
-                if (gone != null && !gone.input().ended() && !gone.outputFailed) k = null;
+                if (gone != null && !gone.gone()) k = null; // one that hung up gives way
                 else client = k;
             }
             if (k == null) {
@@ -162,7 +141,7 @@ public final class TcpBackend implements SerialBackend {
             // The client before hung up while the guest was not reading: it gives way, and its unread input
             // goes with it.
             if (gone != null) disconnect(gone);
-            Connection serving = k;
+            ConsoleClient serving = k;
             Thread.ofPlatform().name("serial-read tcp " + format(bound)).daemon()
                     .start(() -> serving.input().readFrom(serving.channel()));
             Thread.ofPlatform().name("serial-in tcp " + format(bound)).daemon().start(() -> serve(serving, receiver));
@@ -179,7 +158,7 @@ public final class TcpBackend implements SerialBackend {
 
 
     /** Hands the client's input to the guest; the client is done once it hung up and the guest took it all. */
-    private void serve(Connection k, SerialBackend.Receiver receiver) {
+    private void serve(ConsoleClient k, SerialBackend.Receiver receiver) {
         try {
             InputPump.forward(k.input(), receiver, () -> closed || client != k);
         } finally {
@@ -187,16 +166,11 @@ public final class TcpBackend implements SerialBackend {
         }
     }
 
-    private void disconnect(Connection k) {
+    private void disconnect(ConsoleClient k) {
         synchronized (this) {
             if (client == k) client = null;
         }
-        k.input().discard();
-        try {
-            k.channel().close();
-        } catch (IOException ignored) {
-            // already gone
-        }
+        k.close();
     }
 
     /**
@@ -205,13 +179,13 @@ public final class TcpBackend implements SerialBackend {
      * guest may be reading now and echoing, still goes to the guest; its delivery ends it after that.
      */
     private void sendToClient(byte[] b, int off, int len) {
-        Connection k = client;
-        if (k == null || k.outputFailed) return;
+        ConsoleClient k = client;
+        if (k == null || k.outputFailed()) return;
         ByteBuffer buf = ByteBuffer.wrap(b, off, len);
         try {
             while (buf.hasRemaining()) k.channel().write(buf);
         } catch (IOException e) {
-            k.outputFailed = true;
+            k.failOutput();
         }
     }
 
@@ -240,7 +214,7 @@ public final class TcpBackend implements SerialBackend {
         } catch (IOException ignored) {
             // shutting down
         }
-        Connection k = client;
+        ConsoleClient k = client;
         if (k != null) disconnect(k);
     }
 }

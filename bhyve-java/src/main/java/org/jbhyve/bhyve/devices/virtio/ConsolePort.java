@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import org.jbhyve.bhyve.config.ConfigException;
-import org.jbhyve.bhyve.device.ReadAhead;
+import org.jbhyve.bhyve.device.ConsoleClient;
 
 /**
  * The host end of one virtio-console port: a UNIX socket the device listens on (bhyve's
@@ -28,7 +28,7 @@ import org.jbhyve.bhyve.device.ReadAhead;
  * <p>Output from the guest is queued here (at most {@link #OUTPUT_CAPACITY} bytes) and written by
  * the port's writer thread, so a slow client never blocks a vCPU; while the queue is full the device
  * leaves the guest's buffers on the ring. Without a client, output is dropped, as in bhyve. Input is
- * read ahead of the guest by a reader thread ({@link ReadAhead}) and handed to {@link Sink#input} by
+ * read ahead of the guest by a reader thread ({@link ConsoleClient}) and handed to {@link Sink#input} by
  * another, which blocks until the guest has buffers for it. Reading ahead, a client that hangs up is
  * noticed even while the guest reads nothing: the next client then takes the port (what the one
  * before sent that the guest never read is dropped) instead of being closed at once.
@@ -63,26 +63,7 @@ final class ConsolePort implements AutoCloseable {
     private final FileChannel fileChannel;
     private final ArrayDeque<byte[]> output = new ArrayDeque<>();
     private int queued;
-    /**
-     * One client: its socket and what it sent that the guest has not taken. {@code outputFailed}: writing to
-     * it failed (it hung up), so guest output for it is dropped; its input still goes to the guest.
-     */
-    private static final class Connection {
-        final SocketChannel channel;
-        final ReadAhead input;
-        volatile boolean outputFailed;
-
-        Connection(SocketChannel channel, ReadAhead input) {
-            this.channel = channel;
-            this.input = input;
-        }
-
-        SocketChannel channel() { return channel; }
-
-        ReadAhead input() { return input; }
-    }
-
-    private Connection client;
+    private ConsoleClient client;
     private volatile boolean closed;
     private final Thread writer;
     private final Thread acceptor;
@@ -196,7 +177,7 @@ final class ConsolePort implements AutoCloseable {
 
     /** Queues guest output (the caller checked {@link #room()}). Dropped without a client. */
     synchronized void write(byte[] data) {
-        if (!connected() || data.length == 0 || (client != null && client.outputFailed)) return;
+        if (!connected() || data.length == 0 || (client != null && client.outputFailed())) return;
         output.add(data);
         queued += data.length;
         notifyAll();
@@ -217,21 +198,20 @@ final class ConsolePort implements AutoCloseable {
             } catch (IOException e) {
                 return; // closed
             }
-            Connection gone;
+            ConsoleClient gone;
             boolean taken;
             synchronized (this) {
                 gone = client;
-                // One client at a time, as bhyve; but one that hung up gives way (with its unread input): its
-                // input ended, or a write to it failed (a guest that reads nothing may hold its end back).
-                taken = !closed && (gone == null || gone.input().ended() || gone.outputFailed);
+                // One client at a time, as bhyve; but one that hung up gives way (with its unread input).
+                taken = !closed && (gone == null || gone.gone());
             }
             // The guest sees the client before leave (PORT_OPEN 0) before the new one comes (PORT_OPEN 1), as
             // if it had been noticed leaving at once: a guest agent starts a new session.
             if (taken && gone != null) disconnect(gone);
-            Connection k = null;
+            ConsoleClient k = null;
             synchronized (this) {
                 if (taken && client == null && !closed) {
-                    k = new Connection(c, new ReadAhead(INPUT_READ_AHEAD));
+                    k = new ConsoleClient(c, INPUT_READ_AHEAD);
                     client = k;
                 }
             }
@@ -244,7 +224,7 @@ final class ConsolePort implements AutoCloseable {
                 continue;
             }
             sink.connected(this, true);
-            Connection serving = k;
+            ConsoleClient serving = k;
             String in = acceptor.getName().replace("accept", "in");
             Thread.ofPlatform().daemon().name(in.replace(" in", " read"))
                     .start(() -> serving.input().readFrom(serving.channel()));
@@ -254,7 +234,7 @@ final class ConsolePort implements AutoCloseable {
 
 
     /** Hands the client's input to the device; the client is done once it hung up and the guest took it all. */
-    private void deliver(Connection k) {
+    private void deliver(ConsoleClient k) {
         byte[] buf = new byte[4096];
         BooleanSupplier current = () -> !closed && isClient(k);
         try {
@@ -269,12 +249,12 @@ final class ConsolePort implements AutoCloseable {
     }
 
     /** Writing to {@code k} failed: its queued output, and all later, is dropped. */
-    private synchronized void failOutput(Connection k) {
-        k.outputFailed = true;
+    private synchronized void failOutput(ConsoleClient k) {
+        k.failOutput();
         if (client == k) dropOutput();
     }
 
-    private synchronized boolean isClient(Connection k) {
+    private synchronized boolean isClient(ConsoleClient k) {
         return client == k;
     }
 
@@ -285,16 +265,7 @@ final class ConsolePort implements AutoCloseable {
         notifyAll();
     }
 
-    private static void closeQuietly(Connection k) {
-        k.input().discard();
-        try {
-            k.channel().close();
-        } catch (IOException ignored) {
-            // already gone
-        }
-    }
-
-    private void disconnect(Connection k) {
+    private void disconnect(ConsoleClient k) {
         boolean was;
         synchronized (this) {
             was = client == k;
@@ -303,7 +274,7 @@ final class ConsolePort implements AutoCloseable {
                 dropOutput();
             }
         }
-        closeQuietly(k);
+        k.close();
         if (was && !closed) {
             sink.connected(this, false);
             sink.outputDrained(this);
@@ -313,7 +284,7 @@ final class ConsolePort implements AutoCloseable {
     private void writeLoop() {
         while (!closed) {
             byte[] chunk;
-            Connection c;
+            ConsoleClient c;
             synchronized (this) {
                 while (output.isEmpty() && !closed) {
                     try {
@@ -330,7 +301,7 @@ final class ConsolePort implements AutoCloseable {
                 ByteBuffer b = ByteBuffer.wrap(chunk);
                 if (file) {
                     while (b.hasRemaining()) fileChannel.write(b);
-                } else if (c != null && !c.outputFailed) {
+                } else if (c != null && !c.outputFailed()) {
                     while (b.hasRemaining()) c.channel().write(b);
                 }
             } catch (ClosedChannelException e) {
@@ -354,13 +325,13 @@ final class ConsolePort implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        Connection c;
+        ConsoleClient c;
         synchronized (this) {
             c = client;
             client = null;
             notifyAll();
         }
-        if (c != null) closeQuietly(c);
+        if (c != null) c.close();
         try {
             if (server != null) {
                 server.close();

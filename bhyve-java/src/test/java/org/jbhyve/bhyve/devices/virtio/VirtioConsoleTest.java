@@ -133,14 +133,7 @@ class VirtioConsoleTest {
                 first.write(ByteBuffer.wrap("from the first client\n".getBytes(StandardCharsets.US_ASCII)));
             }
             try (SocketChannel second = connectUntilAccepted(sock)) {
-                r[0].desc(0, IN, 64, DESC_F_WRITE, 0);
-                r[0].offer(0);
-                h.lout(LEGACY_QUEUE_NOTIFY, 2, 0);
-                second.write(ByteBuffer.wrap("second\n".getBytes(StandardCharsets.US_ASCII)));
-                assertThat(VirtioHarness.await(() -> r[0].usedIdx() == 1, 5000)).isTrue();
-                byte[] got = new byte[r[0].usedLength(0)];
-                h.memory().read(IN, got, 0, got.length);
-                assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo("second\n");
+                assertTheGuestGetsOnly(h, r[0], second, "second\n");
             }
         }
     }
@@ -187,16 +180,22 @@ class VirtioConsoleTest {
             send(h, r[1], 1, "login: ".getBytes(StandardCharsets.US_ASCII), 0);
             assertThat(VirtioHarness.await(() -> r[1].usedIdx() == 1, 5000)).isTrue();
             try (SocketChannel second = connectUntilAccepted(sock)) {
-                r[0].desc(0, IN, 64, DESC_F_WRITE, 0);
-                r[0].offer(0);
-                h.lout(LEGACY_QUEUE_NOTIFY, 2, 0);
-                second.write(ByteBuffer.wrap("second\n".getBytes(StandardCharsets.US_ASCII)));
-                assertThat(VirtioHarness.await(() -> r[0].usedIdx() == 1, 5000)).isTrue();
-                byte[] got = new byte[r[0].usedLength(0)];
-                h.memory().read(IN, got, 0, got.length);
-                assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo("second\n");
+                assertTheGuestGetsOnly(h, r[0], second, "second\n");
             }
         }
+    }
+
+    /** Offers one receive buffer, has {@code client} send {@code text}, and checks that the guest gets it alone. */
+    private static void assertTheGuestGetsOnly(VirtioHarness h, GuestRing rx, SocketChannel client, String text)
+            throws Exception {
+        rx.desc(0, IN, 64, DESC_F_WRITE, 0);
+        rx.offer(0);
+        h.lout(LEGACY_QUEUE_NOTIFY, 2, 0);
+        client.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+        assertThat(VirtioHarness.await(() -> rx.usedIdx() == 1, 5000)).isTrue();
+        byte[] got = new byte[rx.usedLength(0)];
+        h.memory().read(IN, got, 0, got.length);
+        assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo(text);
     }
 
     /** Connects until a connection is not closed at once (the port may not have noticed the last client leave). */

@@ -7,6 +7,11 @@
  * of either state; then the BSP starts it and prints "ap started". 'q' ends
  * the guest with status 0 (under -l debug-exit).
  *
+ * 'h' (once the AP runs) makes the BSP print "bsp halts" and halt for good
+ * with interrupts disabled, while the AP goes on: it then prints "ap A" every
+ * PRINT_EVERY of its ticks and takes the 'q'. One vCPU halted that way while
+ * another runs is not a halted VM (bhyve -H's halt detection).
+ *
  * After a restore both counts must go on from where they were: the BSP's shows
  * its vCPU and LAPIC timer came back, the AP's that the second vCPU, its own
  * LAPIC timer and (before 's') its wait-for-SIPI state did.
@@ -27,6 +32,7 @@
 
 static volatile uint64_t ap_ticks; /* only the AP's timer interrupt changes it */
 static volatile uint32_t ap_up;
+static volatile uint32_t bsp_halted; /* 'h': the AP reports and reads COM1 from then on */
 
 static void ap_tick(struct isr_frame *frame)
 {
@@ -41,8 +47,25 @@ void ap_main(void)
 	lapic_enable();
 	lapic_timer_periodic(AP_TICK_VECTOR);
 	ap_up = 1;
-	for (;;)
-		sti_hlt_cli();
+	uint64_t printed = 0;
+	for (;;) {
+		sti_hlt_cli(); /* woken by the AP's tick at the latest */
+		if (!bsp_halted)
+			continue;
+		while (inb(COM1_LSR) & LSR_DR) {
+			if ((char)inb(COM1_RBR) == 'q')
+				guest_exit(STATUS_OK);
+		}
+		uint64_t now = ap_ticks;
+		if (now - printed >= PRINT_EVERY) {
+			printed = now;
+			console_lock();
+			print("ap ");
+			print_dec(now);
+			print_char('\n');
+			console_unlock();
+		}
+	}
 }
 
 static void say_counts(uint64_t bsp)
@@ -89,6 +112,11 @@ int main(void)
 				}
 				started = 1;
 				say("ap started\n");
+			} else if (c == 'h' && started) {
+				say("bsp halts\n");
+				bsp_halted = 1;
+				for (;;)
+					__asm__ volatile("cli; hlt");
 			} else if (c == 'q') {
 				tick_stop();
 				say("bye\n");

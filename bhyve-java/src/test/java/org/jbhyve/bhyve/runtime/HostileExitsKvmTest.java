@@ -84,6 +84,30 @@ class HostileExitsKvmTest {
         }
     }
 
+    /**
+     * One vCPU halted with interrupts off while another runs is not a halted VM: smptick's BSP halts for good
+     * ('h') while its AP goes on ticking and printing. Several probe rounds later the VM still runs, and the
+     * AP ends it (debug-exit status 1: the guest's 0).
+     */
+    @Test
+    void underDashHOneVcpuHaltedWithInterruptsOffWhileAnotherRunsIsNotAHaltedVm() throws Exception {
+        try (BhyveRun run = BhyveRun.start(List.of("-H", "-c", "2", "-m", "32M", "-s", "0,hostbridge", "-s", "31,lpc",
+                "-l", "debug-exit", "-o", "boot.kernel=" + org.jbhyve.testguests.TestGuests.path("smptick")))) {
+            run.awaitOutput(o -> o.contains("smptick: 2 vCPUs"), T);
+            run.type("s");
+            run.awaitOutput(o -> o.contains("ap started\n"), T);
+            run.type("h");
+            run.awaitOutput(o -> o.contains("bsp halts\n"), T);
+            long rounds = 4;
+            long after = System.nanoTime() + rounds * HaltDetector.INTERVAL_MILLIS * 1_000_000;
+            run.awaitOutput(o -> System.nanoTime() > after && o.substring(o.indexOf("bsp halts\n")).lines()
+                    .filter(l -> l.startsWith("ap ")).count() >= 3, T);
+            assertThat(run.runtime.state().state()).as(run.stderr()).isEqualTo(VmState.RUNNING);
+            run.type("q");
+            assertThat(run.exitStatus(T)).as(run.output() + run.stderr()).isEqualTo(1);
+        }
+    }
+
     /** A vCPU that leaves the guest for port I/O as fast as it can: a checkpoint and a destroy still get through. */
     @Test
     void aGuestFloodingExitsIsCheckpointedAndDestroyedPromptly(@TempDir Path dir) throws Exception {

@@ -65,6 +65,11 @@ public record FileStat(long dev, long ino, int mode, long size, long mtimeNanos,
 
     /** "a directory", "a symbolic link", "a FIFO", ...: what the file is, for messages. */
     public String kind() {
+        return kindOf(mode);
+    }
+
+    /** What a file of st_mode {@code mode} is, as {@link #kind()} says it. */
+    public static String kindOf(int mode) {
         return switch (mode & libc_h.S_IFMT) {
             case libc_h.S_IFREG -> "a regular file";
             case libc_h.S_IFDIR -> "a directory";

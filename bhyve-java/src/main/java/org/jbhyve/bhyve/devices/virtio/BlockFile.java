@@ -193,20 +193,15 @@ final class BlockFile implements AutoCloseable {
 
     /** What {@code path} (links followed) is when it can hold no disk: "a FIFO", ...; null for a regular file or a block device. */
     private static String specialKind(Path path) {
-        int type;
+        int mode;
         try {
             if (!(Files.getAttribute(path, "unix:mode") instanceof Integer m)) return null;
-            type = m & 0170000;
+            mode = m;
         } catch (IOException | RuntimeException e) {
             return null; // not a POSIX file system, or gone: the open says what is wrong
         }
-        return switch (type) {
-            case 0100000, 0060000 -> null;
-            case 0010000 -> "a FIFO";
-            case 0020000 -> "a character device";
-            case 0140000 -> "a socket";
-            default -> "a special file";
-        };
+        int type = mode & libc_h.S_IFMT;
+        return type == libc_h.S_IFREG || type == libc_h.S_IFBLK ? null : FileStat.kindOf(mode);
     }
 
     /**

@@ -19,6 +19,8 @@ import java.util.function.BooleanSupplier;
 
 import org.jbhyve.bhyve.config.ConfigException;
 import org.jbhyve.bhyve.device.ConsoleClient;
+import org.jbhyve.bindings.libc.FileStat;
+import org.jbhyve.bindings.libc.libc_h;
 
 /**
  * The host end of one virtio-console port: a UNIX socket the device listens on (bhyve's
@@ -124,19 +126,13 @@ final class ConsolePort implements AutoCloseable {
      * socket, else "a FIFO", "a character device", ... Anything that cannot be told is not a socket.
      */
     private static String otherKind(Path path) {
-        int type;
+        int mode;
         try {
-            type = (Integer) Files.getAttribute(path, "unix:mode") & 0170000;
+            mode = (Integer) Files.getAttribute(path, "unix:mode");
         } catch (IOException | RuntimeException e) {
             return "not known to be a socket";
         }
-        return switch (type) {
-            case 0140000 -> null;
-            case 0010000 -> "a FIFO";
-            case 0020000 -> "a character device";
-            case 0060000 -> "a block device";
-            default -> "a special file";
-        };
+        return (mode & libc_h.S_IFMT) == libc_h.S_IFSOCK ? null : FileStat.kindOf(mode);
     }
 
     /** A socket file that refuses connections: left over from an earlier run. */

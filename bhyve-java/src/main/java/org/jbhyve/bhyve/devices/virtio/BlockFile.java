@@ -231,11 +231,11 @@ final class BlockFile implements AutoCloseable {
     }
 
     /**
-     * Whether the image is as it was at modification time {@code then}, as far as its time tells: unchanged
-     * since, or changed only by this process's own probe at open.
+     * Whether an image whose modification time is {@code now} ({@link #modifiedNanos()}) is as it was at time
+     * {@code then}, as far as its time tells: unchanged since, or changed only by this process's own probe at
+     * open.
      */
-    boolean unmodifiedSince(long then) {
-        long now = modifiedNanos();
+    boolean unmodifiedSince(long then, long now) {
         return now < 0 || now == then || (now == modifiedAfterProbe && modifiedBeforeProbe == then);
     }
 

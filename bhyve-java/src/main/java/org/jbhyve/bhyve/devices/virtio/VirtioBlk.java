@@ -466,9 +466,10 @@ public final class VirtioBlk extends VirtioPciDevice implements AutoCloseable {
     private void warnIfImageChanged(StateReader device) throws SnapshotFormatException {
         if (!device.has("image_mtime_ns")) return; // older snapshots, and block devices
         long then = device.u64("image_mtime_ns");
-        if (file.unmodifiedSince(then)) return;
+        long now = file.modifiedNanos();
+        if (file.unmodifiedSince(then, now)) return;
         platform().log(name(), "warning: " + file.path() + " was modified after this snapshot was taken (at "
-                + Instant.ofEpochSecond(0, file.modifiedNanos()) + ", the snapshot has " + Instant.ofEpochSecond(0, then)
+                + Instant.ofEpochSecond(0, now) + ", the snapshot has " + Instant.ofEpochSecond(0, then)
                 + "): unless it holds what it held then, the guest's file systems on it may be damaged");
     }
 

@@ -807,7 +807,7 @@ public final class VmRuntime implements AutoCloseable {
                 log.println("jbhyve: probably why: " + e.getMessage());
             }
         }
-        return processExitCode >= 0 ? processExitCode : s.code();
+        return exitCode();
     }
 
     private void closeQuietly() {

@@ -9,14 +9,20 @@ import java.nio.channels.SocketChannel;
  * time; a new one may take the port from this one once it is {@link #gone()}.
  */
 public final class ConsoleClient {
+    /** How much of a client's input is read ahead of the guest: more than anyone types, and a fair paste. */
+    public static final int READ_AHEAD = 64 << 10;
+
     private final SocketChannel channel;
-    private final ReadAhead input;
+    private final ReadAhead input = new ReadAhead(READ_AHEAD);
     private volatile boolean outputFailed;
 
-    /** {@code readAhead}: how much of its input is read ahead of the guest (see {@link ReadAhead}). */
-    public ConsoleClient(SocketChannel channel, int readAhead) {
+    public ConsoleClient(SocketChannel channel) {
         this.channel = channel;
-        this.input = new ReadAhead(readAhead);
+    }
+
+    /** The reader's loop: its socket into its read-ahead until it hangs up. Runs on a thread of its own. */
+    public void readAhead() {
+        input.readFrom(channel);
     }
 
     public SocketChannel channel() {

@@ -29,8 +29,6 @@ import org.jbhyve.bhyve.device.ConsoleClient;
  */
 public final class TcpBackend implements SerialBackend {
     static final byte[] BUSY_MESSAGE = "Socket already connected\n".getBytes(StandardCharsets.US_ASCII);
-    /** A client's input read ahead of the guest: more than anyone types, and a fair paste. */
-    static final int INPUT_READ_AHEAD = 64 << 10;
 
     private final ServerSocketChannel server;
     private final InetSocketAddress bound;
@@ -128,7 +126,7 @@ public final class TcpBackend implements SerialBackend {
                         + "); no more clients");
                 return;
             }
-            ConsoleClient k = new ConsoleClient(c, INPUT_READ_AHEAD), gone;
+            ConsoleClient k = new ConsoleClient(c), gone;
             synchronized (this) {
                 gone = client;
                 if (gone != null && !gone.gone()) k = null; // one that hung up gives way
@@ -142,8 +140,7 @@ public final class TcpBackend implements SerialBackend {
             // goes with it.
             if (gone != null) disconnect(gone);
             ConsoleClient serving = k;
-            Thread.ofPlatform().name("serial-read tcp " + format(bound)).daemon()
-                    .start(() -> serving.input().readFrom(serving.channel()));
+            Thread.ofPlatform().name("serial-read tcp " + format(bound)).daemon().start(serving::readAhead);
             Thread.ofPlatform().name("serial-in tcp " + format(bound)).daemon().start(() -> serve(serving, receiver));
         }
     }

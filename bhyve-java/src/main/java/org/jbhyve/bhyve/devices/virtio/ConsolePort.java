@@ -38,8 +38,6 @@ import org.jbhyve.bindings.libc.libc_h;
 final class ConsolePort implements AutoCloseable {
     /** Bytes of guest output queued for the host before the device stops taking more. */
     static final int OUTPUT_CAPACITY = 256 << 10;
-    /** A client's input read ahead of the guest. */
-    static final int INPUT_READ_AHEAD = 64 << 10;
 
     /** What the port tells the device. */
     interface Sink {
@@ -207,7 +205,7 @@ final class ConsolePort implements AutoCloseable {
             ConsoleClient k = null;
             synchronized (this) {
                 if (taken && client == null && !closed) {
-                    k = new ConsoleClient(c, INPUT_READ_AHEAD);
+                    k = new ConsoleClient(c);
                     client = k;
                 }
             }
@@ -222,8 +220,7 @@ final class ConsolePort implements AutoCloseable {
             sink.connected(this, true);
             ConsoleClient serving = k;
             String in = acceptor.getName().replace("accept", "in");
-            Thread.ofPlatform().daemon().name(in.replace(" in", " read"))
-                    .start(() -> serving.input().readFrom(serving.channel()));
+            Thread.ofPlatform().daemon().name(in.replace(" in", " read")).start(serving::readAhead);
             Thread.ofPlatform().daemon().name(in).start(() -> deliver(serving));
         }
     }

@@ -191,7 +191,7 @@ class TcpBackendTest {
              Uart16550 uart = new Uart16550(p, "com2", BASE, 3, tcp)) {
             try (Socket first = connect(tcp)) {
                 awaitClient(tcp);
-                first.getOutputStream().write(new byte[2 * TcpBackend.INPUT_READ_AHEAD]);
+                first.getOutputStream().write(new byte[2 * org.jbhyve.bhyve.device.ConsoleClient.READ_AHEAD]);
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while ((p.inb(BASE + 5) & 1) == 0 && System.nanoTime() < deadline) Thread.sleep(1);

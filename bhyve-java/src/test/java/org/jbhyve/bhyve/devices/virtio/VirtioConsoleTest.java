@@ -175,7 +175,7 @@ class VirtioConsoleTest {
         try (VirtioHarness h = console(sock)) {
             GuestRing[] r = bringUp(h, 0);
             try (SocketChannel first = connect(h, sock)) {
-                first.write(ByteBuffer.wrap(new byte[ConsolePort.INPUT_READ_AHEAD + 16 * 1024]));
+                first.write(ByteBuffer.wrap(new byte[org.jbhyve.bhyve.device.ConsoleClient.READ_AHEAD + 16 * 1024]));
             }
             send(h, r[1], 1, "login: ".getBytes(StandardCharsets.US_ASCII), 0);
             assertThat(VirtioHarness.await(() -> r[1].usedIdx() == 1, 5000)).isTrue();

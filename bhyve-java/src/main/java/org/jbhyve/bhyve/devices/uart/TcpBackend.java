@@ -5,12 +5,15 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
+import jdk.net.ExtendedSocketOptions;
 import org.jbhyve.bhyve.device.ConsoleClient;
 
 /**
@@ -23,6 +26,13 @@ import org.jbhyve.bhyve.device.ConsoleClient;
  * is noticed even while the guest is not reading that port; the next client then takes the port,
  * and what the one before sent that the guest never read is dropped.
  *
+ * <p>A client whose host or network vanished without a word (a laptop closed, a link cut) would otherwise
+ * hold the port for good while the guest writes nothing: nothing tells an idle TCP connection that its
+ * peer is gone. So each client gets TCP keepalive ({@link Keepalive#DEFAULT}: a probe after a minute of
+ * silence, then every 10 s; six unanswered ones end it, about two minutes in all), and the next client
+ * takes the port from one whose connection timed out. While guest output to it is unacknowledged the
+ * kernel's retransmission timeout decides instead (about 15 minutes by default).
+ *
  * <p>The address must be numeric: {@code tcp=127.0.0.1:4444} or {@code tcp=[::1]:4444}. Nothing
  * is resolved and nothing is bound to an address that was not given. Port 0 picks a free port
  * (see {@link #localAddress()}).
@@ -33,6 +43,7 @@ public final class TcpBackend implements SerialBackend {
     private final ServerSocketChannel server;
     private final InetSocketAddress bound;
     private final Consumer<String> log;
+    private final Keepalive keepalive;
     private final OutputPump pump;
     private volatile ConsoleClient client;
     private volatile boolean closed;
@@ -44,6 +55,11 @@ public final class TcpBackend implements SerialBackend {
      * @throws IOException if the address cannot be bound (in use, not a local address)
      */
     public static TcpBackend listen(String hostPort, Consumer<String> log) throws IOException {
+        return listen(hostPort, log, Keepalive.DEFAULT);
+    }
+
+    /** {@link #listen(String, Consumer)} with other keepalive timing (tests use seconds, not minutes). */
+    static TcpBackend listen(String hostPort, Consumer<String> log, Keepalive keepalive) throws IOException {
         InetSocketAddress address = parse(hostPort);
         ServerSocketChannel server = ServerSocketChannel.open(
                 address.getAddress() instanceof Inet6Address ? java.net.StandardProtocolFamily.INET6
@@ -54,7 +70,30 @@ public final class TcpBackend implements SerialBackend {
             server.close();
             throw new IOException("bind to " + format(address) + " failed: " + e.getMessage(), e);
         }
-        return new TcpBackend(server, log);
+        return new TcpBackend(server, log, keepalive);
+    }
+
+    /**
+     * TCP keepalive for a client: the first probe after {@code idleSeconds} without traffic, then one every
+     * {@code intervalSeconds}; {@code probes} unanswered ones time the connection out.
+     */
+    record Keepalive(int idleSeconds, int intervalSeconds, int probes) {
+        static final Keepalive DEFAULT = new Keepalive(60, 10, 6);
+
+        /**
+         * Turns it on for {@code c}. Where the platform cannot set the timing (it can on Linux and FreeBSD),
+         * the system's keepalive defaults apply.
+         */
+        void applyTo(SocketChannel c) throws IOException {
+            c.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            setIfSupported(c, ExtendedSocketOptions.TCP_KEEPIDLE, idleSeconds);
+            setIfSupported(c, ExtendedSocketOptions.TCP_KEEPINTERVAL, intervalSeconds);
+            setIfSupported(c, ExtendedSocketOptions.TCP_KEEPCOUNT, probes);
+        }
+
+        private static void setIfSupported(SocketChannel c, SocketOption<Integer> option, int value) throws IOException {
+            if (c.supportedOptions().contains(option)) c.setOption(option, value);
+        }
     }
 
     /** bhyve's forms: {@code [IPv6]:PORT}, or {@code IPv4:PORT}; numeric only. */
@@ -93,10 +132,11 @@ public final class TcpBackend implements SerialBackend {
         return (a.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
-    private TcpBackend(ServerSocketChannel server, Consumer<String> log) throws IOException {
+    private TcpBackend(ServerSocketChannel server, Consumer<String> log, Keepalive keepalive) throws IOException {
         this.server = server;
         this.bound = (InetSocketAddress) server.getLocalAddress();
         this.log = log;
+        this.keepalive = keepalive;
         this.pump = new OutputPump("serial-out tcp " + format(bound), OutputPump.DEFAULT_CAPACITY,
                 this::sendToClient, log);
     }
@@ -125,6 +165,11 @@ public final class TcpBackend implements SerialBackend {
                 if (!closed) log.accept("accepting on " + format(bound) + " failed (" + e.getMessage()
                         + "); no more clients");
                 return;
+            }
+            try {
+                keepalive.applyTo(c);
+            } catch (IOException e) {
+                // the client is already gone (the reader will see that); serve it as any other
             }
             ConsoleClient k = new ConsoleClient(c), gone;
             synchronized (this) {

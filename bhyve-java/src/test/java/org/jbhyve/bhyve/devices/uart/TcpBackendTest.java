@@ -3,6 +3,7 @@ package org.jbhyve.bhyve.devices.uart;
 import org.jbhyve.bhyve.config.ConfigException;
 import org.jbhyve.bhyve.config.ConfigTree;
 import org.jbhyve.bhyve.devices.FakePlatform;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -207,6 +208,52 @@ class TcpBackendTest {
                         .isEqualTo("\0second");
             }
         }
+    }
+
+    /**
+     * A client whose host vanished without a word (no FIN, no reset: a laptop closed, a link cut) gives way
+     * once TCP keepalive times it out; before, it held the port for good while the guest wrote nothing. The
+     * client runs in a network namespace of its own, over a veth pair, and then its address is removed:
+     * the VMM's probes reach a host that neither answers nor resets. Keepalive is 1 s, 1 s, 2 probes here.
+     * Needs root and ip(8), as CI has; skipped elsewhere.
+     */
+    @Test
+    void aClientWhoseHostVanishedGivesWayOnceKeepaliveTimesItOut() throws Exception {
+        long pid = ProcessHandle.current().pid();
+        String ns = "jbk" + pid, host = "jbka" + pid % 100000, far = "jbkb" + pid % 100000;
+        String net = "10.231." + pid % 250 + ".";
+        Assumptions.assumeTrue(runs("ip", "netns", "add", ns), "needs root and ip(8) to make a network namespace");
+        Process client = null;
+        try {
+            assertThat(runs("ip", "link", "add", host, "type", "veth", "peer", "name", far, "netns", ns)).isTrue();
+            assertThat(runs("ip", "addr", "add", net + "1/30", "dev", host)).isTrue();
+            assertThat(runs("ip", "link", "set", host, "up")).isTrue();
+            assertThat(runs("ip", "netns", "exec", ns, "ip", "addr", "add", net + "2/30", "dev", far)).isTrue();
+            assertThat(runs("ip", "netns", "exec", ns, "ip", "link", "set", far, "up")).isTrue();
+            try (FakePlatform p = new FakePlatform();
+                 TcpBackend tcp = TcpBackend.listen(net + "1:0", m -> p.log("com2", m),
+                         new TcpBackend.Keepalive(1, 1, 2));
+                 Uart16550 uart = new Uart16550(p, "com2", BASE, 3, tcp)) {
+                client = new ProcessBuilder("ip", "netns", "exec", ns, "bash", "-c",
+                        "exec 3<>/dev/tcp/" + net + "1/" + tcp.localAddress().getPort() + " && sleep 60")
+                        .redirectErrorStream(true).start();
+                awaitClient(tcp);
+                assertThat(runs("ip", "netns", "exec", ns, "ip", "addr", "flush", "dev", far)).isTrue();
+                try (Socket next = connectUntilAccepted(tcp)) {
+                    next.getOutputStream().write("next".getBytes(StandardCharsets.US_ASCII));
+                    assertThat(readFromGuest(p, BASE, 4)).isEqualTo("next");
+                }
+            }
+        } finally {
+            if (client != null) client.destroyForcibly().waitFor();
+            runs("ip", "link", "del", host);
+            runs("ip", "netns", "del", ns);
+        }
+    }
+
+    private static boolean runs(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
     }
 
     /** Connects until a connection is not turned away (the port may not have noticed the last client leave yet). */

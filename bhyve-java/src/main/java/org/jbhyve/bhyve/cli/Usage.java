@@ -35,7 +35,7 @@ final class Usage {
                 + "       -l: LPC device configuration ('-l help' lists them)\n"
                 + "       -M: monitor mode (ignored by jbhyve)\n"
                 + "       -m: memory size (K, M, G, T suffixes; a bare number below 1048576 is MiB)\n"
-                + "       -n: NUMA domain specification\n"
+                + "       -n: NUMA domain specification (checked, then ignored by jbhyve: one domain)\n"
                 + "       -o: set config variable 'var' to 'value' (see bhyve_config(5))\n"
                 + "       -P: vmexit from the guest on PAUSE\n"
                 + "       -p: pin vCPU 'vcpu' to host CPU 'hostcpu'\n"

@@ -260,8 +260,9 @@ public final class VmRuntime implements AutoCloseable {
     /**
      * bhyve options jbhyve takes but does not act on. The debugger (-G) is refused: a user would wait for
      * a gdb stub that never listens. The rest change nothing a guest relies on, and bhyve says so once
-     * each: -x (the local APICs stay in xAPIC mode), -C (guest memory in core files), -M (monitor mode).
-     * -H and -P are KVM's to decide, and -D holds anyway on Linux (the VM goes with the process).
+     * each: -x (the local APICs stay in xAPIC mode), -C (guest memory in core files), -M (monitor mode),
+     * -n (NUMA domains: checked as bhyve checks them, but the guest sees one domain). -H and -P are KVM's
+     * to decide, and -D holds anyway on Linux (the VM goes with the process).
      */
     private static void checkUnimplementedOptions(ConfigTree config, PrintStream log, boolean restoring) {
         if (config.get("gdb.port").isPresent()) {
@@ -283,6 +284,10 @@ public final class VmRuntime implements AutoCloseable {
         }
         if (config.getBoolean("monitor", false)) {
             log.println("bhyve: -M (monitor) is ignored by jbhyve");
+        }
+        if (config.isNode("domains")) {
+            log.println("bhyve: -n (domains) is ignored: jbhyve gives the guest one NUMA domain (no SRAT table, no"
+                    + " host memory policy)");
         }
     }
 

@@ -31,7 +31,7 @@ final class Usage {
                 + "       -h: print this help\n"
                 + "       -I: ignored (an I/O APIC is always present)\n"
                 + "       -k: read name=value settings from a flat config file\n"
-                + "       -K: PS/2 keyboard layout\n"
+                + "       -K: PS/2 keyboard layout (no effect in jbhyve: no framebuffer)\n"
                 + "       -l: LPC device configuration ('-l help' lists them)\n"
                 + "       -M: monitor mode (ignored by jbhyve)\n"
                 + "       -m: memory size (K, M, G, T suffixes; a bare number below 1048576 is MiB)\n"
@@ -42,10 +42,10 @@ final class Usage {
                 + "       -r: resume from a checkpoint file\n"
                 + "       -S: wire guest memory (it cannot be swapped)\n"
                 + "       -s: <slot,emulation,conf> PCI slot configuration ('-s help' lists emulations)\n"
-                + "       -U: SMBIOS system UUID\n"
+                + "       -U: system UUID (jbhyve: fw_cfg only, no SMBIOS tables)\n"
                 + "       -u: RTC keeps UTC time\n"
                 + "       -W: force virtio to use single-vector MSI\n"
-                + "       -w: ignore unimplemented MSRs\n"
+                + "       -w: ignore unimplemented MSRs (no effect on Linux: KVM handles MSRs)\n"
                 + "       -x: local APIC in x2APIC mode (ignored by jbhyve: xAPIC only)\n"
                 + "       -Y: disable MP table generation\n";
     }

@@ -84,7 +84,7 @@ public final class Main {
             """;
 
     /** bhyvectl's options: the values they take are named in {@link #USAGE}. */
-    private static final List<LongOptionScanner.Spec> OPTIONS = List.of(
+    static final List<LongOptionScanner.Spec> OPTIONS = List.of(
             new LongOptionScanner.Spec("vm", true),
             new LongOptionScanner.Spec("checkpoint", true),
             new LongOptionScanner.Spec("suspend", true),

@@ -82,10 +82,13 @@ public final class PcTestDev implements IoHandler, MmioHandler, Lifecycle, Snaps
         return outOfRange("read", port, size); // the flush port is write-only
     }
 
+    /**
+     * The line moves under the lock, as it does in the other ISA models: two vCPUs writing one line's
+     * byte at once could otherwise apply their levels in the opposite order to the one they recorded
+     * in {@code raised}, leaving the line up while the device (and its snapshot) says it is down.
+     */
     @Override
     public void out(int port, int size, int value) {
-        InterruptLine line = null;
-        boolean level = false;
         synchronized (this) {
             if (isScratch(port)) {
                 int offset = port & 3;
@@ -103,12 +106,11 @@ public final class PcTestDev implements IoHandler, MmioHandler, Lifecycle, Snaps
                     return;
                 }
                 int n = port - IRQ_PORT;
-                level = (value & 0xff) != 0;
+                boolean level = (value & 0xff) != 0;
                 raised[n] = level;
-                line = lines[n];
+                lines[n].set(level);
             }
         }
-        if (line != null) line.set(level);
     }
 
     private static boolean isScratch(int port) {

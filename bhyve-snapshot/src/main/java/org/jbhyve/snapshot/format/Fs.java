@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.LongSupplier;
 
 /**
  * File system calls on raw descriptors, errno turned into {@link ErrnoException}. Raw descriptors
@@ -70,27 +71,49 @@ final class Fs {
         return libc_h.errno(ERRNO_STATE.get());
     }
 
+    /**
+     * For tests: asked before every system call below, by the name of its libc function, for an errno to fail
+     * the call with instead of making it (as the kernel would: a full disk, an I/O error, a signal), or 0 to
+     * make it. Null except in tests.
+     */
+    static volatile FaultInjector faults;
+
+    @FunctionalInterface
+    interface FaultInjector {
+        int errnoFor(String call);
+    }
+
+    /**
+     * Makes {@code call}, a libc function that returns -1 and sets errno when it fails, and makes it again
+     * for as long as it fails with EINTR: a signal came before the call did anything, so it is made again
+     * rather than reported as a failed write (or a failed checkpoint). Returns its result, or minus its errno.
+     */
+    private static long restarting(String name, LongSupplier call) {
+        while (true) {
+            FaultInjector f = faults;
+            int injected = f == null ? 0 : f.errnoFor(name);
+            long r = injected != 0 ? -1 : call.getAsLong();
+            if (r >= 0) return r;
+            int e = injected != 0 ? injected : errno();
+            if (e != Errno.EINTR) return -e;
+        }
+    }
+
     static int open(String path, int flags) throws ErrnoException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment p = a.allocateFrom(path);
-            while (true) {
-                int fd = libc_h.open(errnoState(), p, flags | O_CLOEXEC, 0);
-                if (fd >= 0) return fd;
-                int e = errno();
-                if (e != Errno.EINTR) throw new ErrnoException("open " + path, e);
-            }
+            long fd = restarting("open", () -> libc_h.open(errnoState(), p, flags | O_CLOEXEC, 0));
+            if (fd < 0) throw new ErrnoException("open " + path, (int) -fd);
+            return (int) fd;
         }
     }
 
     static int openat(int dirfd, String name, int flags, int mode) throws ErrnoException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment p = a.allocateFrom(name);
-            while (true) {
-                int fd = libc_h.openat(errnoState(), dirfd, p, flags | O_CLOEXEC, mode);
-                if (fd >= 0) return fd;
-                int e = errno();
-                if (e != Errno.EINTR) throw new ErrnoException("open " + name, e);
-            }
+            long fd = restarting("openat", () -> libc_h.openat(errnoState(), dirfd, p, flags | O_CLOEXEC, mode));
+            if (fd < 0) throw new ErrnoException("open " + name, (int) -fd);
+            return (int) fd;
         }
     }
 
@@ -114,18 +137,19 @@ final class Fs {
 
     /** {@code fstat(fd)}. */
     static FileStat stat(int fd) throws ErrnoException {
-        FileStat st = FileStat.ofDescriptor(errnoState(), fd);
-        if (st == null) throw new ErrnoException("fstat", errno());
-        return st;
+        FileStat[] st = new FileStat[1];
+        long r = restarting("fstat", () -> (st[0] = FileStat.ofDescriptor(errnoState(), fd)) == null ? -1 : 0);
+        if (r < 0) throw new ErrnoException("fstat", (int) -r);
+        return st[0];
     }
 
     /** What {@code name} in {@code dirfd} is, a symbolic link not followed; null when nothing has that name. */
     static FileStat statNoFollow(int dirfd, String name) throws ErrnoException {
-        FileStat st = FileStat.ofNameNoFollow(errnoState(), dirfd, name);
-        if (st != null) return st;
-        int e = errno();
-        if (e == Errno.ENOENT) return null;
-        throw new ErrnoException("fstatat " + name, e);
+        FileStat[] st = new FileStat[1];
+        long r = restarting("fstatat", () -> (st[0] = FileStat.ofNameNoFollow(errnoState(), dirfd, name)) == null ? -1 : 0);
+        if (r >= 0) return st[0];
+        if (r == -Errno.ENOENT) return null;
+        throw new ErrnoException("fstatat " + name, (int) -r);
     }
 
     /** Closes {@code fd}, ignoring errors (a read-only or already-synced descriptor has nothing to lose). */
@@ -135,40 +159,37 @@ final class Fs {
 
     static void renameat(int dirfd, String from, String to) throws ErrnoException {
         try (Arena a = Arena.ofConfined()) {
-            if (libc_h.renameat(errnoState(), dirfd, a.allocateFrom(from), dirfd, a.allocateFrom(to)) != 0) {
-                throw new ErrnoException("rename " + from + " to " + to, errno());
-            }
+            MemorySegment f = a.allocateFrom(from), t = a.allocateFrom(to);
+            long r = restarting("renameat", () -> libc_h.renameat(errnoState(), dirfd, f, dirfd, t));
+            if (r < 0) throw new ErrnoException("rename " + from + " to " + to, (int) -r);
         }
     }
 
     /** Unlinks {@code name} in {@code dirfd}; false (not an error) when it is already gone. */
     static boolean unlinkat(int dirfd, String name) throws ErrnoException {
         try (Arena a = Arena.ofConfined()) {
-            if (libc_h.unlinkat(errnoState(), dirfd, a.allocateFrom(name), 0) == 0) return true;
-            int e = errno();
-            if (e == Errno.ENOENT) return false;
-            throw new ErrnoException("unlink " + name, e);
+            MemorySegment n = a.allocateFrom(name);
+            long r = restarting("unlinkat", () -> libc_h.unlinkat(errnoState(), dirfd, n, 0));
+            if (r >= 0) return true;
+            if (r == -Errno.ENOENT) return false;
+            throw new ErrnoException("unlink " + name, (int) -r);
         }
     }
 
     static void fsync(int fd, String what) throws ErrnoException {
-        while (libc_h.fsync(errnoState(), fd) != 0) {
-            int e = errno();
-            if (e != Errno.EINTR) throw new ErrnoException(what, e);
-        }
+        long r = restarting("fsync", () -> libc_h.fsync(errnoState(), fd));
+        if (r < 0) throw new ErrnoException(what, (int) -r);
     }
 
     static void ftruncate(int fd, long length, String what) throws ErrnoException {
-        while (libc_h.ftruncate(errnoState(), fd, length) != 0) {
-            int e = errno();
-            if (e != Errno.EINTR) throw new ErrnoException(what, e);
-        }
+        long r = restarting("ftruncate", () -> libc_h.ftruncate(errnoState(), fd, length));
+        if (r < 0) throw new ErrnoException(what, (int) -r);
     }
 
     /** The file's length ({@code lseek(fd, 0, SEEK_END)}). */
     static long size(int fd) throws ErrnoException {
-        long n = libc_h.lseek(errnoState(), fd, 0, libc_h.SEEK_END);
-        if (n < 0) throw new ErrnoException("lseek", errno());
+        long n = restarting("lseek", () -> libc_h.lseek(errnoState(), fd, 0, libc_h.SEEK_END));
+        if (n < 0) throw new ErrnoException("lseek", (int) -n);
         return n;
     }
 
@@ -177,18 +198,17 @@ final class Fs {
      * only a hole follows (ENXIO). Throws for file systems without hole reporting (EINVAL).
      */
     static long seekData(int fd, long from) throws ErrnoException {
-        long n = libc_h.lseek(errnoState(), fd, from, libc_h.SEEK_DATA);
+        long n = restarting("lseek", () -> libc_h.lseek(errnoState(), fd, from, libc_h.SEEK_DATA));
         if (n >= 0) return n;
-        int e = errno();
-        if (e == Errno.ENXIO) return -1;
-        throw new ErrnoException("lseek SEEK_DATA", e);
+        if (n == -Errno.ENXIO) return -1;
+        throw new ErrnoException("lseek SEEK_DATA", (int) -n);
     }
 
     /** {@code lseek(fd, from, SEEK_HOLE)}: the first hole at or after {@code from} (EOF counts as one). */
     static long seekHole(int fd, long from) throws ErrnoException {
-        long n = libc_h.lseek(errnoState(), fd, from, libc_h.SEEK_HOLE);
+        long n = restarting("lseek", () -> libc_h.lseek(errnoState(), fd, from, libc_h.SEEK_HOLE));
         if (n >= 0) return n;
-        throw new ErrnoException("lseek SEEK_HOLE", errno());
+        throw new ErrnoException("lseek SEEK_HOLE", (int) -n);
     }
 
     /**
@@ -214,12 +234,10 @@ final class Fs {
 
     /** Tries {@code flock(fd, LOCK_EX|LOCK_NB)}: true when locked, false when someone else holds it. */
     static boolean tryLock(int fd) throws ErrnoException {
-        while (true) {
-            if (libc_h.flock(errnoState(), fd, libc_h.LOCK_EX | libc_h.LOCK_NB) == 0) return true;
-            int e = errno();
-            if (e == EWOULDBLOCK) return false;
-            if (e != Errno.EINTR) throw new ErrnoException("flock", e);
-        }
+        long r = restarting("flock", () -> libc_h.flock(errnoState(), fd, libc_h.LOCK_EX | libc_h.LOCK_NB));
+        if (r >= 0) return true;
+        if (r == -EWOULDBLOCK) return false;
+        throw new ErrnoException("flock", (int) -r);
     }
 
     /** Largest single pwrite/pread: Linux transfers at most 0x7ffff000 bytes per call anyway. */
@@ -245,12 +263,10 @@ final class Fs {
         long size = src.byteSize();
         while (done < size) {
             long n = Math.min(MAX_IO, size - done);
-            long w = libc_h.pwrite(errnoState(), fd, src.asSlice(done, n), n, offset + done);
-            if (w < 0) {
-                int e = errno();
-                if (e == Errno.EINTR) continue;
-                throw new ErrnoException(what, e);
-            }
+            MemorySegment from = src.asSlice(done, n);
+            long at = offset + done;
+            long w = restarting("pwrite", () -> libc_h.pwrite(errnoState(), fd, from, n, at));
+            if (w < 0) throw new ErrnoException(what, (int) -w);
             if (w == 0) throw new ErrnoException(what, Errno.EIO);
             done += w;
         }
@@ -267,12 +283,10 @@ final class Fs {
         long size = dst.byteSize();
         while (done < size) {
             long n = Math.min(MAX_IO, size - done);
-            long r = libc_h.pread(errnoState(), fd, dst.asSlice(done, n), n, offset + done);
-            if (r < 0) {
-                int e = errno();
-                if (e == Errno.EINTR) continue;
-                throw new ErrnoException(what, e);
-            }
+            MemorySegment into = dst.asSlice(done, n);
+            long at = offset + done;
+            long r = restarting("pread", () -> libc_h.pread(errnoState(), fd, into, n, at));
+            if (r < 0) throw new ErrnoException(what, (int) -r);
             if (r == 0) break;
             done += r;
         }

@@ -101,10 +101,11 @@ public final class SnapshotWriter implements AutoCloseable {
         }
         removeStale(dirFd, name, listing);
         String tmp = null;
+        String candidate = null;
         int tmpFd = -1;
         try {
             for (int attempt = 0; attempt < 16 && tmp == null; attempt++) {
-                String candidate = tempName(name);
+                candidate = tempName(name);
                 tmpFd = Fs.openat(dirFd, candidate,
                         Fs.O_RDWR | Fs.O_CREAT | Fs.O_EXCL | Fs.O_NOFOLLOW, 0600);
                 if (ownTemp(dirFd, candidate, tmpFd)) {
@@ -115,6 +116,15 @@ public final class SnapshotWriter implements AutoCloseable {
                 }
             }
         } catch (Fs.ErrnoException e) {
+            if (tmpFd >= 0) {
+                // Created, but locking it or opening it again failed (ENOLCK on NFS, EMFILE): the file is ours
+                // and nobody else's to remove, and a failed checkpoint leaves no file behind.
+                try {
+                    Fs.unlinkat(dirFd, candidate);
+                } catch (Fs.ErrnoException ignored) {
+                    // unlocked once closed: the next writer of this snapshot removes it
+                }
+            }
             Fs.closeQuietly(tmpFd);
             closeDir();
             throw new SnapshotWriteException(displayPath, "cannot write snapshot " + displayPath + ": cannot create a"

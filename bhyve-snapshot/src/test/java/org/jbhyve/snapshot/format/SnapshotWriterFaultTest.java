@@ -11,16 +11,20 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 /**
- * The system calls of a snapshot write failed through {@link Fs#faults}, as strace's fault injection does to
- * a running VM's checkpoint: EINTR, a signal that came before the call did anything, is retried and the
- * snapshot is written.
+ * Every system call of a snapshot write failed in turn, through {@link Fs#faults}, as strace's fault
+ * injection does to a running VM's checkpoint: an error fails the write with a message naming it, leaves the
+ * old snapshot byte for byte and no temporary file; EINTR, a signal that came before the call did anything,
+ * is retried and the snapshot is written.
  */
 class SnapshotWriterFaultTest {
     private static final String NAME = "s";
@@ -57,6 +61,19 @@ class SnapshotWriterFaultTest {
         Files.writeString(dir.resolve(STALE), "left by a writer that was killed");
     }
 
+    /** The calls a write makes, in order. */
+    private List<String> callsOfAWrite(Arena arena, boolean throughDirFd) throws IOException {
+        setUp(arena);
+        List<String> calls = new ArrayList<>();
+        Fs.faults = call -> {
+            calls.add(call);
+            return 0;
+        };
+        write(arena, throughDirFd);
+        Fs.faults = null;
+        return calls;
+    }
+
     @Test
     void everyCallInterruptedBeforeItDidAnythingIsMadeAgain() throws Exception {
         for (boolean throughDirFd : new boolean[] {false, true}) {
@@ -74,6 +91,65 @@ class SnapshotWriterFaultTest {
                 assertThat(Files.getPosixFilePermissions(dir.resolve(NAME))).isEqualTo(MODE_0600);
                 assertThat(TestSnapshots.temporaries(dir, NAME)).as("the stale temporary is removed too").isEmpty();
             }
+        }
+    }
+
+    @Test
+    void anErrorInAnyCallFailsTheWriteNamesTheErrorAndLeavesTheOldSnapshot() throws Exception {
+        for (boolean throughDirFd : new boolean[] {false, true}) {
+            List<String> calls;
+            try (Arena arena = Arena.ofConfined()) {
+                calls = callsOfAWrite(arena, throughDirFd);
+            }
+            for (int fault = 0; fault < calls.size(); fault++) {
+                for (int errno : new int[] {Errno.EIO, Errno.ENOSPC}) {
+                    String label = (throughDirFd ? "dirfd: " : "path: ") + Errno.name(errno) + " in call " + fault
+                            + " (" + calls.get(fault) + ") of " + calls;
+                    checkOneFault(fault, errno, throughDirFd, label);
+                }
+            }
+        }
+    }
+
+    private void checkOneFault(int fault, int errno, boolean throughDirFd, String label) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            setUp(arena);
+            byte[] before = Files.readAllBytes(dir.resolve(NAME));
+            int[] made = {0};
+            String[] failed = {null};
+            Fs.faults = call -> {
+                if (made[0]++ != fault) return 0;
+                failed[0] = call;
+                return errno;
+            };
+            String error = null;
+            try {
+                write(arena, throughDirFd);
+            } catch (SnapshotWriteException e) {
+                error = e.getMessage();
+            } finally {
+                Fs.faults = null;
+            }
+            assertThat(failed[0]).as(label).isNotNull();
+            List<String> left = TestSnapshots.temporaries(dir, NAME);
+            if (error == null) {
+                // Only removing a dead writer's temporary is best effort: it stays for the next writer.
+                assertThat(left).as(label).containsExactly(STALE);
+                SnapshotReader.verify(dir.resolve(NAME));
+            } else if (error.contains("was written, but syncing its directory failed")) {
+                assertThat(failed[0]).as(label).isEqualTo("fsync");
+                assertThat(left).as(label).isEmpty();
+                SnapshotReader.verify(dir.resolve(NAME));
+            } else {
+                assertThat(error).as(label).contains(Errno.name(errno)).contains(dir.resolve(NAME).toString());
+                assertThat(Files.readAllBytes(dir.resolve(NAME))).as(label + ": the old snapshot").isEqualTo(before);
+                assertThat(left).as(label + ": " + error).isSubsetOf(STALE);
+            }
+            assertThat(Files.getPosixFilePermissions(dir.resolve(NAME))).as(label).isEqualTo(MODE_0600);
+            Files.deleteIfExists(dir.resolve(STALE));
+        } catch (IOException | RuntimeException | AssertionError e) {
+            if (e instanceof AssertionError a) throw a;
+            fail(label + ": " + e, e);
         }
     }
 }

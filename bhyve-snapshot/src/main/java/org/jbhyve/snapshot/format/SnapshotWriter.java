@@ -10,7 +10,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
@@ -46,7 +46,6 @@ import java.util.zip.CRC32C;
  * <p>Not thread-safe: one thread adds chunks and regions, then commits.
  */
 public final class SnapshotWriter implements AutoCloseable {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_NAME = 255 - 22; // "." + name + ".tmp." + 16 hex digits must fit NAME_MAX
     /** Longest run of non-zero pages written with one pwrite. */
     private static final long MAX_RUN = 64L << 20;
@@ -68,7 +67,7 @@ public final class SnapshotWriter implements AutoCloseable {
     private final String displayPath;
     private final SnapshotMetadata meta;
     private final long memorySize;
-    private final UUID id = UUID.randomUUID();
+    private final UUID id = randomId();
     private int fd;
     private long cursor = SnapshotFormat.HEADER_LENGTH;
     private final List<ChunkEntry> chunks = new ArrayList<>();
@@ -106,8 +105,13 @@ public final class SnapshotWriter implements AutoCloseable {
         try {
             for (int attempt = 0; attempt < 16 && tmp == null; attempt++) {
                 candidate = tempName(name);
-                tmpFd = Fs.openat(dirFd, candidate,
-                        Fs.O_RDWR | Fs.O_CREAT | Fs.O_EXCL | Fs.O_NOFOLLOW, 0600);
+                try {
+                    tmpFd = Fs.openat(dirFd, candidate,
+                            Fs.O_RDWR | Fs.O_CREAT | Fs.O_EXCL | Fs.O_NOFOLLOW, 0600);
+                } catch (Fs.ErrnoException e) {
+                    if (e.errno == Errno.EEXIST) continue; // the name is taken: O_EXCL kept it safe, try another
+                    throw e;
+                }
                 if (ownTemp(dirFd, candidate, tmpFd)) {
                     tmp = candidate;
                 } else {
@@ -208,8 +212,24 @@ public final class SnapshotWriter implements AutoCloseable {
         }
     }
 
+    /*
+     * The temporary name and the snapshot id are not drawn from SecureRandom (nor UUID.randomUUID, which uses
+     * it): its first use reads java.security and the entropy device, and one I/O error there, on a VM's first
+     * checkpoint, fails a class initialisation for good, and with it every later checkpoint of that VM
+     * (NoClassDefFoundError). Neither needs to be secret: O_EXCL and O_NOFOLLOW make a name someone else took
+     * fail the create, and another name is tried; the id tells snapshots apart.
+     */
+
     private static String tempName(String name) {
-        return "." + name + ".tmp." + HexFormat.of().toHexDigits(RANDOM.nextLong());
+        return "." + name + ".tmp." + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+    }
+
+    /** A random (version 4, IETF variant) UUID. */
+    private static UUID randomId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long msb = r.nextLong() & ~0xf000L | 0x4000L;
+        long lsb = r.nextLong() & ~(3L << 62) | 1L << 63;
+        return new UUID(msb, lsb);
     }
 
     private static Pattern tempPattern(String name) {

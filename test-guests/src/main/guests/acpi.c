@@ -2,7 +2,9 @@
  * acpi: finds and verifies the firmware tables a bhyve guest gets: the ACPI
  * RSDP, its XSDT (or RSDT), every table listed there, the DSDT (through the
  * FADT), the MADT's CPUs and I/O APICs, the FADT's PM1a control block and
- * SCI, and the MP table. Every address followed is bounds-checked (acpitab.h):
+ * SCI, the MP table, and the SMBIOS tables (entry point, every structure, the
+ * BIOS and system strings and the system UUID). Every address followed is
+ * bounds-checked (acpitab.h):
  * a bad pointer is reported, never dereferenced beyond 4 GiB.
  */
 #include "acpitab.h"
@@ -211,6 +213,139 @@ static void check_mptable(void)
 		fail("mptable has no enabled cpu");
 }
 
+#define SMBIOS_SCAN_START 0xf0000u
+#define SMBIOS_SCAN_END 0x100000u
+#define SMBIOS_EP_LEN 0x1f
+#define SMBIOS_MAX_STRUCTURES 512
+
+/* Prints string `n` (1-based) of the structure whose string set starts at `strings` and ends before `end`. */
+static void print_smbios_string(uint64_t strings, uint64_t end, uint8_t n)
+{
+	if (n == 0)
+		return; /* no string */
+	uint64_t a = strings;
+	for (uint8_t i = 1; i < n && a < end; i++) {
+		while (a < end && peek8(a) != 0)
+			a++;
+		a++;
+	}
+	for (; a < end && peek8(a) != 0; a++) {
+		uint8_t c = peek8(a);
+		print_char(c >= 0x20 && c < 0x7f ? (char)c : '?');
+	}
+}
+
+/* The UUID of a type 1 structure, as SMBIOS 2.6+ stores it (first three fields little-endian). */
+static void print_smbios_uuid(uint64_t u)
+{
+	static const uint8_t order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			print_char('-');
+		print_hex_pad(peek8(u + order[i]), 2);
+	}
+}
+
+/* Checks the entry point's two checksums, walks the structure table and prints what it holds. */
+static void check_smbios(void)
+{
+	uint64_t ep = 0;
+	for (uint64_t a = SMBIOS_SCAN_START; a < SMBIOS_SCAN_END; a += 16) {
+		if (peek32(a) != 0x5f4d535fu) /* "_SM_" */
+			continue;
+		if (peek8(a + 5) == SMBIOS_EP_LEN && acpi_sum(a, SMBIOS_EP_LEN) == 0 &&
+		    peek32(a + 0x10) == 0x494d445fu && peek8(a + 0x14) == '_' && /* "_DMI_" */
+		    acpi_sum(a + 0x10, SMBIOS_EP_LEN - 0x10) == 0) {
+			ep = a;
+			break;
+		}
+		print("smbios entry point at ");
+		print_hex(a);
+		fail(" bad-checksum");
+	}
+	if (ep == 0) {
+		fail("smbios not found");
+		return;
+	}
+	uint32_t len = peek16(ep + 0x16), count = peek16(ep + 0x1c), max = peek16(ep + 8);
+	uint64_t table = peek32(ep + 0x18);
+	print("smbios ");
+	print_dec(peek8(ep + 6));
+	print_char('.');
+	print_dec(peek8(ep + 7));
+	print(" at ");
+	print_hex(ep);
+	print(" structures=");
+	print_dec(count);
+	print_char('\n');
+	if (!acpi_range_ok(table, len)) {
+		fail("smbios table out of range");
+		return;
+	}
+	uint64_t a = table, end = table + len;
+	uint32_t seen = 0, largest = 0;
+	int ended = 0;
+	print("smbios types");
+	while (a < end && !ended && seen < SMBIOS_MAX_STRUCTURES) {
+		uint8_t type = peek8(a), flen = end - a >= 4 ? peek8(a + 1) : 0;
+		if (flen < 4 || flen > end - a) {
+			fail(" malformed structure");
+			return;
+		}
+		uint64_t strings = a + flen, s = strings;
+		while (s + 1 < end && !(peek8(s) == 0 && peek8(s + 1) == 0))
+			s++;
+		if (s + 1 >= end) {
+			fail(" unterminated strings");
+			return;
+		}
+		if (peek16(a + 2) != seen) {
+			fail(" handle out of order");
+			return;
+		}
+		print_char(' ');
+		print_dec(type);
+		uint64_t next = s + 2;
+		if (next - a > largest)
+			largest = next - a;
+		if (type == 0 && flen >= 0x09) {
+			print(" [bios ");
+			print_smbios_string(strings, s + 1, peek8(a + 4));
+			print_char('|');
+			print_smbios_string(strings, s + 1, peek8(a + 5));
+			print_char('|');
+			print_smbios_string(strings, s + 1, peek8(a + 8));
+			print_char(']');
+		} else if (type == 1 && flen >= 0x1b) {
+			print(" [system ");
+			for (int i = 4; i <= 7; i++) {
+				print_smbios_string(strings, s + 1, peek8(a + i));
+				print_char('|');
+			}
+			print_smbios_string(strings, s + 1, peek8(a + 0x19));
+			print_char('|');
+			print_smbios_string(strings, s + 1, peek8(a + 0x1a));
+			print(" uuid ");
+			print_smbios_uuid(a + 8);
+			print_char(']');
+		}
+		ended = type == 127;
+		seen++;
+		a = next;
+	}
+	print_char('\n');
+	if (!ended)
+		fail("smbios has no end-of-table structure");
+	else if (a != end)
+		fail("smbios table length does not match its structures");
+	else if (seen != count)
+		fail("smbios structure count does not match");
+	else if (largest != max)
+		fail("smbios maximum structure size does not match");
+	else
+		print("smbios ok\n");
+}
+
 int main(void)
 {
 	idt_init(); /* a fault is reported, not a triple fault */
@@ -248,6 +383,7 @@ int main(void)
 		}
 	}
 	check_mptable();
+	check_smbios();
 
 	if (failed) {
 		print("acpi failed\n");

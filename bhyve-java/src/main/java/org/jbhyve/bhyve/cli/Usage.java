@@ -42,7 +42,7 @@ final class Usage {
                 + "       -r: resume from a checkpoint file\n"
                 + "       -S: wire guest memory (it cannot be swapped)\n"
                 + "       -s: <slot,emulation,conf> PCI slot configuration ('-s help' lists emulations)\n"
-                + "       -U: system UUID (jbhyve: fw_cfg only, no SMBIOS tables)\n"
+                + "       -U: UUID in SMBIOS\n"
                 + "       -u: RTC keeps UTC time\n"
                 + "       -W: force virtio to use single-vector MSI\n"
                 + "       -w: ignore unimplemented MSRs (no effect on Linux: KVM handles MSRs)\n"

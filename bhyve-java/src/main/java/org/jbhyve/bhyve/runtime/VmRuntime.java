@@ -11,6 +11,7 @@ import org.jbhyve.bhyve.config.MemorySize;
 import org.jbhyve.bhyve.device.Lifecycle;
 import org.jbhyve.bhyve.device.MemoryMap;
 import org.jbhyve.bhyve.devices.acpi.*;
+import org.jbhyve.bhyve.devices.smbios.SmbiosTables;
 import org.jbhyve.bhyve.devices.fwcfg.FirmwareInterface;
 import org.jbhyve.bhyve.devices.fwcfg.FwCfg;
 import org.jbhyve.bhyve.devices.fwcfg.FwCtl;
@@ -124,7 +125,7 @@ public final class VmRuntime implements AutoCloseable {
             buildLpcDevices(topology.cpus(), memoryBytes);
             pciBus.realize();
             if (booting) {
-                writeFirmwareTables(topology.cpus());
+                writeFirmwareTables(topology);
                 loader.load(vm, platform.mmio());
             } else {
                 if (loader instanceof BootRom rom) rom.attach(vm, platform.mmio());
@@ -388,8 +389,9 @@ public final class VmRuntime implements AutoCloseable {
     }
 
     /**
-     * The VM's UUID: -U's, or one derived from the VM's name. The derived one is made only when a firmware
-     * interface asks for it: its MD5 starts the JDK's security providers, 10-15 ms of a cold start.
+     * The VM's UUID: -U's, or one derived from the VM's name. The derived one is made only when a boot writes
+     * the SMBIOS tables or a firmware interface asks for it, not by a restore: its MD5 starts the JDK's security
+     * providers, 10-15 ms of a cold start.
      */
     private UUID uuid() {
         return givenUuid().orElseGet(() -> UUID.nameUUIDFromBytes(
@@ -413,8 +415,8 @@ public final class VmRuntime implements AutoCloseable {
         }
     }
 
-    private void writeFirmwareTables(int cpus) {
-        AcpiMachine.Builder b = AcpiMachine.builder(cpus);
+    private void writeFirmwareTables(CpuTopology topology) {
+        AcpiMachine.Builder b = AcpiMachine.builder(topology.cpus());
         List<PciIntxRoute> routes = new ArrayList<>();
         for (IntxRoute r : pciBus.intxRoutes()) routes.add(new PciIntxRoute(r.slot(), r.pin(), r.ioapicPin()));
         for (PciBusWindow w : pciBus.windows()) {
@@ -429,14 +431,37 @@ public final class VmRuntime implements AutoCloseable {
         }
         AcpiMachine machine = b.build();
         try {
-            if (config.getBoolean("acpi_tables", true)) AcpiTables.write(machine, vm.memory());
+            long free = MemoryMap.ACPI_BASE;
+            if (config.getBoolean("acpi_tables", true)) free = AcpiTables.write(machine, vm.memory()).end();
             if (config.getBoolean("x86.mptable", true)) MpTable.write(machine, vm.memory());
+            writeSmbios(topology, (free + 15) & ~15L);
         } catch (AcpiBuildException e) {
             // Tables the machine's options cannot have (a device on bus 1 with the MP table on, too little RAM):
             // the options' error, said in one line, not a bug's trace.
             ConfigException c = new ConfigException(e.getMessage());
             c.initCause(e);
             throw c;
+        }
+    }
+
+    /**
+     * The SMBIOS tables, as bhyve always writes them, at {@code at}: after the ACPI tables, in the BIOS area
+     * where guests scan for them (bhyve has them at 0xf1000, between its MP table and ACPI tables; here the MP
+     * table of a 255-vCPU machine alone needs more room than that leaves).
+     */
+    private void writeSmbios(CpuTopology topology, long at) {
+        byte[] image = SmbiosTables.build(config, uuid(), topology, vm.memory().lowmemSize(),
+                vm.memory().highmemSize(), hasBootrom(config), at);
+        if (at + image.length > MemoryMap.ACPI_LIMIT) {
+            throw new AcpiBuildException(String.format("the SMBIOS tables (%d bytes) do not fit between the ACPI tables"
+                    + " and 1 MiB (from 0x%x): shorten the bios.*, system.*, board.* and chassis.* strings",
+                    image.length, at));
+        }
+        try {
+            vm.memory().write(at, image);
+        } catch (org.jbhyve.vmm.GuestMemoryException e) {
+            throw new AcpiBuildException(String.format("cannot write the SMBIOS tables to guest memory at 0x%x: not RAM"
+                    + " (the guest needs at least 1 MiB of memory)", at));
         }
     }
 

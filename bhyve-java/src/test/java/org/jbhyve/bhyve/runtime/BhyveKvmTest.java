@@ -59,6 +59,31 @@ class BhyveKvmTest {
                     .anyMatch(l -> l.startsWith("table MCFG") && l.endsWith(" ok"))
                     .anyMatch(l -> l.startsWith("table DSDT") && l.endsWith(" ok"))
                     .noneMatch(l -> l.contains("bad"));
+            // SMBIOS: bhyve's strings by default, two sockets (bhyve's default for -c 2), RAM below 4 GiB only.
+            assertThat(run.output().lines().toList())
+                    .contains("smbios ok", "smbios types 0 [bios BHYVE|14.0|10/17/2021] 1 [system FreeBSD|BHYVE|1.0|"
+                            + "None|None|Virtual Machine uuid " + java.util.UUID.nameUUIDFromBytes("jbhyve:test".getBytes(
+                                    java.nio.charset.StandardCharsets.UTF_8)) + "] 2 3 4 4 16 17 19 32 127")
+                    .anyMatch(l -> l.matches("smbios 2\\.8 at f[0-9a-f]{4} structures=11"));
+        }
+    }
+
+    /**
+     * libvirt's {@code <sysinfo type='smbios'>} and {@code -U}: the strings and the UUID reach the guest's SMBIOS
+     * tables, the UUID as the guest prints it back (the string given, as Linux's product_uuid shows it).
+     */
+    @Test
+    void theGuestReadsTheUuidAndSysinfoStringsFromSmbios() throws Exception {
+        String uuid = "a9eb4d56-2b48-c7c7-150f-0eb140358a89";
+        try (BhyveRun run = BhyveRun.guest("acpi", "-c", "cpus=2,sockets=1,cores=2", "-U", uuid,
+                "-o", "bios.vendor=LENOVO", "-o", "bios.version=14.1", "-o", "bios.release_date=11/24/2025",
+                "-o", "system.manufacturer=Fedora", "-o", "system.product_name=Virt-Manager",
+                "-o", "system.serial_number=xxx-yyy-zzz", "-o", "system.sku=0000", "-o", "system.version=0.9.4",
+                "-o", "board.asset_tag=Asset Tag")) {
+            assertThat(run.exitStatus(T)).as(run.output() + run.stderr()).isEqualTo(GUEST_OK);
+            assertThat(run.output().lines().toList()).contains("smbios ok",
+                    "smbios types 0 [bios LENOVO|14.1|11/24/2025] 1 [system Fedora|Virt-Manager|0.9.4|xxx-yyy-zzz|0000|"
+                            + "Virtual Machine uuid " + uuid + "] 2 3 4 16 17 19 32 127");
         }
     }
 

@@ -696,6 +696,7 @@ public final class VmRuntime implements AutoCloseable {
      */
     public String checkpoint(SnapshotTarget target, boolean suspend) throws Exception {
         synchronized (checkpointLock) {
+            lastCheckpointWarning = null;
             try (SnapshotSave save = SnapshotSave.open(target, this)) {
                 // Only a running guest is worth copying ahead; for any other state pause() says why not.
                 if (!suspend && liveCheckpoints && state.state() == VmState.RUNNING) {
@@ -714,6 +715,7 @@ public final class VmRuntime implements AutoCloseable {
                             // must not run on as well (a later restore of it would run the guest twice).
                             if (!save.committed()) throw e;
                             warn("jbhyve: " + e.getMessage());
+                            lastCheckpointWarning = e.getMessage(); // the VM ends: bhyvectl's reply must say so too
                         }
                         checkpoints++;
                         // The VM is now SUSPENDED (exit status 0) and its parked vCPU threads end.
@@ -782,6 +784,12 @@ public final class VmRuntime implements AutoCloseable {
         log.println(line);
     }
 
+    /**
+     * Why a suspend's snapshot, although written and renamed into place (the VM then ends), may not survive a
+     * power failure (its directory's fsync failed); null otherwise. Read by the control reply.
+     */
+    private volatile String lastCheckpointWarning;
+
     /** How long the guest was paused by the last checkpoint (including one that failed). */
     public Duration lastCheckpointPause() { return lastCheckpointPause; }
 
@@ -795,9 +803,10 @@ public final class VmRuntime implements AutoCloseable {
             public String checkpoint(int dirFd, String name, boolean suspend) throws Exception {
                 if (state.state().isTerminal()) throw new ControlException(ControlProtocol.EBUSY, "the VM has ended");
                 String written = VmRuntime.this.checkpoint(new SnapshotTarget.InDirectory(dirFd, name), suspend);
-                String copy = lastCheckpointCopy;
-                return String.format(java.util.Locale.ROOT, "%s written; the guest was paused for %.1f ms%s", written,
-                        lastCheckpointPause.toNanos() / 1e6, copy.isEmpty() ? "" : " (" + copy + ")");
+                String copy = lastCheckpointCopy, warning = lastCheckpointWarning;
+                return String.format(java.util.Locale.ROOT, "%s written; the guest was paused for %.1f ms%s%s", written,
+                        lastCheckpointPause.toNanos() / 1e6, copy.isEmpty() ? "" : " (" + copy + ")",
+                        warning == null ? "" : "; warning: " + warning);
             }
 
             @Override

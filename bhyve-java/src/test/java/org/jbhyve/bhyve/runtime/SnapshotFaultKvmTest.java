@@ -34,16 +34,22 @@ class SnapshotFaultKvmTest {
     private static final Duration T = Duration.ofSeconds(120);
 
     /** Starts bhyve in a child JVM with the demo guest and its control socket in {@code run}. */
-    private static Process bhyveProcess(Path run, String name) throws IOException {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    private static Process bhyveProcess(Path run, String name, String... prefix) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(prefix));
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "org.jbhyve.bhyve.Main", "-c", "1", "-m", "32M", "-s", "0,hostbridge", "-s", "31,lpc",
-                "-o", "boot.kernel=" + TestGuests.path("demo"), "-o", "control.dir=" + run, name)
+                "-o", "boot.kernel=" + TestGuests.path("demo"), "-o", "control.dir=" + run, name));
+        return new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     /** Sends bhyvectl's checkpoint message (directory passed as a descriptor) and returns the reply. */
     private static NvList checkpoint(Path socket, Path dir, String file) throws Exception {
+        return checkpoint(socket, dir, file, false);
+    }
+
+    private static NvList checkpoint(Path socket, Path dir, String file, boolean suspend) throws Exception {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment errno = libc_h.allocateErrnoState(a);
             int fd = libc_h.open(errno, a.allocateFrom(dir.toString()),
@@ -51,7 +57,7 @@ class SnapshotFaultKvmTest {
             assertThat(fd).as("open " + dir).isNotNegative();
             try (UnixSocket s = UnixSocket.connect(socket)) {
                 s.send(new NvList().addString("cmd", "checkpoint").addString("filename", file)
-                        .addBool("suspend", false).addDescriptor("fddir", fd));
+                        .addBool("suspend", suspend).addDescriptor("fddir", fd));
                 return s.receive(0, Duration.ofSeconds(60));
             } finally {
                 libc_h.close(errno, fd);
@@ -107,6 +113,40 @@ class SnapshotFaultKvmTest {
         try (Stream<Path> files = Files.list(snaps)) {
             assertThat(files.map(f -> f.getFileName().toString()))
                     .allMatch(n -> n.equals("snap") || n.startsWith(".snap.tmp."));
+        }
+    }
+
+    /**
+     * A suspend whose snapshot was renamed into place but whose directory could not be synced: the VM ends as
+     * after any suspend (the snapshot exists; running on as well would let a restore run the guest twice), and
+     * bhyvectl's reply now says the snapshot may not survive a power failure; that went only to the VM's log.
+     * strace fails fsync on the snapshot directory alone ({@code -P}). Skipped where strace is missing.
+     */
+    @Test
+    void aSuspendWhoseDirectoryCouldNotBeSyncedSaysSoInTheReply(@TempDir Path dir) throws Exception {
+        boolean strace;
+        try {
+            strace = new ProcessBuilder("strace", "-V").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
+        } catch (IOException e) {
+            strace = false;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(strace, "needs strace(1) to fail the directory's fsync");
+        Path snaps = Files.createDirectory(dir.resolve("snaps"));
+        Path run = dir.resolve("run");
+        Process p = bhyveProcess(run, "unsynced", "strace", "-f", "-qq", "-o", "/dev/null", "-P", snaps.toString(),
+                "-e", "trace=fsync", "-e", "inject=fsync:error=EIO");
+        try {
+            awaitSocket(run.resolve("unsynced"), p);
+            NvList reply = checkpoint(run.resolve("unsynced"), snaps, "snap", true);
+            assertThat(reply.getNumber("error")).as(reply.toString()).isZero();
+            assertThat(reply.getString("message")).as(reply.toString())
+                    .contains("syncing its directory failed", "may not survive a power failure", "exiting (suspended)");
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as("a suspend's exit status").isZero();
+            SnapshotReader.verify(snaps.resolve("snap"));
+        } finally {
+            p.destroyForcibly();
         }
     }
 

@@ -68,6 +68,8 @@ public final class SnapshotWriter implements AutoCloseable {
     private final SnapshotMetadata meta;
     private final long memorySize;
     private final UUID id = randomId();
+    /** Why the temporary file of an abandoned write is still there (its unlink failed), or null. */
+    private String tempNotRemoved;
     private int fd;
     private long cursor = SnapshotFormat.HEADER_LENGTH;
     private final List<ChunkEntry> chunks = new ArrayList<>();
@@ -419,8 +421,7 @@ public final class SnapshotWriter implements AutoCloseable {
             abortQuietly();
             throw new SnapshotWriteException(displayPath, "cannot write snapshot " + displayPath + ": "
                     + ChunkNames.label(name, instance) + " (" + payload.length + " bytes) would bring its chunks past the "
-                    + (SnapshotFormat.MAX_CHUNKS_TOTAL >> 20) + " MiB a reader loads; the temporary file was removed and "
-                    + displayPath + " was not touched", null, null);
+                    + (SnapshotFormat.MAX_CHUNKS_TOTAL >> 20) + " MiB a reader loads; " + leftBehind(), null, null);
         }
         chunkBytes += payload.length;
         long offset = align(cursor, SnapshotFormat.CHUNK_ALIGNMENT);
@@ -822,7 +823,8 @@ public final class SnapshotWriter implements AutoCloseable {
         try {
             Fs.unlinkat(dirFd, tmpName);
         } catch (Fs.ErrnoException e) {
-            // nothing more to do; a later writer removes it (its lock is gone with our descriptor)
+            // Nothing more to do here; a later writer to this name removes it (its lock went with our descriptor).
+            tempNotRemoved = Fs.describe(e.errno);
         }
         closeDir();
     }
@@ -839,7 +841,10 @@ public final class SnapshotWriter implements AutoCloseable {
     }
 
     private String leftBehind() {
-        return "the temporary file was removed and " + displayPath + " was not touched";
+        String temp = tempNotRemoved == null ? "the temporary file was removed"
+                : "the temporary file " + tmpName + " could not be removed (" + tempNotRemoved
+                        + "; the next checkpoint to this name removes it)";
+        return temp + " and " + displayPath + " was not touched";
     }
 
     /** Abandons the snapshot after a failed call; the message says what failed, the errno, and what is left. */

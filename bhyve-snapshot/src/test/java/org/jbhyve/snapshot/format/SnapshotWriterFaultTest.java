@@ -114,6 +114,38 @@ class SnapshotWriterFaultTest {
         }
     }
 
+    /**
+     * A write that fails and whose temporary file then cannot be removed says so, naming the file, instead of
+     * saying it was removed; the next write to the name removes it.
+     */
+    @Test
+    void aTemporaryFileThatCouldNotBeRemovedIsNamedNotSaidToBeGone() throws Exception {
+        try (Arena arena = Arena.ofConfined()) {
+            setUp(arena);
+            boolean[] writeFailed = {false};
+            Fs.faults = call -> {
+                if (call.equals("pwrite") && !writeFailed[0]) {
+                    writeFailed[0] = true;
+                    return Errno.EIO;
+                }
+                return writeFailed[0] && call.equals("unlinkat") ? Errno.EACCES : 0;
+            };
+            try {
+                write(arena, false);
+                fail("the write should have failed");
+            } catch (SnapshotWriteException e) {
+                List<String> left = TestSnapshots.temporaries(dir, NAME);
+                assertThat(left).hasSize(1);
+                assertThat(e.getMessage()).contains("the temporary file " + left.getFirst() + " could not be removed")
+                        .doesNotContain("was removed");
+            }
+            Fs.faults = null;
+            write(arena, false);
+            assertThat(TestSnapshots.temporaries(dir, NAME)).as("removed by the next write").isEmpty();
+            SnapshotReader.verify(dir.resolve(NAME));
+        }
+    }
+
     private void checkOneFault(int fault, int errno, boolean throughDirFd, String label) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             setUp(arena);

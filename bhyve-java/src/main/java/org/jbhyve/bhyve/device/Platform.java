@@ -13,7 +13,11 @@ public interface Platform {
 
     GuestMemory memory();
 
-    /** ISA IRQ {@code irq} (0-15; reaches the PIC and the same IOAPIC pin) or IOAPIC pin 16-23. */
+    /**
+     * A new source on ISA IRQ {@code irq} (0-15; reaches the PIC and the same IOAPIC pin) or IOAPIC
+     * pin 16-23. Every call gives a separate source, wired-OR with the line's other sources (see
+     * {@link SharedInterruptLine}): a device asks once per line it drives and keeps what it got.
+     */
     InterruptLine irq(int irq);
 
     MsiSink msi();

@@ -16,7 +16,8 @@ final class VmPlatform implements Platform {
     private final VirtualMachine vm;
     private final IoBus io = new IoBus();
     private final MmioBus mmio = new MmioBus();
-    private final InterruptLine[] lines;
+    /** One per kernel line: devices sharing a line are wired-OR there, not in the kernel (see SharedInterruptLine). */
+    private final SharedInterruptLine[] lines;
     private final MsiSink msi;
     private final PrintStream log;
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
@@ -24,8 +25,11 @@ final class VmPlatform implements Platform {
     VmPlatform(VirtualMachine vm, PrintStream log) {
         this.vm = vm;
         this.log = log;
-        this.lines = new InterruptLine[vm.irqLineCount()];
-        for (int i = 0; i < lines.length; i++) lines[i] = new KernelIrqLine(vm, i);
+        this.lines = new SharedInterruptLine[vm.irqLineCount()];
+        for (int i = 0; i < lines.length; i++) {
+            int irq = i;
+            lines[i] = new SharedInterruptLine(level -> vm.setIrqLine(irq, level));
+        }
         this.msi = vm::sendMsi;
     }
 
@@ -43,7 +47,7 @@ final class VmPlatform implements Platform {
         if (irq < 0 || irq >= lines.length) {
             throw new IllegalArgumentException("no interrupt line " + irq + " (this VM has " + lines.length + ")");
         }
-        return lines[irq];
+        return lines[irq].newSource();
     }
 
     @Override
@@ -55,14 +59,5 @@ final class VmPlatform implements Platform {
         if (logged.size() < LOG_MEMORY ? logged.add(line) : !logged.contains(line)) {
             log.println("jbhyve: " + line);
         }
-    }
-
-    /** An IOAPIC pin (and for 0-15 also the PIC input) driven through the backend. */
-    private record KernelIrqLine(VirtualMachine vm, int irq) implements InterruptLine {
-        @Override
-        public void assertLine() { vm.setIrqLine(irq, true); }
-
-        @Override
-        public void deassertLine() { vm.setIrqLine(irq, false); }
     }
 }

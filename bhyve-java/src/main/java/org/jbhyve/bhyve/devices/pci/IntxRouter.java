@@ -25,8 +25,9 @@ import org.jbhyve.bhyve.device.Platform;
  * </ul>
  *
  * An asserted function drives its IOAPIC pin and, when its link holds a valid IRQ, that ISA IRQ.
- * Lines shared by several functions (or several links) are wire-ORed here: the platform line goes
- * up with the first assertion and down with the last. Ties in "least used" go to the lowest number.
+ * Lines shared by several functions (or several links) are wire-ORed here: the router's source on
+ * the platform line goes up with the first assertion and down with the last; the platform ORs that
+ * with other devices on the line (the SCI on IRQ 9). Ties in "least used" go to the lowest number.
  */
 public final class IntxRouter {
     public static final int PIRQ_COUNT = 8;
@@ -48,6 +49,12 @@ public final class IntxRouter {
     private final int[] ioapicLevel = new int[MemoryMap.PCI_INTX_PIN_COUNT];
     private final TreeMap<Integer, IntxRoute> routes = new TreeMap<>();
     private final TreeSet<Integer> routedIsaIrqs = new TreeSet<>();
+    /**
+     * The router's sources on the platform's lines (ISA IRQs 0-15, IOAPIC pins 16-23), taken on first
+     * use and kept: each {@link Platform#irq} call is a new source, and a deassert only lowers what the
+     * same source asserted.
+     */
+    private final InterruptLine[] platformLines = new InterruptLine[MemoryMap.PCI_INTX_FIRST_PIN + MemoryMap.PCI_INTX_PIN_COUNT];
     private int nextIoapicPin;
     private boolean routingStarted;
     private int[] powerOnPirqRegisters;
@@ -161,24 +168,30 @@ public final class IntxRouter {
 
     private synchronized void raise(IntxRoute route) {
         int pin = route.ioapicPin() - MemoryMap.PCI_INTX_FIRST_PIN;
-        if (ioapicLevel[pin]++ == 0) platform.irq(route.ioapicPin()).assertLine();
+        if (ioapicLevel[pin]++ == 0) platformLine(route.ioapicPin()).assertLine();
         int p = route.pirq() - 1;
         if (pirqActive[p]++ == 0 && valid(pirqRegister[p])) raiseIsa(pirqRegister[p] & PIRQ_IRQ_MASK);
     }
 
     private synchronized void lower(IntxRoute route) {
         int pin = route.ioapicPin() - MemoryMap.PCI_INTX_FIRST_PIN;
-        if (ioapicLevel[pin] > 0 && --ioapicLevel[pin] == 0) platform.irq(route.ioapicPin()).deassertLine();
+        if (ioapicLevel[pin] > 0 && --ioapicLevel[pin] == 0) platformLine(route.ioapicPin()).deassertLine();
         int p = route.pirq() - 1;
         if (pirqActive[p] > 0 && --pirqActive[p] == 0 && valid(pirqRegister[p])) lowerIsa(pirqRegister[p] & PIRQ_IRQ_MASK);
     }
 
     private void raiseIsa(int irq) {
-        if (isaLevel[irq]++ == 0) platform.irq(irq).assertLine();
+        if (isaLevel[irq]++ == 0) platformLine(irq).assertLine();
     }
 
     private void lowerIsa(int irq) {
-        if (isaLevel[irq] > 0 && --isaLevel[irq] == 0) platform.irq(irq).deassertLine();
+        if (isaLevel[irq] > 0 && --isaLevel[irq] == 0) platformLine(irq).deassertLine();
+    }
+
+    private InterruptLine platformLine(int irq) {
+        InterruptLine line = platformLines[irq];
+        if (line == null) platformLines[irq] = line = platform.irq(irq);
+        return line;
     }
 
     private static void checkPirq(int pirq) {

@@ -346,7 +346,7 @@ public final class AcpiPm implements IoHandler, Lifecycle, Snapshottable {
      * had this device paused (SIGTERM's power button press) is in the snapshot's registers, but its SCI was
      * held back for resume(), so the interrupt controllers' saved state has the line low; and they are
      * restored after the devices, over the level {@link #restoreState} drove. Without this the restored
-     * guest never saw that press.
+     * guest never saw that press. (The platform's line takes a repeated assertion as a re-drive.)
      */
     @Override
     public synchronized void restored() {

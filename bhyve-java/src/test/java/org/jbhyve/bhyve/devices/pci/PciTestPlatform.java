@@ -13,11 +13,13 @@ import org.jbhyve.bhyve.device.MemoryMap;
 import org.jbhyve.bhyve.device.MmioBus;
 import org.jbhyve.bhyve.device.MsiSink;
 import org.jbhyve.bhyve.device.Platform;
+import org.jbhyve.bhyve.device.SharedInterruptLine;
 import org.jbhyve.vmm.GuestMemory;
 
 /**
  * A real platform for PCI tests: real I/O and MMIO buses, 16 MiB of guest RAM in an arena, interrupt
  * lines that record their level, an MSI sink that records messages, and a log that records lines.
+ * As on the VM's platform, every {@link #irq} call is a new source, wired-OR with the line's others.
  */
 final class PciTestPlatform implements Platform, AutoCloseable {
     /** One MSI message as the sink saw it. */
@@ -51,6 +53,7 @@ final class PciTestPlatform implements Platform, AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final GuestMemory memory;
     private final Map<Integer, RecordingLine> lines = new ConcurrentHashMap<>();
+    private final Map<Integer, SharedInterruptLine> shared = new ConcurrentHashMap<>();
     final List<Msi> msis = java.util.Collections.synchronizedList(new ArrayList<>());
     final List<String> logs = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -70,9 +73,14 @@ final class PciTestPlatform implements Platform, AutoCloseable {
         if (irq < 0 || irq >= MemoryMap.PCI_INTX_FIRST_PIN + MemoryMap.PCI_INTX_PIN_COUNT) {
             throw new IllegalArgumentException("no interrupt line " + irq);
         }
-        return line(irq);
+        RecordingLine line = line(irq);
+        return shared.computeIfAbsent(irq, k -> new SharedInterruptLine(level -> {
+            if (level) line.assertLine();
+            else line.deassertLine();
+        })).newSource();
     }
 
+    /** What the line's sources add up to (the source {@link #irq} hands out ORed with the others). */
     RecordingLine line(int irq) {
         return lines.computeIfAbsent(irq, k -> new RecordingLine());
     }

@@ -119,6 +119,10 @@ public final class VmRuntime implements AutoCloseable {
             this.pciBus = buildPci();
             this.acpiPm = new AcpiPm(platform, new Power());
             lifecycles.add(acpiPm);
+            // The SCI is a level-triggered user of IRQ 9, so PIRQ links take it only after every other IRQ
+            // (bhyve's sci_init does the same). It also keeps the SCI's IOAPIC pin free of PCI interrupts:
+            // on KVM a link's ISA IRQ drives the IOAPIC pin of that number too, not only the 8259 input.
+            pciBus.intx().useIsaIrq(MemoryMap.SCI_IRQ);
             CmosRtc rtc = CmosRtc.fromConfig(config, platform, vm.memory().lowmemSize(), vm.memory().highmemSize());
             lifecycles.add(rtc);
             closeables.add(rtc);
@@ -353,6 +357,11 @@ public final class VmRuntime implements AutoCloseable {
         }
         lifecycles.add(bus);
         return bus;
+    }
+
+    /** The PCI bus, for tests that check how the machine is wired. */
+    PciBus pciBus() {
+        return pciBus;
     }
 
     private Optional<PciDevice> lpcBridge() {

@@ -19,7 +19,10 @@ import org.jbhyve.bhyve.device.Platform;
  * <li>Each also gets one of the 8 PIRQ links of an ICH10-style router (the LPC bridge's registers
  *     0x60-0x63 and 0x68-0x6b): the least-used link. A link, the first time it is used, is pointed
  *     at the least-used ISA IRQ among 3-7, 9-12 and 14-15 not reserved by an ISA device; that IRQ is
- *     what the function's interrupt line register shows, for guests that use the 8259.</li>
+ *     what the function's interrupt line register shows, for guests that use the 8259. The VM counts
+ *     the SCI as a use of IRQ 9 ({@link #useIsaIrq}), so links take it last, as under bhyve. That matters more
+ *     here than there: bhyve drives only the 8259 input for a link, while a KVM ISA IRQ also drives
+ *     the IOAPIC pin of its number, which for IRQ 9 an APIC-mode guest has enabled for the SCI.</li>
  * <li>With a boot ROM, both choices are fixed instead: {@code (4 + slot + pin) % 8} gives the IOAPIC
  *     pin (plus 16) and the PIRQ link, as the firmware assumes.</li>
  * </ul>

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.jbhyve.bhyve.config.ConfigTree;
+import org.jbhyve.bhyve.device.InterruptLine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -193,6 +194,42 @@ class IntxRoutingTest {
         assertThat(platform.cfgRead(0, 3, 0, INTERRUPT_LINE, 1)).isEqualTo(5);
         assertThatThrownBy(() -> bus.intx().reserveIsaIrq(6)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> bus.intx().useIsaIrq(7)).isInstanceOf(IllegalStateException.class);
+    }
+
+    /**
+     * The machine VmRuntime builds: the SCI uses IRQ 9 and the LPC bridge reserves 3 and 4, so the
+     * eight links take the eight free IRQs and none lands on the SCI's, as under bhyve.
+     */
+    @Test
+    void withTheSciOnIrq9EveryLinkGetsAnotherIrq() {
+        PciBus bus = bus(false);
+        bus.add(lpc());
+        bus.intx().useIsaIrq(9);
+        for (int slot = 1; slot <= 8; slot++) bus.add(intxDevice(slot, 0));
+        bus.realize();
+        List<Integer> irqs = new ArrayList<>();
+        for (int p = 1; p <= IntxRouter.PIRQ_COUNT; p++) irqs.add(bus.intx().pirqIrq(p));
+        assertThat(irqs).containsExactly(5, 6, 7, 10, 11, 12, 14, 15);
+        assertThat(bus.intx().levelTriggeredIsaIrqs()).doesNotContain(9);
+    }
+
+    /** A guest may still point a link at IRQ 9: the link and the SCI's source are wired-OR there. */
+    @Test
+    void aLinkTheGuestPointsAtTheSciIrqIsWireOredWithTheSci() {
+        PciBus bus = bus(false);
+        bus.add(lpc());
+        bus.intx().useIsaIrq(9);
+        TestPciDevice d = intxDevice(3, 0);
+        bus.add(d);
+        bus.realize();
+        bus.intx().writePirq(1, 9);
+        InterruptLine sci = platform.irq(9);
+        sci.assertLine();
+        d.assertIntx();
+        sci.deassertLine();
+        assertThat(platform.highLines()).containsExactly(9, 16);
+        d.deassertIntx();
+        assertThat(platform.highLines()).isEmpty();
     }
 
     @Test

@@ -32,6 +32,9 @@ final class RecordingVm implements VirtualMachine {
         return calls.stream().filter(c -> c.irq() == irq).map(Call::level).toList();
     }
 
+    /** Sets what the kernel holds on {@code irq} without a call: loading a snapshot's irqchip state. */
+    synchronized void loadLevel(int irq, boolean level) { levels[irq] = level; }
+
     @Override
     public synchronized void setIrqLine(int irq, boolean asserted) {
         levels[irq] = asserted;

@@ -73,6 +73,25 @@ class VmPlatformSharedLineTest {
         assertThat(vm.level(MemoryMap.SCI_IRQ)).isFalse();
     }
 
+    /**
+     * After a restore the irqchip state is loaded over what the devices' restoreState drove; a device
+     * that asserts its source again (AcpiPm.restored()) must reach the kernel although its source is
+     * already up.
+     */
+    @Test
+    void theSciReDrivenAfterARestoreReachesTheKernel() {
+        AcpiPm pm = new AcpiPm(platform, new PowerControl() {
+            @Override public void poweroff() { }
+            @Override public void reset() { }
+        });
+        outb(MemoryMap.SMI_CMD_PORT, MemoryMap.ACPI_ENABLE_VALUE);
+        platform.io().out(MemoryMap.PM1A_EVT_PORT + 2, 2, 0x0100);
+        pm.pressPowerButton();
+        vm.loadLevel(MemoryMap.SCI_IRQ, false); // the snapshot's controllers had the SCI low (held back by the pause)
+        pm.restored();
+        assertThat(vm.level(MemoryMap.SCI_IRQ)).isTrue();
+    }
+
     private void outb(int port, int value) {
         platform.io().out(port, 1, value);
     }

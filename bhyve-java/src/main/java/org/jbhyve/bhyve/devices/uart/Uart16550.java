@@ -38,10 +38,13 @@ import java.util.function.Consumer;
  * <li>Below the trigger level, received data is reported as a character timeout at once (there
  *     is no character clock to wait four character times on); at or above it, as data
  *     available. With the FIFO disabled it is always data available.</li>
- * <li>The interrupt line is level-like, as bhyve drives COM ports (assert while an interrupt is
- *     pending, deassert otherwise), and gated as on PC hardware: it reaches the interrupt
- *     controller only while MCR.OUT2 is set, and never in loopback mode, where the chip forces its
- *     OUT2 pin inactive.</li>
+ * <li>The interrupt output is a level, as a 16550's INTR pin is (high while an enabled interrupt
+ *     is pending, low otherwise); the ISA IRQ it drives is edge-triggered at the interrupt
+ *     controller, so the guest is interrupted when it rises. (bhyve instead pulses the IRQ each time
+ *     its UART finds an interrupt pending, and never lowers it.) The line is gated as on PC
+ *     hardware: it reaches the interrupt controller only while MCR.OUT2 is set, and never in
+ *     loopback mode, where the chip forces its OUT2 pin inactive. Two COM ports on one IRQ share it
+ *     wired-OR (SharedInterruptLine).</li>
  * <li>When not in loopback the modem inputs read DCD and DSR set, so a guest's tty open never
  *     waits for carrier (bhyve does the same).</li>
  * </ul>

@@ -462,9 +462,10 @@ public final class VmRuntime implements AutoCloseable {
         byte[] image = SmbiosTables.build(config, uuid(), topology, vm.memory().lowmemSize(),
                 vm.memory().highmemSize(), hasBootrom(config), at);
         if (at + image.length > MemoryMap.ACPI_LIMIT) {
-            throw new AcpiBuildException(String.format("the SMBIOS tables (%d bytes) do not fit between the ACPI tables"
-                    + " and 1 MiB (from 0x%x): shorten the bios.*, system.*, board.* and chassis.* strings",
-                    image.length, at));
+            throw new AcpiBuildException(String.format("the SMBIOS tables (%d bytes from 0x%x) do not fit below 1 MiB,"
+                    + " where guests look for them%s: shorten the bios.*, system.*, board.* and chassis.* strings"
+                    + " or give the VM fewer sockets", image.length, at,
+                    at > MemoryMap.ACPI_BASE ? " after the ACPI tables" : ""));
         }
         try {
             vm.memory().write(at, image);

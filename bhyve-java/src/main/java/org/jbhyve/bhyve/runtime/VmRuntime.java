@@ -56,6 +56,11 @@ public final class VmRuntime implements AutoCloseable {
             MemoryMap.COM4_IRQ};
 
     private final ConfigTree config;
+    /**
+     * The name the derived UUID comes from: the VM's, or on a restore the name it had when it booted (the guest
+     * has seen that UUID, also when the restore gives the VM a new name).
+     */
+    private final String uuidName;
     private final PrintStream log;
     private final VmStateMachine state;
     private final Hypervisor hypervisor;
@@ -94,6 +99,7 @@ public final class VmRuntime implements AutoCloseable {
         checkEmulations(config);
         checkUnimplementedOptions(config, log, restoreFrom != null);
         givenUuid(); // a bad -U stops bhyve here, as bhyve's SMBIOS tables do, also when no table is written
+        this.uuidName = restoreFrom == null ? name : restoreFrom.manifest().config().getOrDefault("name", name);
         this.wired = config.getBoolean("memory.wired", false);
         this.liveCheckpoints = config.getBoolean(LIVE_CHECKPOINT_KEY, true);
         if (restoreFrom != null) SnapshotRestore.checkCompatible(restoreFrom, topology.cpus(), memoryBytes);
@@ -398,13 +404,13 @@ public final class VmRuntime implements AutoCloseable {
     }
 
     /**
-     * The VM's UUID: -U's, or one derived from the VM's name. The derived one is made only when a boot writes
+     * The VM's UUID: -U's, or one derived from the VM's name ({@link #uuidName}). The derived one is made only when a boot writes
      * the SMBIOS tables or a firmware interface asks for it, not by a restore: its MD5 starts the JDK's security
      * providers, 10-15 ms of a cold start.
      */
     private UUID uuid() {
         return givenUuid().orElseGet(() -> UUID.nameUUIDFromBytes(
-                ("jbhyve:" + config.get("name", "")).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                ("jbhyve:" + uuidName).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /** -U's UUID, if one was given; a malformed one is a {@link ConfigException}. */

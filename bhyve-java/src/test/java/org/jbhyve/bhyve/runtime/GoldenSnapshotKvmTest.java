@@ -10,18 +10,22 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every snapshot any past format version wrote (src/test/resources/snapshots/) still verifies,
- * restores, and its guest carries on counting from the saved counter.
+ * Every snapshot any past format version wrote (src/test/resources/snapshots/; between them they hold every
+ * chunk kind, see its README) still verifies, restores under a new name, and its guest carries on counting
+ * from the saved counter.
  */
 @RequiresKvm
 class GoldenSnapshotKvmTest {
     private static final Duration T = Duration.ofSeconds(120);
+    /** Where BootRomSnapshotKvmTest's counter ROM counts (a dword in RAM). */
+    private static final long ROM_COUNTER = 0x1000;
 
     @TempDir
     Path dir;
@@ -44,13 +48,59 @@ class GoldenSnapshotKvmTest {
 
     private void restoreAndContinue(Path fixture) throws Exception {
         SnapshotReader.verify(fixture);
-        try (BhyveRun run = BhyveRun.restore(fixture, List.of("-o", "control.dir=" + dir))) {
+        String name = fixture.getFileName().toString();
+        if (name.startsWith("bootrom-")) {
+            restoreBootRomAndContinue(fixture);
+            return;
+        }
+        List<String> args = new ArrayList<>(List.of("-o", "control.dir=" + dir));
+        if (name.startsWith("devices-")) args.addAll(devicesHostPaths());
+        try (BhyveRun run = BhyveRun.restore(fixture, args)) {
+            assertThat(run.runtime).as("restored: " + run.stderr()).isNotNull();
             long counter = run.runtime.vm().memory().readLong(TestGuests.DEMO_TICKS_ADDRESS);
             assertThat(counter).as("the demo's counter in the fixture").isPositive();
             run.awaitOutput(o -> o.contains("tick " + (counter + 1) + "\n"), T);
             assertThat(run.output()).doesNotContain("jbhyve demo guest");
             run.type("q");
             assertThat(run.exitStatus(T)).isEqualTo(ExitStatus.POWEROFF.code());
+        }
+    }
+
+    /**
+     * The host side of the devices fixture's machine, new here: the disk image (its size is the device's
+     * capacity), the tap (jbhyve creates it; root, as CI runs), the console port's socket and COM2-COM4's files.
+     */
+    private List<String> devicesHostPaths() throws Exception {
+        Path disk = dir.resolve("disk.img");
+        try (var ch = java.nio.channels.FileChannel.open(disk, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(0).write(java.nio.ByteBuffer.allocate(1), (1 << 20) - 1);
+        }
+        List<String> args = new ArrayList<>(List.of("-o", "pci.0.2.0.path=" + disk,
+                "-o", "pci.0.3.0.backend=jbg" + ProcessHandle.current().pid() % 100000,
+                "-o", "pci.0.4.0.port.0.path=" + dir.resolve("port1.sock")));
+        for (int com = 2; com <= 4; com++) args.addAll(List.of("-o", "lpc.com" + com + ".path=" + dir.resolve("com" + com)));
+        return args;
+    }
+
+    /**
+     * The boot ROM fixture: the firmware is outside RAM, so the same ROM (BootRomSnapshotKvmTest's counter ROM,
+     * variant 0) is written again, and its loop goes on counting in RAM from where the snapshot left it.
+     */
+    private void restoreBootRomAndContinue(Path fixture) throws Exception {
+        Path rom = Files.write(dir.resolve("ROM.fd"), BootRomSnapshotKvmTest.counterRom(0));
+        Path vars = Files.write(dir.resolve("VARS.fd"), new byte[8192]);
+        try (BhyveRun run = BhyveRun.restoreNotStarted(fixture, List.of("-o", "control.dir=" + dir,
+                "-o", "bootrom=" + rom, "-o", "bootvars=" + vars))) {
+            assertThat(run.runtime).as("restored: " + run.stderr()).isNotNull();
+            long saved = run.runtime.vm().memory().readInt(ROM_COUNTER) & 0xffffffffL;
+            assertThat(saved).as("the ROM's counter in the fixture").isPositive();
+            run.startVm();
+            long deadline = System.nanoTime() + T.toNanos();
+            while ((run.runtime.vm().memory().readInt(ROM_COUNTER) & 0xffffffffL) <= saved) {
+                assertThat(System.nanoTime()).as("the ROM's counter passes " + saved).isLessThan(deadline);
+                Thread.sleep(10);
+            }
         }
     }
 

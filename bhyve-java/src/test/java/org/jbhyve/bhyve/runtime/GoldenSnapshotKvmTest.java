@@ -49,12 +49,17 @@ class GoldenSnapshotKvmTest {
     private void restoreAndContinue(Path fixture) throws Exception {
         SnapshotReader.verify(fixture);
         String name = fixture.getFileName().toString();
+        Path dir = Files.createDirectory(this.dir.resolve(name + ".d")); // the fixtures share the @TempDir
         if (name.startsWith("bootrom-")) {
-            restoreBootRomAndContinue(fixture);
+            restoreBootRomAndContinue(fixture, dir);
+            return;
+        }
+        if (name.startsWith("blkloop-")) {
+            restoreBlkLoopAndContinue(fixture, dir);
             return;
         }
         List<String> args = new ArrayList<>(List.of("-o", "control.dir=" + dir));
-        if (name.startsWith("devices-")) args.addAll(devicesHostPaths());
+        if (name.startsWith("devices-")) args.addAll(devicesHostPaths(dir));
         try (BhyveRun run = BhyveRun.restore(fixture, args)) {
             assertThat(run.runtime).as("restored: " + run.stderr()).isNotNull();
             long counter = run.runtime.vm().memory().readLong(TestGuests.DEMO_TICKS_ADDRESS);
@@ -70,7 +75,7 @@ class GoldenSnapshotKvmTest {
      * The host side of the devices fixture's machine, new here: the disk image (its size is the device's
      * capacity), the tap (jbhyve creates it; root, as CI runs), the console port's socket and COM2-COM4's files.
      */
-    private List<String> devicesHostPaths() throws Exception {
+    private static List<String> devicesHostPaths(Path dir) throws Exception {
         Path disk = dir.resolve("disk.img");
         try (var ch = java.nio.channels.FileChannel.open(disk, java.nio.file.StandardOpenOption.CREATE_NEW,
                 java.nio.file.StandardOpenOption.WRITE)) {
@@ -84,10 +89,34 @@ class GoldenSnapshotKvmTest {
     }
 
     /**
+     * The fixture of the blkloop guest, suspended between two of its virtio-blk writes (its last line before
+     * the suspend was "wrote 81"): its queue is live, so the restored device must take the next request from
+     * where the ring's indices stand. The first line after the restore is "wrote 82", and write 82 is on the
+     * new disk image, in the sector blkloop gives it.
+     */
+    private static void restoreBlkLoopAndContinue(Path fixture, Path dir) throws Exception {
+        Path disk = dir.resolve("disk.img");
+        try (var ch = java.nio.channels.FileChannel.open(disk, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.allocate(1), (1 << 20) - 1);
+        }
+        try (BhyveRun run = BhyveRun.restore(fixture, List.of("-o", "control.dir=" + dir, "-o", "pci.0.2.0.path=" + disk))) {
+            assertThat(run.runtime).as("restored: " + run.stderr()).isNotNull();
+            run.awaitOutput(o -> o.contains("wrote 83\n"), T);
+            assertThat(run.output()).as("no reboot, no write lost or repeated").startsWith("wrote 82\nwrote 83\n");
+        }
+        byte[] sector = new byte[512];
+        try (var ch = java.nio.channels.FileChannel.open(disk)) {
+            ch.read(java.nio.ByteBuffer.wrap(sector), TestGuests.blkLoopSector(82) * 512);
+        }
+        assertThat(sector).isEqualTo(TestGuests.blkLoopPattern(82));
+    }
+
+    /**
      * The boot ROM fixture: the firmware is outside RAM, so the same ROM (BootRomSnapshotKvmTest's counter ROM,
      * variant 0) is written again, and its loop goes on counting in RAM from where the snapshot left it.
      */
-    private void restoreBootRomAndContinue(Path fixture) throws Exception {
+    private static void restoreBootRomAndContinue(Path fixture, Path dir) throws Exception {
         Path rom = Files.write(dir.resolve("ROM.fd"), BootRomSnapshotKvmTest.counterRom(0));
         Path vars = Files.write(dir.resolve("VARS.fd"), new byte[8192]);
         try (BhyveRun run = BhyveRun.restoreNotStarted(fixture, List.of("-o", "control.dir=" + dir,

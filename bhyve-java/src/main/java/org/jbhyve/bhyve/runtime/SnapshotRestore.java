@@ -88,6 +88,11 @@ final class SnapshotRestore {
             throw new ConfigException("snapshot " + r.file() + " has a memory layout this jbhyve cannot map "
                     + "(regions " + regions + "); expected lowmem " + low + " bytes at 0 and highmem " + high + " at 4 GiB");
         }
+        try {
+            r.checkRamPresent();
+        } catch (SnapshotFormatException e) {
+            throw new ConfigException("cannot restore " + r.file() + ": " + e.problem());
+        }
     }
 
     /**

@@ -198,6 +198,8 @@ class SnapshotKvmTest {
         args.addAll(List.of(extra));
         int status = Main.run(args.toArray(String[]::new), ps, ps);
         assertThat(status).as(err.toString()).isEqualTo(4);
+        // No VM ran: a restore that got as far as running the guest says so on stderr.
+        assertThat(err.toString()).as("no VM ran").doesNotContain("restored from");
         return err.toString();
     }
 
@@ -222,6 +224,29 @@ class SnapshotKvmTest {
             f.write(new byte[] {99, 0});
         }
         assertThat(restoreFails(bad)).containsAnyOf("version", "checksum");
+        // ... and with the header's own checksum made right, so that it is the version that is refused
+        Files.copy(good, bad, StandardCopyOption.REPLACE_EXISTING);
+        try (RandomAccessFile f = new RandomAccessFile(bad.toFile(), "rw")) {
+            byte[] h = new byte[64];
+            f.readFully(h);
+            h[8] = 99;
+            h[9] = 0;
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(h, 0, 60);
+            java.nio.ByteBuffer.wrap(h).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(60, (int) crc.getValue());
+            f.seek(0);
+            f.write(h);
+        }
+        assertThat(restoreFails(bad)).contains("99.0").doesNotContain("checksum");
+        // missing RAM: the block holding the guest's pages punched out of the file (a copy that dropped it)
+        Files.copy(good, bad, StandardCopyOption.REPLACE_EXISTING);
+        Process punch = new ProcessBuilder("fallocate", "--punch-hole", "--offset", Long.toString(ramOffset),
+                "--length", Long.toString(2 << 20), bad.toString()).redirectErrorStream(true).start();
+        assertThat(punch.waitFor()).as(new String(punch.getInputStream().readAllBytes())).isZero();
+        assertThat(restoreFails(bad)).contains("block 0", "is missing from the file", "bhyvectl --verify");
+        // a vCPU count or memory size the snapshot was not taken with
+        assertThat(restoreFails(good, "-c", "2")).contains("1 vCPU but the configuration asks for 2");
+        assertThat(restoreFails(good, "-m", "64M")).contains("restores with its memory size");
         // truncated: inside the RAM region, and before the manifest
         for (long len : new long[] {ramOffset + 4096, header.manifestOffset() + 10, 100}) {
             Files.copy(good, bad, StandardCopyOption.REPLACE_EXISTING);

@@ -741,6 +741,55 @@ public final class SnapshotReader implements AutoCloseable {
         }
     }
 
+    /**
+     * Refuses, without reading RAM, a file that lost RAM: a 2 MiB block that {@code ram.crc} says held more
+     * than zeros but that is all hole in the file (punched out, or dropped by a copy that thought it was
+     * sparse). The guest would find zeros where its memory was, and crash or worse; {@link #verify} finds
+     * every bad block but reads all of RAM, which a lazy restore must not do. A block that lost only some
+     * of its pages still has data and passes here; {@code bhyvectl --verify} finds it. Where the file system
+     * cannot report holes, or {@code ram.crc} cannot be read, nothing is checked.
+     */
+    public void checkRamPresent() throws SnapshotFormatException {
+        ensureOpen();
+        if (ramCrcs == null) return;
+        List<RamRegion> regions = manifest.regions();
+        for (int i = 0; i < regions.size(); i++) {
+            RamRegion r = regions.get(i);
+            java.util.BitSet withData = blocksWithData(r);
+            if (withData == null) return; // no hole reporting here
+            int[] stored = ramCrcs[i];
+            for (int b = withData.nextClearBit(0); b < stored.length; b = withData.nextClearBit(b + 1)) {
+                long len = Math.min(BLOCK, r.size() - b * BLOCK);
+                if (stored[b] == SnapshotWriter.crcOfZeros(len)) continue; // never written: a hole by design
+                long gpa = r.gpa() + b * BLOCK;
+                throw bad("RAM region " + i + " ('" + r.name() + "') block " + b + " (guest 0x" + Long.toHexString(gpa)
+                        + "-0x" + Long.toHexString(gpa + len - 1) + ", file offset 0x"
+                        + Long.toHexString(r.fileOffset() + b * BLOCK) + ") is missing from the file: ram.crc says it"
+                        + " held data, but the file has none there (was it punched out, or copied by a tool that"
+                        + " dropped it?); bhyvectl --verify checks all of RAM");
+            }
+        }
+    }
+
+    /** The blocks of region {@code r} with any data in the file (SEEK_DATA/SEEK_HOLE); null if unknown. */
+    private java.util.BitSet blocksWithData(RamRegion r) {
+        java.util.BitSet blocks = new java.util.BitSet(r.blockCount());
+        long from = r.fileOffset(), to = from + r.size();
+        try {
+            long pos = from;
+            while (pos < to) {
+                long data = Fs.seekData(fd, pos);
+                if (data < 0 || data >= to) break;
+                long hole = Math.min(Fs.seekHole(fd, data), to);
+                blocks.set((int) ((data - from) / BLOCK), (int) ((hole - 1 - from) / BLOCK) + 1);
+                pos = hole;
+            }
+        } catch (Fs.ErrnoException e) {
+            return null;
+        }
+        return blocks;
+    }
+
     private boolean isHole(long start, long len) {
         try {
             long data = Fs.seekData(fd, start);

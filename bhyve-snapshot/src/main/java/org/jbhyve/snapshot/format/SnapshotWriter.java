@@ -563,7 +563,6 @@ public final class SnapshotWriter implements AutoCloseable {
 
     private static final class Zero {
         static final MemorySegment BLOCK_OF_ZEROS = Arena.global().allocate(SnapshotFormat.BLOCK_SIZE, 4096);
-        static final int FULL_BLOCK_CRC = computeZeroCrc(SnapshotFormat.BLOCK_SIZE);
     }
 
     private static int computeZeroCrc(long length) {
@@ -584,7 +583,7 @@ public final class SnapshotWriter implements AutoCloseable {
 
     /** CRC32C of {@code length} zero bytes (length at most 2 MiB): what a hole's block sums to. */
     static int crcOfZeros(long length) {
-        return length == BLOCK ? Zero.FULL_BLOCK_CRC : computeZeroCrc(length);
+        return length == BLOCK ? SnapshotFormat.ZERO_BLOCK_CRC : computeZeroCrc(length);
     }
 
     /** Regions at least this big are scanned and written by several threads, each a range of blocks. */

@@ -67,6 +67,49 @@ class SnapshotIntegrityTest {
         }
     }
 
+    @Test
+    void theZeroBlockCrcConstantIsTheCrcOfABlockOfZeros() {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(new byte[SnapshotFormat.BLOCK_SIZE]);
+        assertThat(SnapshotFormat.ZERO_BLOCK_CRC).isEqualTo((int) crc.getValue());
+    }
+
+    /**
+     * RAM punched out of the file (a copy that dropped it, or fallocate): a block ram.crc says held data but
+     * that is all hole is refused without reading RAM; blocks that never held data are holes by design and
+     * pass; a block that lost only some pages still has data and is left to verify().
+     */
+    @Test
+    void aBlockOfRamMissingFromTheFileIsFoundWithoutReadingRam() throws Exception {
+        long ramOffset;
+        try (SnapshotReader r = SnapshotReader.open(file)) {
+            r.checkRamPresent(); // the sample as written: every block with data has it
+            ramOffset = r.ramRegions().getFirst().fileOffset();
+        }
+        punch(ramOffset + (2L << 20), 2L << 20); // block 1, all of it
+        assertThatThrownBy(() -> {
+            try (SnapshotReader r = SnapshotReader.open(file)) {
+                r.checkRamPresent();
+            }
+        }).isInstanceOf(SnapshotFormatException.class)
+                .hasMessageContaining("block 1 (guest 0x200000-0x3fffff, file offset 0x" + Long.toHexString(ramOffset + (2L << 20)))
+                .hasMessageContaining("is missing from the file");
+        restore();
+        long page = ramOffset + (2L << 20); // the first page of block 1 that held data
+        while (java.util.Arrays.mismatch(original, (int) page, (int) page + 4096, new byte[4096], 0, 4096) < 0) page += 4096;
+        punch(page, 4096);
+        try (SnapshotReader r = SnapshotReader.open(file)) {
+            r.checkRamPresent();
+        }
+        assertThat(openError()).contains("block 1").contains("fails its checksum");
+    }
+
+    private void punch(long offset, long length) throws Exception {
+        Process p = new ProcessBuilder("fallocate", "--punch-hole", "--offset", Long.toString(offset), "--length",
+                Long.toString(length), file.toString()).redirectErrorStream(true).start();
+        assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes())).isZero();
+    }
+
     private String openError() {
         Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> {
             try (SnapshotReader r = SnapshotReader.open(file)) {

@@ -96,7 +96,16 @@ public final class VmRuntime implements AutoCloseable {
                     + org.jbhyve.bhyve.devices.acpi.AcpiMachine.MAX_VCPUS);
         }
         long memoryBytes = MemorySize.fromConfig(config);
-        checkEmulations(config);
+        if (restoreFrom == null) {
+            checkEmulations(config);
+        } else {
+            try {
+                checkEmulations(config);
+                checkLpcDevices(config);
+            } catch (ConfigException e) {
+                throw new ConfigException("cannot restore " + restoreFrom.file() + ": " + e.getMessage());
+            }
+        }
         checkUnimplementedOptions(config, log, restoreFrom != null);
         givenUuid(); // a bad -U stops bhyve here, as bhyve's SMBIOS tables do, also when no table is written
         this.uuidName = restoreFrom == null ? name : restoreFrom.manifest().config().getOrDefault("name", name);
@@ -337,6 +346,19 @@ public final class VmRuntime implements AutoCloseable {
                         ? "emulation " + emu + " (" + node + ") is not supported yet by jbhyve"
                         : "unknown PCI emulation " + emu + " at " + node + " (see bhyve -s help)");
             }
+        }
+    }
+
+    /**
+     * On a restore, every {@code lpc.*} entry must name an LPC device this build knows: the manifest was
+     * written by jbhyve, so one it does not know (as a PCI emulation it does not know) comes from a newer
+     * jbhyve, and its device's state would be lost. A boot ignores unknown keys, as bhyve does.
+     */
+    private static void checkLpcDevices(ConfigTree cfg) {
+        for (String child : cfg.children("lpc")) {
+            if (child.equals("bootvars") || Emulations.findLpc(child).isPresent()) continue;
+            throw new ConfigException("its configuration has LPC device '" + child + "' (lpc." + child + "), which this"
+                    + " jbhyve does not know (the snapshot may come from a newer jbhyve)");
         }
     }
 

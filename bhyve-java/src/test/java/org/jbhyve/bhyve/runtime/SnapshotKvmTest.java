@@ -275,7 +275,14 @@ class SnapshotKvmTest {
         Path newerChunk = dir.resolve("newer-chunk");
         rewrite(good, unknownDevice, (name, version) -> version, cfg -> cfg.put("pci.0.5.0.device", "frobnicator"));
         rewrite(good, newerChunk, (name, version) -> name.equals("dev.com1") ? 99 : version, cfg -> { });
-        assertThat(restoreFails(unknownDevice)).contains("frobnicator");
+        assertThat(restoreFails(unknownDevice)).startsWith("bhyve: cannot restore " + unknownDevice + ": ")
+                .contains("frobnicator");
+        // an LPC device this build does not know (a boot ignores unknown keys, as bhyve does; a manifest has
+        // only what a jbhyve wrote)
+        Path unknownLpc = dir.resolve("unknown-lpc");
+        rewrite(good, unknownLpc, (name, version) -> version, cfg -> cfg.put("lpc.frob.path", "/dev/null"));
+        assertThat(restoreFails(unknownLpc)).startsWith("bhyve: cannot restore " + unknownLpc + ": ")
+                .contains("LPC device 'frob' (lpc.frob)");
         assertThat(restoreFails(newerChunk)).contains("dev.com1").contains("99");
     }
 

@@ -48,6 +48,15 @@ class GoldenSnapshotKvmTest {
 
     private void restoreAndContinue(Path fixture) throws Exception {
         SnapshotReader.verify(fixture);
+        // A vCPU chunk holds the CPUID and MSRs of the kind of CPU that wrote it; KVM takes them only on that kind.
+        String written;
+        try (SnapshotReader r = SnapshotReader.open(fixture)) {
+            written = r.manifest().host().cpuVendor();
+        }
+        String here = org.jbhyve.snapshot.format.HostInfo.detect("kvm").cpuVendor();
+        assertThat(here).as("%s was written on a %s host and this host is %s: KVM cannot take its vCPU state here."
+                + " Add fixtures written on this kind of host (src/test/resources/snapshots/README.md) and restore each"
+                + " on its own kind", fixture.getFileName(), written, here).isEqualTo(written);
         String name = fixture.getFileName().toString();
         Path dir = Files.createDirectory(this.dir.resolve(name + ".d")); // the fixtures share the @TempDir
         if (name.startsWith("bootrom-")) {

@@ -101,9 +101,9 @@ public final class Main {
                 String saved = snapshotConfig.get(key);
                 throw new ConfigException((saved == null ? "the snapshot has no device at " + slot
                         : "the snapshot has " + saved + " at " + slot) + ", but the command line puts " + value
-                        + " there: a restore brings back the machine the snapshot was taken of, so -s cannot change"
-                        + " its devices (give the same -s options or none, and override only host settings such as -o "
-                        + slot + ".path=...)");
+                        + " there (" + key + "): a restore brings back the machine the snapshot was taken of, so -s"
+                        + " and -o cannot change its devices (give the same -s options or none, and override only host"
+                        + " settings such as -o " + slot + ".path=...)");
             }
             config.set(key, value);
         });

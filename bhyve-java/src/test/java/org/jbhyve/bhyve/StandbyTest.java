@@ -74,10 +74,10 @@ class StandbyTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Main.restoreConfig(snapshot,
                         org.jbhyve.bhyve.cli.BhyveCommandLine.parse(new String[] {"-r", "/snap", "-s", "2,virtio-rnd", "vm"})))
                 .isInstanceOf(org.jbhyve.bhyve.config.ConfigException.class)
-                .hasMessage("the snapshot has virtio-blk at pci.0.2.0, but the command line puts virtio-rnd there: a"
-                        + " restore brings back the machine the snapshot was taken of, so -s cannot change its devices"
-                        + " (give the same -s options or none, and override only host settings such as -o"
-                        + " pci.0.2.0.path=...)");
+                .hasMessage("the snapshot has virtio-blk at pci.0.2.0, but the command line puts virtio-rnd there"
+                        + " (pci.0.2.0.device): a restore brings back the machine the snapshot was taken of, so -s and -o"
+                        + " cannot change its devices (give the same -s options or none, and override only host settings"
+                        + " such as -o pci.0.2.0.path=...)");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Main.restoreConfig(snapshot,
                         org.jbhyve.bhyve.cli.BhyveCommandLine.parse(new String[] {"-r", "/snap", "-s", "3,virtio-rnd", "vm"})))
                 .hasMessageStartingWith("the snapshot has no device at pci.0.3.0, but the command line puts virtio-rnd");

@@ -73,11 +73,13 @@ final class SnapshotRestore {
         if (r.vcpuCount() != vcpus) {
             throw new ConfigException("snapshot " + r.file() + " has " + r.vcpuCount() + (r.vcpuCount() == 1 ? " vCPU" : " vCPUs")
                     + " but the configuration asks for "
-                    + vcpus + ": a snapshot restores with the vCPU count it was taken with (drop the -c override)");
+                    + vcpus + ": a snapshot restores with the vCPU count it was taken with (drop the -c, or -o cpus/sockets/cores/"
+                    + "threads, override)");
         }
         if (r.memorySize() != memoryBytes) {
             throw new ConfigException("snapshot " + r.file() + " holds " + r.memorySize() + " bytes of guest RAM but the "
-                    + "configuration asks for " + memoryBytes + ": a snapshot restores with its memory size (drop -m)");
+                    + "configuration asks for " + memoryBytes + ": a snapshot restores with its memory size (drop the -m, or -o"
+                    + " memory.size, override)");
         }
         List<RamRegion> regions = r.ramRegions();
         long low = GuestMemory.lowmemSize(memoryBytes), high = GuestMemory.highmemSize(memoryBytes);

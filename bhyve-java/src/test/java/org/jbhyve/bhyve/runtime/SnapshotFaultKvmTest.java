@@ -65,6 +65,13 @@ class SnapshotFaultKvmTest {
         }
     }
 
+    /** Whether a checkpoint's temporary file (".NAME.tmp.HEX") is in {@code dir}. */
+    private static boolean writingTemporary(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(f -> f.getFileName().toString().startsWith(".snap.tmp."));
+        }
+    }
+
     private static void awaitSocket(Path socket, Process p) throws InterruptedException {
         long deadline = System.nanoTime() + T.toNanos();
         while (!Files.exists(socket)) {
@@ -98,7 +105,15 @@ class SnapshotFaultKvmTest {
                         // the process dies under us
                     }
                 });
-                Thread.sleep(random.nextInt(40));
+                // Kill only once the checkpoint is under way: its temporary file is there (then at a random
+                // moment of it), so that every round kills a checkpoint in progress, not before or after one.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!writingTemporary(snaps)) {
+                    assertThat(requester.isAlive()).as("the checkpoint was seen under way before it ended").isTrue();
+                    assertThat(System.nanoTime()).as("the checkpoint starts").isLessThan(deadline);
+                    Thread.onSpinWait();
+                }
+                Thread.sleep(random.nextInt(20));
                 p.destroyForcibly();
                 assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 requester.join(10_000);

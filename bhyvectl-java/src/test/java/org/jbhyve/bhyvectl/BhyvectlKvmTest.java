@@ -320,6 +320,22 @@ class BhyvectlKvmTest {
             try (Bhyve vm = bhyve(name, List.of("-r", suspended().toString()))) {
                 vm.awaitTickAfter(suspendedTick);
                 assertCarriesOn(vm);
+                if (e.status() == 0) {
+                    // --restore is for a standby: this bhyve runs a VM already, and says so.
+                    Run notStandby = vm(name, "--restore=" + suspended());
+                    assertThat(notStandby.status()).isEqualTo(1);
+                    assertThat(notStandby.err()).isEqualTo("bhyvectl: restore of '" + suspended() + "' failed: this bhyve"
+                            + " already runs a VM; restore asks a standby bhyve (started with -o restore.standby=true)"
+                            + " to build one\n");
+                    // A relative path is relative to bhyvectl's directory, not bhyve's; the reply gives it in full.
+                    Path absolute = dir.resolve("relative.snap");
+                    Path relative = Path.of("").toAbsolutePath().relativize(absolute);
+                    assertThat(relative.isAbsolute()).isFalse();
+                    Run cp = vm(name, "--checkpoint=" + relative);
+                    assertThat(cp.status()).as(cp.err()).isZero();
+                    assertThat(cp.out()).startsWith(absolute + " written; ");
+                    assertThat(bhyvectl("--verify=" + relative).status()).isZero();
+                }
                 Run end = vm(name, e.option());
                 assertThat(end.status()).as(e.option() + ": " + end.err()).isZero();
                 assertThat(end.err()).isEmpty();

@@ -40,7 +40,25 @@ final class ControlHandler {
         this.control = Objects.requireNonNull(control);
     }
 
-    /** Handles {@code request}; its descriptors stay open (the caller closes them). */
+    /**
+     * Whether {@code request} asks something of the VM that changes it (checkpoint, restore, destroy,
+     * force-poweroff, force-reset): such requests are run one at a time, in order. Everything else
+     * (get-stats, which only reads counters, and the requests refused for an unknown or missing command)
+     * may be handled alongside one of them.
+     */
+    static boolean actsOnTheVm(NvList request) {
+        if (!request.exists(CMD, NvType.STRING)) return false;
+        return switch (request.getString(CMD)) {
+            case CHECKPOINT, DESTROY, FORCE_POWEROFF, FORCE_RESET, RESTORE -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Handles {@code request}; its descriptors stay open (the caller closes them). Safe to call from several
+     * threads at once: this class keeps no state, and the caller runs the requests that
+     * {@linkplain #actsOnTheVm act on the VM} one at a time.
+     */
     Outcome handle(NvList request) {
         if (!request.exists(CMD, NvType.STRING)) {
             return failure("?", EINVAL, "refused a request without a string 'cmd'"

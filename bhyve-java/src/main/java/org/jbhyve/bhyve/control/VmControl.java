@@ -3,8 +3,14 @@ package org.jbhyve.bhyve.control;
 import java.util.Map;
 
 /**
- * What the control socket asks of a running VM. Implemented by the runtime; every method is called
- * on the control server's thread and returns when the request is done (or failed).
+ * What the control socket asks of a running VM. Implemented by the runtime; every method returns when
+ * the request is done (or failed). {@link ControlServer} calls the methods that change the VM
+ * ({@link #checkpoint}, {@link #restore}, {@link #destroy}, {@link #forcePoweroff}, {@link #forceReset})
+ * one at a time, all on the same thread, which lives as long as the control server (so what they tie to
+ * their thread, such as the lease a restore takes on its snapshot file, outlives the request).
+ * {@link #stats} is called on the thread of the connection that asked, at any time, from several
+ * threads, while one of the others runs: it must only read state that is safe to read then (volatile or
+ * final fields).
  *
  * <p>{@link ControlServer} sends its reply after the method returns, so no method may end the process
  * itself: the ones that end the VM ({@code suspend}, {@link #destroy}, {@link #forcePoweroff},

@@ -27,6 +27,11 @@
  * nested nvlist {@code stats} of numbers. Every request gets a reply, refused ones included (missing or
  * mistyped pairs, a bad file name, an unknown command, malformed bytes). A client that does not read it
  * (C bhyvectl closes right after sending) loses nothing: the server notices quietly and goes on.
- * Requests are served one at a time, in order.
+ * Each connection is read on its own thread, so a client that is slow or stalls delays nobody else. The
+ * requests that act on the VM (checkpoint, restore, destroy, force-poweroff, force-reset) are served one
+ * at a time, in the order their connections were accepted; get-stats is answered at once, also while
+ * one of them runs. At most 16 connections are open at once: a newer one makes room by cutting off the
+ * oldest client still sending its request, or, when none is, is refused at once with EBUSY
+ * ({@link org.jbhyve.bhyve.control.ControlServer} has the details).
  */
 package org.jbhyve.bhyve.control;

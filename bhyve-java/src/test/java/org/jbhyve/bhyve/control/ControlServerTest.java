@@ -46,7 +46,11 @@ class ControlServerTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = cleanup.size() - 1; i >= 0; i--) cleanup.get(i).close();
+        List<AutoCloseable> all;
+        synchronized (cleanup) {
+            all = new ArrayList<>(cleanup);
+        }
+        for (int i = all.size() - 1; i >= 0; i--) all.get(i).close();
     }
 
     private String log() {
@@ -269,8 +273,9 @@ class ControlServerTest {
             NvList reply = request(server, new NvList().addString("cmd", "get-stats"));
             assertThat(reply.getNumber("error")).isZero();
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+            // still connected: it is cut off by the timeout, not by going away
+            await(() -> log().contains("timed out"), "the stall to be logged");
         }
-        await(() -> log().contains("timed out"), "the stall to be logged");
         assertThat(server.rejected()).isEqualTo(1);
     }
 
@@ -281,6 +286,210 @@ class ControlServerTest {
         assertThat(request(server, new NvList().addString("cmd", "get-stats")).getNumber("error")).isZero();
         assertThat(server.rejected()).isZero();
         assertThat(log()).doesNotContain("refused");
+    }
+
+    // ---- one client cannot hold up another ----
+
+    /** Connects and sends the first byte of a header, then nothing: a client that stalls (or means to). */
+    private UnixSocket staller(ControlServer server) throws IOException {
+        UnixSocket s = UnixSocket.connect(server.path());
+        synchronized (cleanup) {
+            cleanup.add(s);
+        }
+        TestIo.writeRaw(s.fd(), new byte[] {0x6c});
+        return s;
+    }
+
+    private static Duration timed(ThrowingRunnable r) throws Exception {
+        long t0 = System.nanoTime();
+        r.run();
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /**
+     * With the default 5 s receive timeout, a client that has sent one byte must not hold the control
+     * socket: another client's get-stats, and a command that acts on the VM, are answered at once.
+     */
+    @Test
+    void aClientThatSendsOneByteDoesNotDelayOtherClients() throws Exception {
+        ControlServer server = start();
+        staller(server);
+        Thread.sleep(100); // the server is now receiving from the staller
+        Duration stats = timed(() -> assertThat(request(server, new NvList().addString("cmd", "get-stats"))
+                .getNumber("error")).isZero());
+        assertThat(stats).as("get-stats behind a stalled client").isLessThan(Duration.ofSeconds(1));
+        Duration destroy = timed(() -> assertThat(request(server, new NvList().addString("cmd", "destroy"))
+                .getNumber("error")).isZero());
+        assertThat(destroy).as("destroy behind a stalled client").isLessThan(Duration.ofSeconds(1));
+        assertThat(vm.calls).containsExactly("stats", "destroy");
+    }
+
+    /**
+     * Many stalled clients at once, more than the server reads at a time (and than the listen backlog):
+     * they are all accepted promptly, and a request sent after them is still answered at once.
+     */
+    @Test
+    void manyStalledClientsDoNotDelayARequestSentAfterThem() throws Exception {
+        ControlServer server = start();
+        int n = 24;
+        java.util.concurrent.atomic.AtomicReference<IOException> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread opener = Thread.ofPlatform().start(() -> {
+            try {
+                for (int i = 0; i < n; i++) staller(server);
+            } catch (IOException e) {
+                failed.set(e); // a server that does not accept them (the test fails below)
+            }
+        });
+        opener.join(Duration.ofSeconds(3));
+        assertThat(opener.isAlive()).as(n + " stalling clients connect without waiting for one another").isFalse();
+        assertThat(failed.get()).isNull();
+        Duration stats = timed(() -> assertThat(request(server, new NvList().addString("cmd", "get-stats"))
+                .getNumber("error")).isZero());
+        assertThat(stats).as("get-stats behind " + n + " stalled clients").isLessThan(Duration.ofSeconds(1));
+        Duration poweroff = timed(() -> assertThat(request(server, new NvList().addString("cmd", "force-poweroff"))
+                .getNumber("error")).isZero());
+        assertThat(poweroff).as("force-poweroff behind " + n + " stalled clients").isLessThan(Duration.ofSeconds(1));
+    }
+
+    private static long connectionThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("control socket connection")).count();
+    }
+
+    /**
+     * Past maxConnections the oldest client still sending its request is cut off to make room: stalling
+     * clients cannot lock others out, and never more than maxConnections connections are served at once.
+     */
+    @Test
+    void pastTheBoundTheOldestStalledClientIsCutOffToMakeRoom() throws Exception {
+        ControlServer server = start(options().withMaxConnections(4));
+        List<UnixSocket> stallers = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            stallers.add(staller(server));
+            Thread.sleep(20); // so that the oldest is clear
+            assertThat(connectionThreads()).as("connections served at once").isLessThanOrEqualTo(4);
+        }
+        await(() -> server.rejected() == 6, "six stalled clients to be cut off");
+        Duration stats = timed(() -> assertThat(request(server, new NvList().addString("cmd", "get-stats"))
+                .getNumber("error")).isZero());
+        assertThat(stats).isLessThan(Duration.ofSeconds(1));
+        assertThat(log()).contains("cut off a client that had not sent its whole request after ")
+                .contains("to make room for a new connection (at most 4 are open at once)");
+        // the first ones were cut off (their connection is at its end), the last ones are still being waited for
+        assertThat(TestIo.readsEndOfFile(stallers.getFirst().fd())).as("the oldest is cut off").isTrue();
+        assertThat(TestIo.readsEndOfFile(stallers.getLast().fd())).as("the newest is still connected").isFalse();
+        assertThat(connectionThreads()).isLessThanOrEqualTo(4);
+    }
+
+    /**
+     * When every open connection has sent its request (one runs, the others wait for their turn), a new
+     * connection is refused at once with EBUSY, and the ones already received are served in order.
+     */
+    @Test
+    void whenEveryConnectionHasSentItsRequestANewOneIsRefusedAtOnceWithEbusy() throws Exception {
+        ControlServer server = start(options().withMaxConnections(2));
+        int fd = dirFd(snapshots());
+        vm.gate = new CountDownLatch(1);
+        try (UnixSocket checkpoint = UnixSocket.connect(server.path()); UnixSocket destroy = UnixSocket.connect(server.path())) {
+            checkpoint.send(checkpointRequest("s1", false, fd), WAIT);
+            assertThat(vm.checkpointEntered.await(10, TimeUnit.SECONDS)).isTrue();
+            destroy.send(new NvList().addString("cmd", "destroy"), WAIT);
+            Thread.sleep(100); // the destroy is received and waits for the checkpoint
+            NvList busy = request(server, new NvList().addString("cmd", "get-stats"));
+            assertThat(busy.getNumber("error")).isEqualTo(ControlProtocol.EBUSY);
+            assertThat(busy.getString("message")).contains("busy").contains("2 requests are being served already");
+            assertThat(log()).contains("refused a connection: 2 connections are open already (at most 2 at once)");
+            assertThat(vm.calls).as("the destroy waits for the checkpoint").containsExactly("checkpoint");
+            vm.gate.countDown();
+            assertThat(checkpoint.receive(0, WAIT).getNumber("error")).isZero();
+            assertThat(destroy.receive(0, WAIT).getNumber("error")).isZero();
+        }
+        assertThat(vm.calls).containsExactly("checkpoint", "destroy");
+        assertThat(request(server, new NvList().addString("cmd", "get-stats")).getNumber("error")).as("room again").isZero();
+    }
+
+    /** get-stats only reads counters: it is answered while a checkpoint runs; a destroy waits for it. */
+    @Test
+    void getStatsIsAnsweredWhileACheckpointRunsAndADestroyWaitsForIt() throws Exception {
+        ControlServer server = start();
+        int fd = dirFd(snapshots());
+        vm.gate = new CountDownLatch(1);
+        try (UnixSocket checkpoint = UnixSocket.connect(server.path()); UnixSocket destroy = UnixSocket.connect(server.path())) {
+            checkpoint.send(checkpointRequest("s1", true, fd), WAIT);
+            assertThat(vm.checkpointEntered.await(10, TimeUnit.SECONDS)).isTrue();
+            destroy.send(new NvList().addString("cmd", "destroy"), WAIT);
+            Duration stats = timed(() -> assertThat(request(server, new NvList().addString("cmd", "get-stats"))
+                    .getNumber("error")).isZero());
+            assertThat(stats).isLessThan(Duration.ofSeconds(1));
+            Thread.sleep(100);
+            assertThat(vm.calls).containsExactly("checkpoint", "stats");
+            vm.gate.countDown();
+            assertThat(checkpoint.receive(0, WAIT).getString("message")).endsWith("is exiting (suspended)");
+            assertThat(destroy.receive(0, WAIT).getNumber("error")).isZero();
+        }
+        assertThat(vm.calls).containsExactly("checkpoint", "stats", "destroy");
+    }
+
+    /**
+     * close() lets every request already received finish and reply (a suspend's reply goes out before
+     * bhyve exits), cuts off the clients still sending, and leaves no thread behind.
+     */
+    @Test
+    void closeServesTheRequestsReceivedAndLeavesNoThread() throws Exception {
+        ControlServer server = start();
+        int fd = dirFd(snapshots());
+        vm.gate = new CountDownLatch(1);
+        staller(server);
+        try (UnixSocket suspend = UnixSocket.connect(server.path()); UnixSocket destroy = UnixSocket.connect(server.path())) {
+            suspend.send(checkpointRequest("s1", true, fd), WAIT);
+            assertThat(vm.checkpointEntered.await(10, TimeUnit.SECONDS)).isTrue();
+            destroy.send(new NvList().addString("cmd", "destroy"), WAIT);
+            Thread.sleep(100);
+            Thread closer = Thread.ofPlatform().start(server::close);
+            Thread.sleep(100);
+            assertThat(closer.isAlive()).as("close waits for the requests received").isTrue();
+            vm.gate.countDown();
+            assertThat(suspend.receive(0, WAIT).getNumber("error")).isZero();
+            assertThat(destroy.receive(0, WAIT).getNumber("error")).isZero();
+            closer.join(WAIT);
+            assertThat(closer.isAlive()).isFalse();
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("control socket") && t.isAlive());
+        assertThat(vm.calls).containsExactly("checkpoint", "destroy");
+        assertThat(server.rejected()).as("the staller goes quietly at close").isZero();
+    }
+
+    /**
+     * The requests that change the VM all run on one thread that outlives their connections: Linux sends a
+     * restored VM's snapshot-file lease break (SIGIO) to the thread that took the lease, and to nobody
+     * once it has ended.
+     */
+    @Test
+    void requestsThatChangeTheVmRunOnOneThreadThatOutlivesTheirConnections() throws Exception {
+        ControlServer server = start();
+        int fd = dirFd(snapshots());
+        assertThat(request(server, checkpointRequest("s1", false, fd)).getNumber("error")).isZero();
+        assertThat(request(server, new NvList().addString("cmd", "destroy")).getNumber("error")).isZero();
+        assertThat(request(server, new NvList().addString("cmd", "force-reset")).getNumber("error")).isZero();
+        assertThat(vm.threads).hasSize(3).allSatisfy(t -> {
+            assertThat(t).isSameAs(vm.threads.getFirst());
+            assertThat(t.getName()).isEqualTo("control socket requests");
+            assertThat(t.isAlive()).as("after the connections have closed").isTrue();
+        });
+        server.close();
+        vm.threads.getFirst().join(WAIT);
+        assertThat(vm.threads.getFirst().isAlive()).as("close ends it").isFalse();
+    }
+
+    @Test
+    void maxConnectionsMustBePositive() {
+        assertThatThrownBy(() -> options().withMaxConnections(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxConnections");
+        assertThat(ControlServer.Options.defaults().maxConnections()).isEqualTo(16);
     }
 
     // ---- jbhyve's commands ----

@@ -18,6 +18,8 @@ final class RecordingControl implements VmControl {
 
     final List<Checkpoint> checkpoints = new CopyOnWriteArrayList<>();
     final List<String> calls = new CopyOnWriteArrayList<>();
+    /** The thread of each call that changes the VM (checkpoint, destroy, force-poweroff, force-reset). */
+    final List<Thread> threads = new CopyOnWriteArrayList<>();
     /** When set, checkpoint waits for it before writing. */
     volatile CountDownLatch gate;
     /** When set, checkpoint throws it. */
@@ -27,6 +29,7 @@ final class RecordingControl implements VmControl {
     @Override
     public String checkpoint(int dirFd, String name, boolean suspend) throws Exception {
         calls.add("checkpoint");
+        threads.add(Thread.currentThread());
         checkpointEntered.countDown();
         CountDownLatch g = gate;
         if (g != null && !g.await(10, TimeUnit.SECONDS)) throw new IllegalStateException("test gate never opened");
@@ -43,16 +46,19 @@ final class RecordingControl implements VmControl {
     @Override
     public void destroy() {
         calls.add("destroy");
+        threads.add(Thread.currentThread());
     }
 
     @Override
     public void forcePoweroff() {
         calls.add("forcePoweroff");
+        threads.add(Thread.currentThread());
     }
 
     @Override
     public void forceReset() {
         calls.add("forceReset");
+        threads.add(Thread.currentThread());
     }
 
     @Override

@@ -34,6 +34,15 @@ public final class TestIo {
         }
     }
 
+    /** Whether a read on the socket {@code fd} finds the end of the stream now (the peer has closed or shut it down). */
+    static boolean readsEndOfFile(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment err = libc_h.allocateErrnoState(a);
+            long n = libc_h.recv(err, fd, a.allocate(16), 16, libc_h.MSG_DONTWAIT);
+            return n == 0;
+        }
+    }
+
     static boolean isOpen(int fd) {
         return Files.exists(Path.of("/proc/self/fd/" + fd));
     }

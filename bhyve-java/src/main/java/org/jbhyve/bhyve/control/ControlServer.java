@@ -484,18 +484,18 @@ public final class ControlServer implements AutoCloseable {
         boolean cutOff = leaveReceiving(c, request != null && ControlHandler.actsOnTheVm(request));
         if (request != null && !cutOff) return request;
         if (request != null) NvSocket.closeDescriptors(request); // complete just as it was cut off: not served
-        if (malformed != null) {
-            rejected.incrementAndGet();
-            handled.incrementAndGet();
-            log("refused a malformed request: " + malformed.getMessage());
-            reply(c.socket, ControlHandler.reply(ControlProtocol.EINVAL, "malformed request: " + malformed.getMessage()));
-            return null;
-        }
         if (cutOff) {
             rejected.incrementAndGet();
             log("cut off a client that had not sent its whole request after "
                     + (System.nanoTime() - c.acceptedAt) / 1_000_000 + " ms, to make room for a new connection (at most "
                     + options.maxConnections() + " are open at once)");
+            return null;
+        }
+        if (malformed != null) {
+            rejected.incrementAndGet();
+            handled.incrementAndGet();
+            log("refused a malformed request: " + malformed.getMessage());
+            reply(c.socket, ControlHandler.reply(ControlProtocol.EINVAL, "malformed request: " + malformed.getMessage()));
             return null;
         }
         if (stopped) return null;

@@ -426,9 +426,9 @@ public final class VmRuntime implements AutoCloseable {
     }
 
     /**
-     * The VM's UUID: -U's, or one derived from the VM's name ({@link #uuidName}). The derived one is made only when a boot writes
-     * the SMBIOS tables or a firmware interface asks for it, not by a restore: its MD5 starts the JDK's security
-     * providers, 10-15 ms of a cold start.
+     * The VM's UUID: -U's, or one derived from the VM's name ({@link #uuidName}). The derived one is made only
+     * when a boot writes the SMBIOS tables or the fw_cfg interface asks for it, so a restore of a VM without
+     * fw_cfg makes none: its MD5 starts the JDK's security providers, 10-15 ms of a cold start.
      */
     private UUID uuid() {
         return givenUuid().orElseGet(() -> UUID.nameUUIDFromBytes(

@@ -1,5 +1,6 @@
 package org.jbhyve.bhyvectl;
 
+import static org.jbhyve.bhyvectl.Run.bhyvectl;
 import org.jbhyve.testguests.RequiresKvm;
 import org.jbhyve.testguests.TestGuests;
 import org.junit.jupiter.api.MethodOrderer;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -51,16 +51,7 @@ class BhyvectlKvmTest {
     private static Path suspended;
     private static long suspendedTick = -1;
 
-    record Run(int status, String out, String err) {}
 
-    /** bhyvectl in this JVM: its real entry point, with its stdout, stderr and exit status. */
-    private static Run bhyvectl(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     private static Path control() {
         return dir.resolve("run");

@@ -1,5 +1,6 @@
 package org.jbhyve.bhyvectl;
 
+import static org.jbhyve.bhyvectl.Run.bhyvectl;
 import org.jbhyve.bhyve.control.ControlException;
 import org.jbhyve.bhyve.control.ControlProtocol;
 import org.jbhyve.bhyve.control.ControlServer;
@@ -40,20 +41,12 @@ class BhyvectlTest {
     private final ByteArrayOutputStream serverLog = new ByteArrayOutputStream();
     private final List<AutoCloseable> cleanup = new ArrayList<>();
 
-    record Run(int status, String out, String err) {}
 
     @AfterEach
     void tearDown() throws Exception {
         for (int i = cleanup.size() - 1; i >= 0; i--) cleanup.get(i).close();
     }
 
-    private static Run bhyvectl(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     private Path controlDir() {
         return tmp.resolve("run");

@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -87,8 +88,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <h2>Stopping</h2>
  * {@link #close()} stops accepting, removes the socket, cuts off the clients still sending their request,
  * lets the requests already received be served and get their replies (waiting at most
- * {@link Options#closeTimeout()} for all of them), and returns. The socket vanishing is how bhyvectl
- * learns that the VM has exited.
+ * {@link Options#closeTimeout()} for all of them), and returns. A request still waiting for its turn when
+ * that wait ends is not run: its client is answered EBUSY. The socket vanishing is how bhyvectl learns that
+ * the VM has exited.
  */
 public final class ControlServer implements AutoCloseable {
 
@@ -555,7 +557,13 @@ public final class ControlServer implements AutoCloseable {
 
     /** Handles {@code request} on {@link #requests}' thread and waits for it (the caller has the turn). */
     private ControlHandler.Outcome onRequestThread(NvList request) {
-        Future<ControlHandler.Outcome> outcome = requests.submit(() -> handler.handle(request));
+        Future<ControlHandler.Outcome> outcome;
+        try {
+            outcome = requests.submit(() -> handler.handle(request));
+        } catch (RejectedExecutionException e) { // close() gave up waiting (closeTimeout) and ended the thread
+            return ControlHandler.failure(request.getString(ControlProtocol.CMD), ControlProtocol.EBUSY, "not done:"
+                    + " bhyve's control socket of " + vmName + " was closed (bhyve is exiting) before its turn came");
+        }
         boolean interrupted = false;
         try {
             while (true) {

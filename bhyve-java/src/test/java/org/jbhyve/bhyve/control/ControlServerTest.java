@@ -630,6 +630,31 @@ class ControlServerTest {
         }
     }
 
+    /**
+     * A request still waiting for its turn when close() gives up (closeTimeout) is not run, and its client is
+     * told why, instead of the server logging an internal error (RejectedExecutionException) and hanging up.
+     */
+    @Test
+    void aRequestStillQueuedWhenCloseGivesUpIsAnsweredNotDropped() throws Exception {
+        ControlServer server = start(options().withCloseTimeout(Duration.ofMillis(300)));
+        int fd = dirFd(snapshots());
+        vm.gate = new CountDownLatch(1);
+        try (UnixSocket checkpoint = UnixSocket.connect(server.path()); UnixSocket destroy = UnixSocket.connect(server.path())) {
+            checkpoint.send(checkpointRequest("s1", false, fd), WAIT);
+            assertThat(vm.checkpointEntered.await(10, TimeUnit.SECONDS)).isTrue();
+            destroy.send(new NvList().addString("cmd", "destroy"), WAIT);
+            Thread.sleep(100); // the destroy waits for its turn
+            server.close(); // gives up after 300 ms: the checkpoint still runs
+            vm.gate.countDown();
+            assertThat(checkpoint.receive(0, WAIT).getNumber("error")).isZero();
+            NvList refused = destroy.receive(0, WAIT);
+            assertThat(refused.getNumber("error")).isEqualTo(ControlProtocol.EBUSY);
+            assertThat(refused.getString("message")).contains("closed");
+        }
+        assertThat(vm.calls).containsExactly("checkpoint");
+        assertThat(log()).doesNotContain("internal error");
+    }
+
     @Test
     void startFromConfigUsesNameAndControlDir() throws Exception {
         ConfigTree config = new ConfigTree();

@@ -664,7 +664,9 @@ public final class ControlServer implements AutoCloseable {
                         + options.closeTimeout().toSeconds() + " s; not waiting for " + (still == 1 ? "it" : "them"));
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            Thread.currentThread().interrupt(); // stop waiting, as asked
+        } finally {
+            requests.shutdown(); // also when interrupted: else its thread would outlive the server
         }
     }
 

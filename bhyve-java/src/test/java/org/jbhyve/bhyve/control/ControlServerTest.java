@@ -655,6 +655,22 @@ class ControlServerTest {
         assertThat(log()).doesNotContain("internal error");
     }
 
+    /** close() on an interrupted thread stops waiting, but still ends the request thread. */
+    @Test
+    void closeOnAnInterruptedThreadStillEndsTheRequestThread() throws Exception {
+        ControlServer server = start();
+        int fd = dirFd(snapshots());
+        assertThat(request(server, checkpointRequest("s1", false, fd)).getNumber("error")).isZero();
+        Thread.currentThread().interrupt();
+        try {
+            server.close();
+        } finally {
+            assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+        }
+        vm.threads.getFirst().join(WAIT);
+        assertThat(vm.threads.getFirst().isAlive()).as("close ends the request thread").isFalse();
+    }
+
     @Test
     void startFromConfigUsesNameAndControlDir() throws Exception {
         ConfigTree config = new ConfigTree();

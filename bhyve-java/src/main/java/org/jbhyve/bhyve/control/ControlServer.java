@@ -626,23 +626,24 @@ public final class ControlServer implements AutoCloseable {
      * Stops accepting and removes the socket; clients still sending their request are cut off, and the
      * requests already received are served and get their replies (all of it waited for up to
      * {@link Options#closeTimeout()}, unless called from one of this server's threads, e.g. from a
-     * {@link VmControl} method). Idempotent.
+     * {@link VmControl} method). Idempotent, but every call from another thread waits as the first would:
+     * the main thread's close() must wait for the replies even if a VmControl method closed the server first.
      */
     @Override
     public void close() {
         Thread me = Thread.currentThread();
-        boolean ours;
+        boolean ours, first;
         synchronized (lock) {
-            if (stopped) return;
+            first = !stopped;
             stopped = true;
             ours = me == thread || me == requestThread;
             for (Connection c : open.values()) {
-                if (c.stage == Stage.RECEIVING) c.socket.shutdown();
+                if (first && c.stage == Stage.RECEIVING) c.socket.shutdown();
                 ours |= c.thread == me;
             }
             lock.notifyAll(); // the accepting thread may be waiting for room
         }
-        socket.close();
+        if (first) socket.close();
         if (ours) return;
         long deadline = System.nanoTime() + options.closeTimeout().toNanos();
         try {

@@ -671,6 +671,47 @@ class ControlServerTest {
         assertThat(vm.threads.getFirst().isAlive()).as("close ends the request thread").isFalse();
     }
 
+    /**
+     * A close() that could not wait (called from a VmControl method on the request thread) does not make
+     * the close() the main thread makes later return at once: that one still waits for the reply, and ends
+     * the request thread.
+     */
+    @Test
+    void aCloseFromTheRequestThreadDoesNotLetTheMainThreadsCloseSkipTheWait() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<ControlServer> ref = new java.util.concurrent.atomic.AtomicReference<>();
+        CountDownLatch entered = new CountDownLatch(1), release = new CountDownLatch(1);
+        VmControl closing = new VmControl() {
+            @Override public String checkpoint(int dirFd, String name, boolean suspend) { return "x"; }
+            @Override public void destroy() {
+                ref.get().close(); // cannot wait for itself: returns at once
+                entered.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            @Override public void forcePoweroff() {}
+            @Override public void forceReset() {}
+            @Override public java.util.Map<String, Long> stats() { return java.util.Map.of(); }
+        };
+        ControlServer server = ControlServer.start("vm1", closing, options(), log);
+        cleanup.add(server);
+        ref.set(server);
+        try (UnixSocket c = UnixSocket.connect(server.path())) {
+            c.send(new NvList().addString("cmd", "destroy"), WAIT);
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            Thread closer = Thread.ofPlatform().start(server::close);
+            closer.join(Duration.ofMillis(300));
+            assertThat(closer.isAlive()).as("the main thread's close waits for the request in progress").isTrue();
+            release.countDown();
+            assertThat(c.receive(0, WAIT).getNumber("error")).isZero();
+            closer.join(WAIT);
+            assertThat(closer.isAlive()).isFalse();
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("control socket") && t.isAlive());
+    }
+
     @Test
     void startFromConfigUsesNameAndControlDir() throws Exception {
         ConfigTree config = new ConfigTree();

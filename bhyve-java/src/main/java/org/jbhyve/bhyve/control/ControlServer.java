@@ -86,8 +86,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * second bhyve of the same name makes) is dropped silently. Nothing here can block a vCPU.
  *
  * <h2>Stopping</h2>
- * {@link #close()} stops accepting, removes the socket, cuts off the clients still sending their request,
- * lets the requests already received be served and get their replies (waiting at most
+ * {@link #close()} stops accepting, removes the socket, cuts off the clients still sending their request
+ * (a request that had arrived whole, but was not yet read, counts as received), lets the requests already
+ * received be served and get their replies (waiting at most
  * {@link Options#closeTimeout()} for all of them), and returns. A request still waiting for its turn when
  * that wait ends is not run: its client is answered EBUSY. The socket vanishing is how bhyvectl learns that
  * the VM has exited.
@@ -638,7 +639,9 @@ public final class ControlServer implements AutoCloseable {
             stopped = true;
             ours = me == thread || me == requestThread;
             for (Connection c : open.values()) {
-                if (first && c.stage == Stage.RECEIVING) c.socket.shutdown();
+                // Only their input: a request that has arrived whole (its client sent it just now) is read,
+                // served and answered; one still arriving ends there and is dropped silently.
+                if (first && c.stage == Stage.RECEIVING) c.socket.shutdownInput();
                 ours |= c.thread == me;
             }
             lock.notifyAll(); // the accepting thread may be waiting for room

@@ -712,6 +712,49 @@ class ControlServerTest {
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("control socket") && t.isAlive());
     }
 
+    /**
+     * A request that arrives just as close() shuts the clients still sending down is either served and
+     * answered, or not run at all: never run with its client left without the reply.
+     */
+    @Test
+    void aRequestArrivingAsCloseCutsOffReceiversIsAnsweredOrNotRun() throws Exception {
+        int ranUnanswered = 0, ran = 0;
+        for (int i = 0; i < 100; i++) {
+            RecordingControl control = new RecordingControl();
+            ControlServer server = ControlServer.start("vm" + i, control, options(), log);
+            try (UnixSocket c = UnixSocket.connect(server.path())) {
+                Thread.sleep(1); // the connection's thread is receiving
+                CountDownLatch go = new CountDownLatch(1);
+                Thread closer = Thread.ofPlatform().start(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    server.close();
+                });
+                go.countDown();
+                boolean answered;
+                try {
+                    c.send(new NvList().addString("cmd", "destroy"), WAIT);
+                    c.receive(0, WAIT);
+                    answered = true;
+                } catch (org.jbhyve.snapshot.ipc.IpcException e) {
+                    answered = false;
+                }
+                closer.join(WAIT);
+                if (!control.calls.isEmpty()) {
+                    ran++;
+                    if (!answered) ranUnanswered++;
+                }
+            } finally {
+                server.close();
+            }
+        }
+        System.out.println("ran " + ran + " of 100, unanswered " + ranUnanswered);
+        assertThat(ranUnanswered).as("requests run whose client got no reply").isZero();
+    }
+
     @Test
     void startFromConfigUsesNameAndControlDir() throws Exception {
         ConfigTree config = new ConfigTree();

@@ -102,6 +102,17 @@ public final class UnixSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Shuts down the receiving direction only: a receive waiting on it is woken and finds the end of the
+     * stream once it has read what had arrived (Linux; FreeBSD drops what had arrived), the peer can send
+     * no more, and a reply can still be sent. The descriptor stays open.
+     */
+    public void shutdownInput() {
+        try (Arena a = Arena.ofConfined()) {
+            libc_h.shutdown(Sys.errnoState(a), fd, libc_h.SHUT_RD);
+        }
+    }
+
     public boolean isClosed() {
         return closed.get();
     }

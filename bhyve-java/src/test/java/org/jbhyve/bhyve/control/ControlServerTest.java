@@ -755,6 +755,50 @@ class ControlServerTest {
         assertThat(ranUnanswered).as("requests run whose client got no reply").isZero();
     }
 
+    /**
+     * A flood: 1500 connections from 3 threads, each sending a get-stats it never reads, stalling after one
+     * byte, or closing at once. The server stays answerable, ends every connection's thread, and is left
+     * with no descriptor more than before.
+     */
+    @Test
+    void aFloodOfConnectionsLeavesThreadsAndDescriptorsFlat() throws Exception {
+        ControlServer server = start(options().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2)));
+        assertThat(request(server, new NvList().addString("cmd", "get-stats")).getNumber("error")).isZero();
+        long fdsBefore;
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            fdsBefore = s.count();
+        }
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> flooders = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            int kind = k;
+            flooders.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 500; i++) {
+                    try (UnixSocket c = UnixSocket.connect(server.path())) {
+                        if (kind == 0) c.send(new NvList().addString("cmd", "get-stats"), WAIT); // never reads
+                        else if (kind == 1) TestIo.writeRaw(c.fd(), new byte[] {0x6c});
+                    } catch (IOException | RuntimeException e) {
+                        refused.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        Duration stats = timed(() -> assertThat(request(server, new NvList().addString("cmd", "get-stats"))
+                .getNumber("error")).isIn(0L, (long) ControlProtocol.EBUSY));
+        assertThat(stats).as("get-stats during the flood").isLessThan(Duration.ofSeconds(2));
+        for (Thread t : flooders) t.join(Duration.ofSeconds(60));
+        assertThat(flooders).noneMatch(Thread::isAlive);
+        assertThat(request(server, new NvList().addString("cmd", "get-stats")).getNumber("error")).isZero();
+        await(() -> connectionThreads() == 0, "every connection's thread to end");
+        long fdsAfter;
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            fdsAfter = s.count();
+        }
+        System.out.println("flood: refused " + refused.get() + ", fds " + fdsBefore + " -> " + fdsAfter
+                + ", handled " + server.handled() + ", rejected " + server.rejected());
+        assertThat(fdsAfter).isLessThanOrEqualTo(fdsBefore);
+    }
+
     @Test
     void startFromConfigUsesNameAndControlDir() throws Exception {
         ConfigTree config = new ConfigTree();

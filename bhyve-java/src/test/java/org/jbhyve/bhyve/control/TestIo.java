@@ -18,7 +18,7 @@ public final class TestIo {
     private TestIo() {}
 
     /** {@code open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)}, as bhyvectl opens the snapshot directory. */
-    static int openDirectory(Path dir) {
+    public static int openDirectory(Path dir) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = libc_h.allocateErrnoState(a);
             int fd = libc_h.open(err, a.allocateFrom(dir.toString()),
@@ -28,7 +28,7 @@ public final class TestIo {
         }
     }
 
-    static void close(int fd) {
+    public static void close(int fd) {
         try (Arena a = Arena.ofConfined()) {
             libc_h.close(libc_h.allocateErrnoState(a), fd);
         }

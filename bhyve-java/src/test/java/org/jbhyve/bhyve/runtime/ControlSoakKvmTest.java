@@ -1,7 +1,6 @@
 package org.jbhyve.bhyve.runtime;
 
 import org.jbhyve.bindings.libc.libc_h;
-import org.jbhyve.snapshot.ipc.UnixSocket;
 import org.jbhyve.snapshot.nv.NvList;
 import org.jbhyve.testguests.RequiresKvm;
 import org.junit.jupiter.api.Test;
@@ -123,15 +122,11 @@ class ControlSoakKvmTest {
     }
 
     private static NvList checkpoint(Path socket, String name, int dirFd) throws Exception {
-        return request(socket, new NvList().addString("cmd", "checkpoint").addString("filename", name)
-                .addBool("suspend", false).addDescriptor("fddir", dirFd));
+        return request(socket, ControlRequests.checkpointMessage(name, false, dirFd));
     }
 
     private static NvList request(Path socket, NvList request) throws Exception {
-        try (UnixSocket c = UnixSocket.connect(socket)) {
-            c.send(request, T);
-            return c.receive(0, T);
-        }
+        return ControlRequests.request(socket, request, T);
     }
 
     /** {@code error} 0 when {@code ok} is 0, else non-zero; and the message says {@code says}. */

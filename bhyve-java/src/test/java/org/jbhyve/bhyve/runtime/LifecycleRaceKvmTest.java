@@ -1,9 +1,7 @@
 package org.jbhyve.bhyve.runtime;
 
 import org.jbhyve.bhyve.control.ControlServer;
-import org.jbhyve.bindings.libc.libc_h;
 import org.jbhyve.snapshot.format.SnapshotReader;
-import org.jbhyve.snapshot.ipc.UnixSocket;
 import org.jbhyve.snapshot.nv.NvList;
 import org.jbhyve.testguests.RequiresKvm;
 import org.junit.jupiter.api.Test;
@@ -11,8 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,26 +31,12 @@ class LifecycleRaceKvmTest {
     }
 
     private static NvList request(ControlServer server, NvList request) throws Exception {
-        try (UnixSocket c = UnixSocket.connect(server.path())) {
-            c.send(request, T);
-            return c.receive(0, T);
-        }
+        return ControlRequests.request(server.path(), request, T);
     }
 
     /** bhyvectl's checkpoint message, the directory passed as a descriptor. */
     private static NvList checkpoint(ControlServer server, Path dir, String file, boolean suspend) throws Exception {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment errno = libc_h.allocateErrnoState(a);
-            int fd = libc_h.open(errno, a.allocateFrom(dir.toString()),
-                    libc_h.O_RDONLY | libc_h.O_DIRECTORY | libc_h.O_CLOEXEC, 0);
-            assertThat(fd).as("open " + dir).isNotNegative();
-            try {
-                return request(server, new NvList().addString("cmd", "checkpoint").addString("filename", file)
-                        .addBool("suspend", suspend).addDescriptor("fddir", fd));
-            } finally {
-                libc_h.close(errno, fd);
-            }
-        }
+        return ControlRequests.checkpoint(server.path(), dir, file, suspend, T);
     }
 
     private static NvList command(ControlServer server, String cmd) throws Exception {

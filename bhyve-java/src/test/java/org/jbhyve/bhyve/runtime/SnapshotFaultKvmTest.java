@@ -1,8 +1,6 @@
 package org.jbhyve.bhyve.runtime;
 
-import org.jbhyve.bindings.libc.libc_h;
 import org.jbhyve.snapshot.format.SnapshotReader;
-import org.jbhyve.snapshot.ipc.UnixSocket;
 import org.jbhyve.snapshot.nv.NvList;
 import org.jbhyve.testguests.RequiresKvm;
 import org.jbhyve.testguests.TestGuests;
@@ -10,8 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,19 +46,7 @@ class SnapshotFaultKvmTest {
     }
 
     private static NvList checkpoint(Path socket, Path dir, String file, boolean suspend) throws Exception {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment errno = libc_h.allocateErrnoState(a);
-            int fd = libc_h.open(errno, a.allocateFrom(dir.toString()),
-                    libc_h.O_RDONLY | libc_h.O_DIRECTORY | libc_h.O_CLOEXEC, 0);
-            assertThat(fd).as("open " + dir).isNotNegative();
-            try (UnixSocket s = UnixSocket.connect(socket)) {
-                s.send(new NvList().addString("cmd", "checkpoint").addString("filename", file)
-                        .addBool("suspend", suspend).addDescriptor("fddir", fd));
-                return s.receive(0, Duration.ofSeconds(60));
-            } finally {
-                libc_h.close(errno, fd);
-            }
-        }
+        return ControlRequests.checkpoint(socket, dir, file, suspend, Duration.ofSeconds(60));
     }
 
     /** Whether a checkpoint's temporary file (".NAME.tmp.HEX") is in {@code dir}. */

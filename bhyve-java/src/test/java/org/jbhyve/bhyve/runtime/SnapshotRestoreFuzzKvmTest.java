@@ -621,10 +621,9 @@ class SnapshotRestoreFuzzKvmTest {
                 s.receive(0, Duration.ofSeconds(5));
                 return null;
             }
-            int fd = openDirectory(file.getParent());
+            int fd = org.jbhyve.bhyve.control.TestIo.openDirectory(file.getParent());
             try {
-                s.send(new NvList().addString("cmd", "checkpoint").addString("filename", file.getFileName().toString())
-                        .addBool("suspend", true).addDescriptor("fddir", fd), Duration.ofSeconds(5));
+                s.send(ControlRequests.checkpointMessage(file.getFileName().toString(), true, fd), Duration.ofSeconds(5));
                 NvList reply = s.receive(0, CASE_TIMEOUT);
                 if (reply.getNumber("error") == 0) return null;
                 String message = reply.getString("message");
@@ -636,27 +635,10 @@ class SnapshotRestoreFuzzKvmTest {
                 }
                 return message;
             } finally {
-                closeFd(fd);
+                org.jbhyve.bhyve.control.TestIo.close(fd);
             }
         } catch (IOException | RuntimeException e) {
             return null; // the VM ended meanwhile
-        }
-    }
-
-    private static int openDirectory(Path dir) {
-        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
-            var errno = org.jbhyve.bindings.libc.libc_h.allocateErrnoState(a);
-            int fd = org.jbhyve.bindings.libc.libc_h.open(errno, a.allocateFrom(dir.toString()),
-                    org.jbhyve.bindings.libc.libc_h.O_RDONLY | org.jbhyve.bindings.libc.libc_h.O_DIRECTORY
-                            | org.jbhyve.bindings.libc.libc_h.O_CLOEXEC, 0);
-            if (fd < 0) throw new IllegalStateException("open " + dir + ": errno " + org.jbhyve.bindings.libc.libc_h.errno(errno));
-            return fd;
-        }
-    }
-
-    private static void closeFd(int fd) {
-        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
-            org.jbhyve.bindings.libc.libc_h.close(org.jbhyve.bindings.libc.libc_h.allocateErrnoState(a), fd);
         }
     }
 

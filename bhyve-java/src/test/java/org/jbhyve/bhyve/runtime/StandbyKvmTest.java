@@ -3,7 +3,6 @@ package org.jbhyve.bhyve.runtime;
 import org.jbhyve.bhyve.control.ControlProtocol;
 import org.jbhyve.snapshot.format.SnapshotFormatException;
 import org.jbhyve.snapshot.format.StateRecord;
-import org.jbhyve.snapshot.ipc.UnixSocket;
 import org.jbhyve.snapshot.nv.NvList;
 import org.jbhyve.testguests.RequiresKvm;
 import org.jbhyve.testguests.TestGuests;
@@ -104,10 +103,7 @@ class StandbyKvmTest {
     }
 
     private static NvList request(Path socket, NvList request) throws Exception {
-        try (UnixSocket c = UnixSocket.connect(socket)) {
-            c.send(request, T);
-            return c.receive(0, T);
-        }
+        return ControlRequests.request(socket, request, T);
     }
 
     private static NvList restore(Path socket, String file) throws Exception {

@@ -84,12 +84,18 @@ class GoldenSnapshotKvmTest {
      * The host side of the devices fixture's machine, new here: the disk image (its size is the device's
      * capacity), the tap (jbhyve creates it; root, as CI runs), the console port's socket and COM2-COM4's files.
      */
-    private static List<String> devicesHostPaths(Path dir) throws Exception {
+    /** A new 1 MiB disk image (sparse, all zeros) for a fixture's virtio-blk, as the fixtures were made with. */
+    private static Path newDiskImage(Path dir) throws Exception {
         Path disk = dir.resolve("disk.img");
         try (var ch = java.nio.channels.FileChannel.open(disk, java.nio.file.StandardOpenOption.CREATE_NEW,
                 java.nio.file.StandardOpenOption.WRITE)) {
-            ch.truncate(0).write(java.nio.ByteBuffer.allocate(1), (1 << 20) - 1);
+            ch.write(java.nio.ByteBuffer.allocate(1), (1 << 20) - 1);
         }
+        return disk;
+    }
+
+    private static List<String> devicesHostPaths(Path dir) throws Exception {
+        Path disk = newDiskImage(dir);
         List<String> args = new ArrayList<>(List.of("-o", "pci.0.2.0.path=" + disk,
                 "-o", "pci.0.3.0.backend=jbg" + ProcessHandle.current().pid() % 100000,
                 "-o", "pci.0.4.0.port.0.path=" + dir.resolve("port1.sock")));
@@ -104,11 +110,7 @@ class GoldenSnapshotKvmTest {
      * new disk image, in the sector blkloop gives it.
      */
     private static void restoreBlkLoopAndContinue(Path fixture, Path dir) throws Exception {
-        Path disk = dir.resolve("disk.img");
-        try (var ch = java.nio.channels.FileChannel.open(disk, java.nio.file.StandardOpenOption.CREATE_NEW,
-                java.nio.file.StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.allocate(1), (1 << 20) - 1);
-        }
+        Path disk = newDiskImage(dir);
         try (BhyveRun run = BhyveRun.restore(fixture, List.of("-o", "control.dir=" + dir, "-o", "pci.0.2.0.path=" + disk))) {
             assertThat(run.runtime).as("restored: " + run.stderr()).isNotNull();
             run.awaitOutput(o -> o.contains("wrote 83\n"), T);
